@@ -1,0 +1,82 @@
+"""The `aiwf` command: headless verbs, and the app when no verb is given.
+
+Verb modules are imported only when used, so `aiwf PROJECT` reaches the first
+screen without paying for Jinja2, httpx or the renderers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from aiwf_tui import __version__
+
+#: verb -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> int.
+VERBS: dict[str, tuple[str, str]] = {
+    "check": ("aiwf_tui.commands.check", "check a project folder is ready for Phase 5"),
+    "plan": ("aiwf_tui.commands.plan", "write the operations plan prefilled for this project"),
+    "render": ("aiwf_tui.commands.render", "write every Phase 5 artifact from the confirmed plan"),
+    "validate": ("aiwf_tui.commands.validate", "check the Prometheus/Alertmanager files with promtool and amtool"),
+    "export": ("aiwf_tui.commands.export", "archive the project folder (or its Prometheus files)"),
+    "knowledge": ("aiwf_tui.commands.knowledge", "query the Knowledge server (or the embedded knowledge base)"),
+    "config": ("aiwf_tui.commands.config", "show where the user configuration lives"),
+}
+
+DESCRIPTION = """\
+aiwf - Phase 5 (Operations) of the AI Engineering Workflow.
+
+  aiwf [PROJECT_DIR]      open the app on a project (no argument: a copy of the demo project)
+  aiwf VERB --help        help for a verb
+"""
+
+
+def _verb_epilog() -> str:
+    width = max(len(v) for v in VERBS)
+    return "verbs:\n" + "\n".join(f"  {verb.ljust(width)}  {text}" for verb, (_, text) in VERBS.items())
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aiwf",
+        description=DESCRIPTION,
+        epilog=_verb_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"aiwf {__version__}")
+    parser.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR",
+                        help="the project folder (holding sidecar.yaml); default: a new copy of the demo")
+    parser.add_argument("--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)")
+    parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
+    return parser
+
+
+def _verb_parser(verb: str) -> tuple[argparse.ArgumentParser, object]:
+    module_name, help_text = VERBS[verb]
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=f"aiwf {verb}", description=help_text)
+    module.add_arguments(parser)
+    return parser, module
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `aiwf` console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in VERBS:
+            parser, module = _verb_parser(argv[0])
+            args = parser.parse_args(argv[1:])
+            return int(module.run(args) or 0)
+        args = _open_parser().parse_args(argv)
+        from aiwf_tui.commands import open_app
+
+        return open_app.run(args)
+    except KeyboardInterrupt:
+        print("aiwf: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

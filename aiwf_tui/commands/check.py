@@ -1,0 +1,54 @@
+"""`aiwf check PROJECT_DIR`: is this project ready for Phase 5 (or already done)?"""
+
+from __future__ import annotations
+
+from aiwf_tui.commands.common import EXIT_NO_GO, EXIT_OK, add_project_argument, no_go_line, report
+from aiwf_tui.errors import AiwfError
+
+
+def add_arguments(parser) -> None:
+    add_project_argument(parser)
+
+
+def summary_lines(project) -> list[str]:
+    """The short summary `check` prints."""
+    from aiwf_tui.model.project import OPERATIONS_DIR
+
+    gate = project.gate_decision.upper()
+    if project.gate_conditions:
+        gate += f" ({len(project.gate_conditions)} condition{'s' if len(project.gate_conditions) != 1 else ''})"
+    present = [rel.removeprefix(OPERATIONS_DIR + "/") for rel, ok in project.artifacts_present().items() if ok]
+    earlier = len(project.earlier_decisions)
+    ops = len(project.decisions) - earlier
+    return [
+        f"project:       {project.name}",
+        f"architecture:  {project.architecture}"
+        + (" (retrieval" + (", training" if project.trains else "") + ")" if project.retrieves else " (training)"),
+        f"steps done:    {', '.join(map(str, project.steps_completed)) or 'none'} of 1-7",
+        "phases:        " + ", ".join(f"{p.number} {p.status}" for p in project.phases),
+        f"quality gate:  {gate}" + (f" on {project.gate_date}" if project.gate_date else ""),
+        f"decisions:     {earlier} earlier" + (f", {ops} operations" if ops else ""),
+        f"phase 5 files: {', '.join(present) if present else 'none yet'}",
+    ]
+
+
+def run(args) -> int:
+    from aiwf_tui.model import load_project
+
+    try:
+        project = load_project(args.project_dir)
+    except AiwfError as exc:
+        return report(exc, "aiwf check")
+    if not project.gate_allows_phase5 and not project.phase5_complete:
+        import sys
+
+        print(f"aiwf check: {no_go_line(project)}", file=sys.stderr)
+        return EXIT_NO_GO
+    for line in summary_lines(project):
+        print(line)
+    if project.phase5_complete:
+        print(f"status:        Phase 5 is complete (completed {project.sidecar.completed_date or 'date not recorded'}); "
+              "open it to review or export")
+    else:
+        print("status:        ready for Phase 5")
+    return EXIT_OK

@@ -1,0 +1,136 @@
+"""User configuration: where it lives and how the Knowledge server URL is chosen.
+
+The config file is TOML (read with the standard library's ``tomllib``) at
+``platformdirs.user_config_path("aiwf") / "config.toml"``; ``aiwf config path`` prints it.
+The environment variable ``AIWF_CONFIG`` points at another file (tests use it so that no user
+config leaks in). Example::
+
+    [knowledge]
+    url = "http://localhost:8000"
+
+The Knowledge API key is deliberately *not* read from the file: it comes only from the
+``AIWF_KNOWLEDGE_API_KEY`` environment variable and is never logged or written anywhere.
+
+No Textual or Rich imports: the CLI and the tests use this module headless.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+__all__ = [
+    "APP_NAME",
+    "CONFIG_ENV",
+    "KNOWLEDGE_API_KEY_ENV",
+    "KNOWLEDGE_URL_ENV",
+    "ConfigError",
+    "KnowledgeUrl",
+    "config_path",
+    "knowledge_api_key",
+    "knowledge_url",
+    "load_config",
+    "resolve_knowledge_url",
+]
+
+APP_NAME = "aiwf"
+CONFIG_ENV = "AIWF_CONFIG"
+KNOWLEDGE_URL_ENV = "AIWF_KNOWLEDGE_URL"
+KNOWLEDGE_API_KEY_ENV = "AIWF_KNOWLEDGE_API_KEY"
+
+
+class ConfigError(Exception):
+    """The user config file exists but cannot be read or has the wrong shape (one-line message)."""
+
+
+@dataclass(frozen=True)
+class KnowledgeUrl:
+    """A resolved Knowledge server URL and where it came from.
+
+    ``url`` is ``None`` when no server is configured. ``source`` is ``"--knowledge-url"``,
+    ``"AIWF_KNOWLEDGE_URL"``, the config file path, or ``"none"``.
+    """
+
+    url: str | None
+    source: str
+
+
+def config_path() -> Path:
+    """Path of the user config file (it need not exist)."""
+    override = os.environ.get(CONFIG_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """Read the config file; a missing file is an empty config.
+
+    Raises ConfigError for a file that is unreadable or not valid TOML.
+    """
+    path = config_path() if path is None else path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _normalise_url(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip().rstrip("/")
+    return value or None
+
+
+def resolve_knowledge_url(cli_value: str | None = None) -> KnowledgeUrl:
+    """Pick the Knowledge server URL: ``--knowledge-url`` > ``AIWF_KNOWLEDGE_URL`` > config file.
+
+    Empty values count as unset. The config file is only read when neither the CLI nor the
+    environment gives a URL, so a broken file does not get in the way of an explicit URL.
+    Raises ConfigError when the file has to be read and is broken, or ``[knowledge] url``
+    is not a string.
+    """
+    url = _normalise_url(cli_value)
+    if url:
+        return KnowledgeUrl(url, "--knowledge-url")
+    url = _normalise_url(os.environ.get(KNOWLEDGE_URL_ENV))
+    if url:
+        return KnowledgeUrl(url, KNOWLEDGE_URL_ENV)
+    path = config_path()
+    data = load_config(path)
+    section = data.get("knowledge", {})
+    value: object = None
+    if isinstance(section, dict):
+        value = section.get("url")
+    if value is None:
+        value = data.get("knowledge_url")  # flat form, also accepted
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"config file {path}: knowledge url must be a string")
+    url = _normalise_url(value)
+    if url:
+        return KnowledgeUrl(url, str(path))
+    return KnowledgeUrl(None, "none")
+
+
+def knowledge_url(cli_value: str | None = None) -> str | None:
+    """The Knowledge server URL (CLI > env > config file), or None when none is configured."""
+    return resolve_knowledge_url(cli_value).url
+
+
+def knowledge_api_key() -> str | None:
+    """The optional API key from ``AIWF_KNOWLEDGE_API_KEY`` (sent as ``X-API-Key``; never logged)."""
+    key = os.environ.get(KNOWLEDGE_API_KEY_ENV, "").strip()
+    return key or None

@@ -1,0 +1,273 @@
+"""The project folder that Phases 0-4 leave behind, and the facts Phase 5 derives from it.
+
+Everything the app and the renderers need is derived here, once: architecture and
+what it implies (retrieval, training), each phase's status, the gate, the earlier
+decisions joined with their decision-log entries, and whether Phase 5 is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.model.decision_log import DecisionLog, DecisionLogEntry, parse_decision_log
+from aiwf_tui.model.sidecar import Sidecar, parse_sidecar
+from aiwf_tui.model.textfile import read_text
+from aiwf_tui.model.yamlio import dump_roundtrip, load_roundtrip, to_plain
+
+SIDECAR = "sidecar.yaml"
+PROJECT_SPEC = "project-spec.md"
+DECISION_LOG = "decision-log.md"
+OPERATIONS_DIR = "phase-5-operations"
+PLAN_FILE = f"{OPERATIONS_DIR}/operations-plan.yaml"
+RUNBOOK_FILE = f"{OPERATIONS_DIR}/runbook.md"
+ALERTS_TEMPLATE_FILE = f"{OPERATIONS_DIR}/templates/alerts-config.template.yaml"
+ALERTS_CONFIG_FILE = f"{OPERATIONS_DIR}/alerts-config.yaml"
+
+#: (number, sidecar key, title, folder, main output) for phases 0-5.
+PHASES: tuple[tuple[int, str, str, str, str], ...] = (
+    (0, "phase_0_scoping", "Scoping", "phase-0-scoping", "architecture-decision.md"),
+    (1, "phase_1_feature", "Feature", "phase-1-feature", "spec.md + config templates"),
+    (2, "phase_2_training", "Training", "phase-2-training", "spec.md + config template"),
+    (3, "phase_3_inference", "Inference", "phase-3-inference", "spec.md + deployment config"),
+    (4, "phase_4_evaluation", "Evaluation", "phase-4-evaluation", "report.md + quality gate"),
+    (5, "phase_5_operations", "Operations", "phase-5-operations", "runbook.md + alerts config"),
+)
+
+#: Decision id prefix -> phase number (ids are `arch-001`, `fp-002`, ...).
+ID_PREFIX_PHASE = {"arch": 0, "fp": 1, "tp": 2, "ip": 3, "ev": 4, "op": 5}
+
+#: The step that revisits each phase, used when the gate says NO-GO.
+ARCHITECTURE_LABELS = {"rag-only": "RAG-only", "fine-tuning": "Fine-tuning", "hybrid": "Hybrid (fine-tuning + RAG)"}
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    """One phase as the sidebar and the summary show it."""
+
+    number: int
+    key: str
+    title: str
+    folder: str
+    output: str
+    status: str  # complete | skipped | pending | in_progress | ...
+
+    @property
+    def label(self) -> str:
+        return f"Phase {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An earlier (or operations) decision: the sidecar summary joined with its ADR entry."""
+
+    id: str  # lower-case, as in the sidecar
+    phase: int | None
+    choice: str
+    rationale: str
+    knowledge_ref: str | None
+    date: str | None
+    entry: DecisionLogEntry | None
+
+    @property
+    def heading_id(self) -> str:
+        return self.id.upper()
+
+    @property
+    def title(self) -> str:
+        return self.entry.title if self.entry else ""
+
+
+def decision_phase(decision_id: str, explicit: int | None = None) -> int | None:
+    """The phase a decision belongs to: explicit, or from its id prefix."""
+    if explicit is not None:
+        return explicit
+    prefix = decision_id.split("-", 1)[0].lower()
+    return ID_PREFIX_PHASE.get(prefix)
+
+
+@dataclass
+class Project:
+    """A loaded project folder. Build it with `load_project`."""
+
+    root: Path
+    sidecar: Sidecar
+    sidecar_text: str
+    spec_text: str
+    decision_log_text: str
+    _sidecar_doc: Any = field(repr=False, default=None)
+    _sidecar_yaml: Any = field(repr=False, default=None)
+
+    # -- derived facts -------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.sidecar.project_name
+
+    @property
+    def architecture(self) -> str:
+        return self.sidecar.architecture or "rag-only"
+
+    @property
+    def architecture_label(self) -> str:
+        return ARCHITECTURE_LABELS.get(self.architecture, self.architecture)
+
+    @property
+    def retrieves(self) -> bool:
+        """Whether the system retrieves (RAG metrics, vector DB runbook entries)."""
+        return self.architecture in ("rag-only", "hybrid")
+
+    @property
+    def trains(self) -> bool:
+        """Whether the system trains a model (training-data drift, retraining)."""
+        return self.architecture in ("fine-tuning", "hybrid")
+
+    @property
+    def gate_decision(self) -> str:
+        return self.sidecar.quality_gate.decision if self.sidecar.quality_gate else "unknown"
+
+    @property
+    def gate_allows_phase5(self) -> bool:
+        """The workflow starts Phase 5 only on GO or CONDITIONAL."""
+        return self.gate_decision in ("go", "conditional")
+
+    @property
+    def gate_conditions(self) -> list[str]:
+        return list(self.sidecar.quality_gate.conditions) if self.sidecar.quality_gate else []
+
+    @property
+    def gate_blockers(self) -> list[str]:
+        return list(self.sidecar.quality_gate.blockers) if self.sidecar.quality_gate else []
+
+    @property
+    def gate_date(self) -> str | None:
+        return self.sidecar.quality_gate.date if self.sidecar.quality_gate else None
+
+    @cached_property
+    def phases(self) -> list[PhaseStatus]:
+        statuses = self.sidecar.phases
+        result = []
+        for number, key, title, folder, output in PHASES:
+            status = statuses.get(key)
+            if status is None:
+                status = "skipped" if (number == 2 and not self.trains) else "pending"
+            result.append(PhaseStatus(number, key, title, folder, output, str(status).lower()))
+        return result
+
+    @property
+    def steps_completed(self) -> list[int]:
+        return list(self.sidecar.stepsCompleted)
+
+    @property
+    def phase5_complete(self) -> bool:
+        """Already finished: the final menu opens in review mode."""
+        s = self.sidecar
+        return (
+            (s.workflow_status or "").lower() == "complete"
+            or str(s.phases.get("phase_5_operations") or "").lower() == "complete"
+            or 7 in s.stepsCompleted
+        )
+
+    @cached_property
+    def decision_log(self) -> DecisionLog:
+        return parse_decision_log(self.decision_log_text)
+
+    @cached_property
+    def decisions(self) -> list[Decision]:
+        """Every sidecar decision joined with its decision-log entry, plus log-only entries."""
+        entries = self.decision_log.by_id()
+        result: list[Decision] = []
+        seen: set[str] = set()
+        for d in self.sidecar.decisions:
+            key = d.id.lower()
+            seen.add(key)
+            entry = entries.get(key)
+            result.append(
+                Decision(key, decision_phase(key, d.phase), d.choice, d.rationale, d.knowledge_ref,
+                         d.date or (entry.fields.get("Date") if entry else None), entry)
+            )
+        for key, entry in entries.items():
+            if key not in seen:
+                f = entry.fields
+                result.append(
+                    Decision(key, decision_phase(key), f.get("Decision", entry.title),
+                             f.get("Choice Rationale", f.get("Rationale", "")),
+                             (f.get("Knowledge Reference") or "").strip("`") or None, f.get("Date"), entry)
+                )
+        return result
+
+    @property
+    def earlier_decisions(self) -> list[Decision]:
+        """Decisions of phases 0-4: shown, never edited."""
+        return [d for d in self.decisions if d.phase != 5]
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def artifacts_present(self) -> dict[str, bool]:
+        """Which Phase 5 artifacts exist on disk."""
+        return {rel: (self.root / rel).is_file() for rel in (PLAN_FILE, RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE)}
+
+    # -- sidecar round trip -------------------------------------------------------
+    def sidecar_document(self) -> Any:
+        """A fresh round-trip copy of sidecar.yaml for a writer to change."""
+        doc, _ = load_roundtrip(self.sidecar_text, SIDECAR)
+        return doc
+
+    def dump_sidecar(self, doc: Any) -> str:
+        """Serialise a sidecar document with the file's own layout."""
+        return dump_roundtrip(doc, self._sidecar_yaml)
+
+
+def _key_lines(doc: Any) -> dict[str, int]:
+    """1-based line of each top-level key, for error messages."""
+    lines: dict[str, int] = {}
+    lc = getattr(doc, "lc", None)
+    if lc is None or not isinstance(doc, dict):
+        return lines
+    for key in doc:
+        try:
+            lines[str(key)] = lc.key(key)[0] + 1
+        except Exception:
+            pass
+    return lines
+
+
+def load_project(root: str | Path) -> Project:
+    """Load and validate a project folder; raises `AiwfError` listing every problem."""
+    root = Path(root)
+    if not root.exists():
+        raise AiwfError.at(root, "does not exist", "pass the path of a project folder (the one holding sidecar.yaml)")
+    if not root.is_dir():
+        raise AiwfError.at(root, "is not a folder", "pass the project folder, not a file inside it")
+    root = root.resolve()
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    for name in (SIDECAR, PROJECT_SPEC, DECISION_LOG):
+        try:
+            texts[name] = read_text(root / name, root)
+        except AiwfError as exc:
+            problems.extend(exc.problems)
+    sidecar = doc = yaml = None
+    if SIDECAR in texts:
+        try:
+            if not texts[SIDECAR].strip():
+                raise AiwfError.at(SIDECAR, "is empty", "restore it from version control or the earlier phases")
+            doc, yaml = load_roundtrip(texts[SIDECAR], SIDECAR)
+            sidecar = parse_sidecar(to_plain(doc, SIDECAR), SIDECAR, _key_lines(doc))
+            if sidecar.architecture is None:
+                raise AiwfError.at(SIDECAR, "architecture is not set",
+                                   "set architecture to rag-only, fine-tuning or hybrid (decided in Phase 0)",
+                                   line=_key_lines(doc).get("architecture"))
+            if sidecar.quality_gate is None:
+                raise AiwfError.at(SIDECAR, "quality_gate is missing",
+                                   "finish Phase 4: record quality_gate {decision: go | no-go | conditional, date}")
+        except AiwfError as exc:
+            problems.extend(exc.problems)
+            sidecar = None
+    if problems:
+        raise AiwfError(*problems)
+    assert sidecar is not None
+    return Project(root, sidecar, texts[SIDECAR], texts[PROJECT_SPEC], texts[DECISION_LOG], doc, yaml)
