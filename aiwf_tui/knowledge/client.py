@@ -36,11 +36,12 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aiwf_tui.safetext import clean_text
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -55,6 +56,19 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def _httpx():  # noqa: ANN202 - returns the module
+    """Import httpx on first use.
+
+    Why lazily: httpx 0.28 imports its optional CLI (click, pygments and *rich*) at import
+    time whenever those are installed, which they are beside Textual. Importing it lazily
+    keeps ``import aiwf_tui.knowledge`` free of Rich and fast; the cost is paid only when a
+    server is actually configured.
+    """
+    import httpx
+
+    return httpx
 
 CONNECT_TIMEOUT = 2.0
 REQUEST_TIMEOUT = 5.0
@@ -140,6 +154,7 @@ class KnowledgeClient:
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
         self.max_bytes = max_bytes
+        httpx = _httpx()
         headers = {"Accept": "application/json", "User-Agent": "aiwf-tui"}
         if api_key:
             headers["X-API-Key"] = api_key
@@ -218,6 +233,7 @@ class KnowledgeClient:
         if budget < min(MIN_ATTEMPT, self.request_timeout):
             raise KnowledgeServerError("out of time")
         log.debug("%s /%s %s (timeout %.1fs)", method, endpoint, params, budget)
+        httpx = _httpx()
         try:
             async with asyncio.timeout(budget):
                 return await self._send(method, endpoint, params)
@@ -321,7 +337,7 @@ def _parse_answer(response: _Response, endpoint: str) -> ServerAnswer:
     return ServerAnswer(results, metadata if isinstance(metadata, dict) else {})
 
 
-def _connect_reason(exc: httpx.ConnectError) -> str:
+def _connect_reason(exc: Exception) -> str:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:

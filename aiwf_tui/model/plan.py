@@ -1,0 +1,434 @@
+"""The operations plan: every answer and table of Phase 5, saved as
+`phase-5-operations/operations-plan.yaml`.
+
+It is the answers file. The app edits it, `aiwf render` reads it, and every
+artifact is a pure function of (project, plan). Each section carries
+`status: draft | confirmed`: nothing is written until the engineer confirms.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PLAN_VERSION = 1
+
+Status = Literal["draft", "confirmed"]
+Severity = Literal["critical", "high", "medium", "low"]
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
+Comparator = Literal[">", ">=", "<", "<=", "==", "!="]
+COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=", "==", "!=")
+AlertCategory = Literal["availability", "performance", "quality", "cost", "rag", "security"]
+ALERT_CATEGORIES: tuple[str, ...] = ("availability", "performance", "quality", "cost", "rag", "security")
+ChannelKind = Literal["pagerduty", "slack", "email", "webhook", "msteams"]
+CHANNEL_KINDS: tuple[str, ...] = ("pagerduty", "slack", "email", "webhook", "msteams")
+
+DURATION_RE = re.compile(r"^(?:\d+(?:ms|s|m|h|d|w|y))+$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+#: Metrics an alert rule can name, with what they mean; `aiwf_tui.render.promql`
+#: maps each onto PromQL over the documented naming convention.
+METRICS: dict[str, str] = {
+    "up": "service reachable (1 up, 0 down)",
+    "error_rate": "share of requests that fail (0-1)",
+    "latency_p99": "99th percentile request latency (seconds)",
+    "latency_p95": "95th percentile request latency (seconds)",
+    "throughput": "requests per second",
+    "drift_score": "input drift score (0-1)",
+    "quality_score": "online quality score (0-1)",
+    "daily_tokens": "LLM tokens used over the last 24 h",
+    "cache_hit_rate": "share of requests served from cache (0-1)",
+    "empty_retrieval_rate": "share of retrievals returning nothing (0-1)",
+    "vector_db_latency_p99": "99th percentile vector DB query latency (seconds)",
+    "retrieval_latency_p99": "99th percentile retrieval latency (seconds)",
+}
+
+
+def slugify(text: str) -> str:
+    """A heading anchor: lower-case words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def duration_seconds(value: str) -> int:
+    """Seconds in a Prometheus duration such as `5m` or `1h30m`."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+    total = 0.0
+    for number, unit in re.findall(r"(\d+)(ms|s|m|h|d|w|y)", value):
+        total += int(number) * units[unit]
+    return int(total)
+
+
+class Row(BaseModel):
+    """A table row: strict about keys, so a typo in the YAML is reported, not dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+Text = Annotated[str, Field(default="")]
+
+
+# -- monitoring --------------------------------------------------------------------
+class Pillar(Row):
+    pillar: str
+    capture: Text
+    tools: Text
+
+
+class MetricRow(Row):
+    metric: str
+    why: Text
+    threshold: Text
+
+
+class Section(BaseModel):
+    """What every section has: its review status and the knowledge that informed it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    status: Status = "draft"
+    knowledge_refs: list[str] = Field(default_factory=list)
+
+
+class MonitoringSection(Section):
+    infrastructure: Text  # "What monitoring infrastructure do you have?"
+    critical_metrics: Text  # "What metrics are most critical for your use case?"
+    pillars: list[Pillar] = Field(default_factory=list)
+    llm_metrics: list[MetricRow] = Field(default_factory=list)
+    rag_metrics: list[MetricRow] = Field(default_factory=list)
+    tool: Text
+    tool_reasoning: list[str] = Field(default_factory=list)
+
+
+# -- drift ---------------------------------------------------------------------------
+class DriftType(Row):
+    type: str
+    changes: Text
+    detection: Text
+    monitored: bool = True
+
+
+class DriftApproach(Row):
+    approach: str
+    complexity: Literal["Low", "Medium", "High"] = "Medium"
+    effectiveness: Text
+    selected: bool = False
+
+
+class SeverityResponse(Row):
+    severity: str
+    trigger: Text
+    action: Text
+
+
+class DriftSection(Section):
+    change_pace: Text  # "How quickly do you expect your data/domain to change?"
+    approach_answer: Text  # "What drift detection approach fits your resources?"
+    types: list[DriftType] = Field(default_factory=list)
+    approaches: list[DriftApproach] = Field(default_factory=list)
+    responses: list[SeverityResponse] = Field(default_factory=list)
+
+
+# -- alerting ------------------------------------------------------------------------
+class Channel(Row):
+    """A notification channel. `target` names it (a Slack channel, an address, a
+    PagerDuty service); secrets never live here (Alertmanager reads them from files)."""
+
+    name: str
+    kind: ChannelKind
+    target: Text
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not CHANNEL_NAME_RE.match(value):
+            raise ValueError("a channel name is lower-case letters, digits, '-' or '_' (e.g. pagerduty, slack-ops)")
+        return value
+
+
+class AlertRule(Row):
+    name: str
+    category: AlertCategory
+    metric: str
+    comparator: Comparator = ">"
+    threshold: float
+    duration: str = "5m"
+    severity: Severity
+    channels: list[str] = Field(default_factory=list)
+    runbook_anchor: str
+    placeholder: str | None = None  # the alerts-config template placeholder it fills
+    promql: str | None = None  # a rule may carry its own PromQL instead of `metric`
+    description: Text
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        value = value.strip()
+        if not DURATION_RE.match(value):
+            raise ValueError("a duration is a number and a unit, like 30s, 5m, 1h or 1h30m")
+        return value
+
+    @field_validator("runbook_anchor")
+    @classmethod
+    def _anchor(cls, value: str) -> str:
+        value = value.strip().lstrip("#")
+        if not SLUG_RE.match(value):
+            raise ValueError("a runbook anchor is lower-case words joined by '-', like error-rate-high")
+        return value
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: str) -> str:
+        value = value.strip()
+        if not re.match(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", value):
+            raise ValueError(f"a metric is a name like error_rate; known: {', '.join(METRICS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _metric_known(self) -> "AlertRule":
+        if self.promql is None and self.metric not in METRICS:
+            raise ValueError(
+                f"metric {self.metric!r} is not one aiwf knows ({', '.join(METRICS)}); "
+                "use one of those or give the rule its own promql"
+            )
+        return self
+
+    @property
+    def anchor(self) -> str:
+        return self.runbook_anchor
+
+    @property
+    def condition(self) -> str:
+        """The condition as the workflow writes it, e.g. `error_rate > 0.05`."""
+        return f"{self.metric} {self.comparator} {format_number(self.threshold)}"
+
+
+class Principle(Row):
+    principle: str
+    description: Text
+    how: Text  # how this plan meets it
+
+
+class AlertingSection(Section):
+    channels_answer: Text  # "What alerting channels do you use?"
+    notify_answer: Text  # "Who should be notified for different severity levels?"
+    channels: list[Channel] = Field(default_factory=list)
+    routing: dict[Severity, list[str]] = Field(default_factory=dict)
+    rules: list[AlertRule] = Field(default_factory=list)
+    principles: list[Principle] = Field(default_factory=list)
+    service: str = ""  # the `service` label the rules and inhibit rules share
+
+    @model_validator(mode="after")
+    def _channels_declared(self) -> "AlertingSection":
+        declared = {c.name for c in self.channels}
+        for severity, names in self.routing.items():
+            for name in names:
+                if name not in declared:
+                    raise ValueError(f"routing for {severity} names channel {name!r}, which is not declared under channels")
+        for rule in self.rules:
+            for name in rule.channels:
+                if name not in declared:
+                    raise ValueError(f"alert {rule.name!r} names channel {name!r}, which is not declared under channels")
+        return self
+
+
+# -- incident response -----------------------------------------------------------------
+class IncidentLevel(Row):
+    level: str
+    name: Text
+    description: Text
+    response_time: Text
+    responders: Text
+
+
+class WorkflowStep(Row):
+    step: str
+    what: Text
+
+
+class IncidentSection(Section):
+    answer: Text  # who is on call, how escalation works
+    levels: list[IncidentLevel] = Field(default_factory=list)
+    workflow: list[WorkflowStep] = Field(default_factory=list)
+
+
+# -- runbook ---------------------------------------------------------------------------
+class Component(Row):
+    name: str
+    purpose: Text
+
+
+class Dependency(Row):
+    name: str
+    impact: Text  # what breaks if unavailable
+
+
+class HealthCheck(Row):
+    component: str
+    check: Text
+    expected: Text
+
+
+class CommonIssue(Row):
+    anchor: str
+    title: str
+    symptoms: list[str] = Field(default_factory=list)
+    diagnosis: list[str] = Field(default_factory=list)
+    resolution: list[str] = Field(default_factory=list)
+    escalation: Text
+
+    @field_validator("anchor")
+    @classmethod
+    def _anchor(cls, value: str) -> str:
+        value = value.strip().lstrip("#")
+        if not SLUG_RE.match(value):
+            raise ValueError("an anchor is lower-case words joined by '-', like latency-high")
+        return value
+
+
+class Contact(Row):
+    role: str
+    name: Text
+    contact: Text
+
+
+class UsefulCommand(Row):
+    purpose: str
+    command: Text
+
+
+class RunbookSection(Section):
+    components: list[Component] = Field(default_factory=list)
+    dependencies: list[Dependency] = Field(default_factory=list)
+    health_endpoint: str = "/health"
+    health_expected: str = '{"status": "healthy"}'
+    health_frequency: str = "Every 30 seconds"
+    health_checks: list[HealthCheck] = Field(default_factory=list)
+    issues: list[CommonIssue] = Field(default_factory=list)
+    full_rollback_when: str = "Critical production issue"
+    full_rollback_steps: list[str] = Field(default_factory=list)
+    flag_rollback_when: str = "Issue with specific feature"
+    flag_rollback_command: Text
+    maintenance_notice: Text  # "Notify users [X hours] in advance"
+    index_rebuild_when: str = "After embedding model change, corruption"
+    index_rebuild_steps: list[str] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    commands: list[UsefulCommand] = Field(default_factory=list)
+    dashboard_url: Text
+    dashboard_panels: list[str] = Field(default_factory=list)
+
+
+# -- alerts config -------------------------------------------------------------------------
+class AlertsConfigSection(Section):
+    """The alerts-config template's placeholders. Thresholds come from the alert
+    rules (one source of truth); what is left is where the runbook lives."""
+
+    runbook_url: Text
+
+
+# -- continuous improvement ---------------------------------------------------------------
+class FeedbackLoop(Row):
+    loop: str
+    frequency: Text
+    purpose: Text
+
+
+class ImprovementTrigger(Row):
+    trigger: str
+    action: Text
+
+
+class ImprovementSection(Section):
+    answer: Text  # "How do you want to structure continuous improvement?"
+    loops: list[FeedbackLoop] = Field(default_factory=list)
+    triggers: list[ImprovementTrigger] = Field(default_factory=list)
+
+
+# -- decisions -----------------------------------------------------------------------------
+class OperationsDecision(Row):
+    id: str
+    title: str
+    choice: Text
+    context: Text
+    rationale: Text
+    options: list[str] = Field(default_factory=list)
+    knowledge_ref: Text
+    consequences: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not re.match(r"^op-\d{3}$", value):
+            raise ValueError("an operations decision id is op- and three digits, like op-001")
+        return value
+
+
+class DecisionsSection(Section):
+    decisions: list[OperationsDecision] = Field(default_factory=list)
+
+
+#: The sections in workflow order: (plan attribute, title shown to the engineer).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("monitoring", "Monitoring strategy"),
+    ("drift", "Drift detection"),
+    ("alerting", "Alerting"),
+    ("incident", "Incident response"),
+    ("runbook", "Runbook"),
+    ("alerts_config", "Alerts config"),
+    ("improvement", "Continuous improvement"),
+    ("decisions", "Operations decisions"),
+)
+
+
+class OperationsPlan(BaseModel):
+    """The whole plan. `version` lets a newer aiwf refuse an older file clearly (and vice versa)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    version: int = PLAN_VERSION
+    project_name: str
+    architecture: Literal["rag-only", "fine-tuning", "hybrid"]
+    resume_section: str | None = None  # where the app was when it last saved
+    monitoring: MonitoringSection = Field(default_factory=MonitoringSection)
+    drift: DriftSection = Field(default_factory=DriftSection)
+    alerting: AlertingSection = Field(default_factory=AlertingSection)
+    incident: IncidentSection = Field(default_factory=IncidentSection)
+    runbook: RunbookSection = Field(default_factory=RunbookSection)
+    alerts_config: AlertsConfigSection = Field(default_factory=AlertsConfigSection)
+    improvement: ImprovementSection = Field(default_factory=ImprovementSection)
+    decisions: DecisionsSection = Field(default_factory=DecisionsSection)
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value > PLAN_VERSION:
+            raise ValueError(f"this plan was written by a newer aiwf (version {value}; this aiwf reads up to {PLAN_VERSION})")
+        if value < 1:
+            raise ValueError("version must be 1 or more")
+        return value
+
+    def section(self, key: str) -> Section:
+        return getattr(self, key)
+
+    def drafts(self) -> list[str]:
+        """Titles of the sections not yet confirmed."""
+        return [title for key, title in SECTIONS if self.section(key).status != "confirmed"]
+
+    def anchors_needed(self) -> list[str]:
+        """Every runbook anchor an alert links to."""
+        return list(dict.fromkeys(rule.runbook_anchor for rule in self.alerting.rules))
+
+
+def format_number(value: float) -> str:
+    """Thresholds as people write them: 0.05, 5, 1500000 (no trailing .0)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def plan_data(plan: OperationsPlan) -> dict[str, Any]:
+    """The plan as plain data, in field order, for the YAML emitter."""
+    return plan.model_dump(mode="json")

@@ -1,0 +1,87 @@
+"""Reading and writing the operations plan as YAML.
+
+YAML comes from an emitter (PyYAML's safe dumper), never from string templates,
+so whatever the engineer typed (quotes, colons, `#`, newlines, `{{ }}`) comes
+back exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.model.plan import OperationsPlan, plan_data
+from aiwf_tui.model.textfile import read_text
+from aiwf_tui.model.yamlio import load_plain
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Block style everywhere; multi-line strings as literal blocks for readable diffs."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> Any:
+    if "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029") and value == value.rstrip(" \t") :
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_PlanDumper.add_representer(str, _str_representer)
+
+HEADER = (
+    "# aiwf operations plan: the answers and tables of Phase 5 (Operations).\n"
+    "# Edited by the aiwf app; `aiwf render` writes every artifact from it once each\n"
+    "# section's status is confirmed.\n"
+)
+
+
+def dump_plan(plan: OperationsPlan) -> str:
+    """The plan as YAML text (stable: the same plan always gives the same bytes)."""
+    body = yaml.dump(plan_data(plan), Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100_000,
+                     default_flow_style=False)
+    return HEADER + body
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_plan(text: str, shown: str) -> OperationsPlan:
+    """Validate plan YAML; every problem becomes one line naming the field and the fix."""
+    data = load_plain(text, shown)
+    if data is None:
+        raise AiwfError.at(shown, "is empty", "delete it and run `aiwf plan` to write a fresh one")
+    if not isinstance(data, dict):
+        raise AiwfError.at(shown, "is not a plan (expected a mapping with version, project_name, ...)",
+                           "delete it and run `aiwf plan` to write a fresh one")
+    try:
+        return OperationsPlan.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors()[:20]:
+            where = _location(tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                message = "is missing"
+            elif err["type"] == "extra_forbidden":
+                message = "is not a plan field (a typo?)"
+            fix = "correct it in the file or in the app"
+            if "newer aiwf" in message:
+                fix = "upgrade aiwf (pip install -U aiwf-tui) or restore the plan this version wrote"
+            problems.append(Problem(shown, f"{where}: {message}" if where else message, fix))
+        raise AiwfError(*problems) from None
+
+
+def load_plan(path: Path, root: Path | None = None) -> OperationsPlan:
+    """Read and validate a plan file."""
+    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    return parse_plan(read_text(path, root), shown)
