@@ -218,7 +218,7 @@ class KnowledgeClient:
             response = await self._attempt(method, endpoint, params, deadline)
             if _retryable(response.status):
                 raise KnowledgeServerError(
-                    f"{_status_reason(response)} after retry", status=response.status
+                    _status_reason(response, " after retry"), status=response.status
                 )
         if response.status != 200:
             raise KnowledgeServerError(_status_reason(response), status=response.status)
@@ -288,12 +288,13 @@ def _error_message(response: _Response) -> str:
     return ""
 
 
-def _status_reason(response: _Response) -> str:
+def _status_reason(response: _Response, suffix: str = "") -> str:
     message = _error_message(response)
     if response.status == 429:
         reason = "rate limited (HTTP 429)"
     else:
         reason = f"HTTP {response.status}"
+    reason += suffix
     return f"{reason}: {message}" if message else reason
 
 

@@ -111,6 +111,11 @@ def _text(value: Any, max_len: int) -> str:
     return clean_text(value, max_len).strip()
 
 
+def _one_line(value: Any, max_len: int) -> str:
+    """Cleaned text on one line (titles, source names): runs of whitespace become one space."""
+    return clean_text(" ".join(_text(value, max_len * 4).split()), max_len)
+
+
 def _lines(value: Any, max_len: int = MAX_LINE, max_items: int = MAX_LIST) -> list[str]:
     """A list of cleaned strings; a single string becomes a one-item list; None -> []."""
     if value is None:
@@ -148,13 +153,13 @@ def item_from_raw(raw: Any, *, kind: ItemKind, origin: Origin, index: int = 0) -
         summary = _text(raw.get(key), MAX_TEXT)
         if summary:
             break
-    title = _text(raw.get("name"), MAX_TITLE) or _text(raw.get("title"), MAX_TITLE)
+    title = _one_line(raw.get("name"), MAX_TITLE) or _one_line(raw.get("title"), MAX_TITLE)
     if not title and summary:
-        title = clean_text(summary.splitlines()[0], 80)
+        title = _one_line(summary.splitlines()[0], 80)
     if not title:
         return None
 
-    source = _text(raw.get("source_title"), MAX_TITLE)
+    source = _one_line(raw.get("source_title"), MAX_TITLE)
     steps = _lines(raw.get("steps"))
     prerequisites = _lines(raw.get("prerequisites"))
     outputs = _lines(raw.get("outputs"))
