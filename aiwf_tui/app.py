@@ -1,0 +1,409 @@
+"""The Textual app: wiring only. State lives in the model; screens show and edit it.
+
+The first screen paints before anything is loaded: the project, plan, knowledge
+and templates load in workers afterwards (measured: loading first would put
+start-up well above the bare-Textual floor).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.widgets import Static
+
+from aiwf_tui.errors import AiwfError
+
+#: Autosave runs this long after the last change (the guarantee is "within one second").
+AUTOSAVE_DELAY = 0.4
+#: The preview renders this long after the last keystroke (off the input path).
+PREVIEW_DEBOUNCE = 0.08
+
+
+class SectionCommands(Provider):
+    """Command palette: jump to any section."""
+
+    async def search(self, query: str) -> Hits:
+        from aiwf_tui.screens.registry import SECTION_VIEWS
+        from aiwf_tui.screens.workflow import WorkflowScreen
+
+        screen = self.app.screen
+        if not isinstance(screen, WorkflowScreen):
+            return
+        matcher = self.matcher(query)
+        for number, view in enumerate(SECTION_VIEWS, 1):
+            label = f"Go to {number}. {view.TITLE}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), lambda key=view.KEY: screen.show_section(key),
+                          help=f"Section {number} of Phase 5")
+
+
+HELP = """\
+Moving
+  n / p          next / previous section (when not typing)
+  tab / shift+tab  next / previous field or table
+  arrows, j / k  move in a table
+  ctrl+p         command palette: jump to any section
+  ctrl+b         show or hide the sidebar
+
+Editing
+  enter or e     edit the selected answer or cell (bool cells toggle)
+  escape         leave the field (what you typed is kept)
+  a / d          add a row / delete the selected row (asks first)
+  c              confirm the section (editing it later makes it a draft again)
+  v              show or hide the live preview of the artifact
+
+Writing and the final menu
+  w              on Project files: write every file (asks first)
+  s d e x        on the final menu: summary, decisions, export, exit
+  r              in review mode: reopen Phase 5 for changes
+
+  ?  this help      ctrl+q  quit (your answers are saved as you type)
+"""
+
+
+class AiwfApp(App):
+    """aiwf: Phase 5 (Operations) of the AI Engineering Workflow."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "aiwf"
+    COMMANDS = App.COMMANDS | {SectionCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (answers are saved)"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys"),
+    ]
+
+    def __init__(self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False,
+                 today: str | None = None) -> None:
+        super().__init__()
+        self.project_dir = Path(project_dir)
+        self.knowledge_url = knowledge_url
+        self.force_read_only = read_only
+        self.today = today or date.today().isoformat()
+        self.ctx = None
+        self.dirty = False
+        self.save_error: str | None = None
+        self._save_timer = None
+        self._preview_timer = None
+        self._save_lock = threading.Lock()
+        self.error_lines: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"aiwf  opening {self.project_dir}…", style="bold"), id="splash")
+
+    def on_mount(self) -> None:
+        self._install_sighup()
+        self.load_project()
+
+    # -- loading ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_project(self) -> None:
+        from aiwf_tui.model import load_project
+
+        try:
+            project = load_project(self.project_dir)
+            plan, resumed = self._load_plan(project)
+        except AiwfError as exc:
+            self.call_from_thread(self._failed, exc.lines())
+            return
+        self.call_from_thread(self._opened, project, plan, resumed)
+
+    def _load_plan(self, project):
+        from aiwf_tui.model.defaults import new_plan
+        from aiwf_tui.model.plan_io import load_plan
+        from aiwf_tui.model.project import PLAN_FILE
+
+        path = project.path(PLAN_FILE)
+        if path.exists():
+            return load_plan(path, project.root), True
+        return new_plan(project), False
+
+    def _failed(self, lines: list[str]) -> None:
+        self.error_lines = lines
+        self.exit(return_code=1, message="\n".join(f"aiwf: {line}" for line in lines))
+
+    def _opened(self, project, plan, resumed: bool) -> None:
+        from aiwf_tui.screens.nogo import NoGoScreen
+        from aiwf_tui.screens.section import Context
+        from aiwf_tui.screens.workflow import WorkflowScreen
+
+        if not project.gate_allows_phase5 and not project.phase5_complete:
+            self.push_screen(NoGoScreen(project))
+            return
+        review = project.phase5_complete or self.force_read_only
+        self.ctx = Context(project=project, plan=plan, read_only=review)
+        if review:
+            start = "menu"
+        else:
+            start = plan.resume_section or "welcome"
+        self.push_screen(WorkflowScreen(self.ctx, start))
+        if resumed and not review:
+            self.notify(f"Resumed at {start}: every saved answer is back.", timeout=6)
+        elif review:
+            self.notify("Phase 5 is complete: review mode (read-only). Press r on the menu to reopen it.", timeout=6)
+        self.load_knowledge()
+
+    @work(exclusive=True, group="knowledge", exit_on_error=False)
+    async def load_knowledge(self) -> None:
+        import os
+
+        from aiwf_tui.config import knowledge_url
+        from aiwf_tui.knowledge.service import load_phase5_knowledge
+
+        try:
+            url = knowledge_url(self.knowledge_url)
+        except Exception:
+            url = None
+        bundle = await load_phase5_knowledge(url, os.environ.get("AIWF_KNOWLEDGE_API_KEY"))
+        if self.ctx is None:
+            return
+        self.ctx.knowledge = bundle
+        screen = self.workflow_screen
+        if screen is not None:
+            screen.refresh_sidebar()
+            if screen.current in ("knowledge", "monitoring", "drift", "alerting", "incident", "improvement"):
+                screen.show_section(screen.current)
+
+    @property
+    def workflow_screen(self):
+        from aiwf_tui.screens.workflow import WorkflowScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WorkflowScreen):
+                return screen
+        return None
+
+    # -- changes, autosave ---------------------------------------------------------------------
+    def plan_changed(self) -> None:
+        """Called after every change to the plan: save soon, re-render the preview."""
+        self.dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_plan)
+        screen = self.workflow_screen
+        if screen is not None:
+            screen.refresh_sidebar()
+        self.schedule_preview()
+
+    def plan_text(self) -> str:
+        from aiwf_tui.model.plan_io import dump_plan
+
+        return dump_plan(self.ctx.plan)
+
+    def save_plan(self) -> None:
+        if self.ctx is None or self.ctx.read_only or not self.dirty:
+            return
+        text = self.plan_text()
+        self._write_plan(text)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _write_plan(self, text: str) -> None:
+        from aiwf_tui.files import atomic_write
+        from aiwf_tui.model.project import PLAN_FILE
+
+        try:
+            with self._save_lock:
+                atomic_write(self.ctx.project.path(PLAN_FILE), text, root=self.ctx.project.root)
+        except AiwfError as exc:
+            self.call_from_thread(self._save_failed, exc.lines()[0])
+            return
+        self.call_from_thread(self._saved, text)
+
+    def _saved(self, text: str) -> None:
+        if self.plan_text() == text:
+            self.dirty = False
+        self.save_error = None
+        screen = self.workflow_screen
+        if screen is not None:
+            screen.refresh_sidebar()
+
+    def _save_failed(self, line: str) -> None:
+        self.save_error = line
+        self.notify(f"{line}. Your edits are kept in memory; the next change retries.", severity="error", timeout=10)
+
+    def save_now(self) -> None:
+        """Save synchronously (quit, SIGHUP)."""
+        if self.ctx is None or self.ctx.read_only or not self.dirty:
+            return
+        from aiwf_tui.files import atomic_write
+        from aiwf_tui.model.project import PLAN_FILE
+
+        with self._save_lock:
+            try:
+                atomic_write(self.ctx.project.path(PLAN_FILE), self.plan_text(), root=self.ctx.project.root)
+                self.dirty = False
+            except AiwfError:
+                pass
+
+    def _install_sighup(self) -> None:
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+            return
+
+        def on_hangup(signum, frame):  # the SSH connection dropped: keep every answer
+            self.save_now()
+            self.exit(return_code=129)
+
+        try:
+            signal.signal(signal.SIGHUP, on_hangup)
+        except ValueError:
+            pass
+
+    async def action_quit(self) -> None:
+        self.save_now()
+        self.exit()
+
+    # -- preview --------------------------------------------------------------------------------
+    def schedule_preview(self) -> None:
+        screen = self.workflow_screen
+        if screen is None or not screen.preview_visible():
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, self._start_preview)
+
+    def _start_preview(self) -> None:
+        from aiwf_tui.screens.registry import preview_for
+
+        screen = self.workflow_screen
+        if screen is None or self.ctx is None:
+            return
+        source = preview_for(screen.current)
+        if source is None:
+            return
+        self._render_preview(screen.current, source, self.ctx.plan.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _render_preview(self, key, source, plan) -> None:
+        title, render = source
+        try:
+            text = render(self.ctx.project, plan, self.today)
+        except AiwfError as exc:
+            text = "Cannot render yet:\n" + "\n".join(exc.lines())
+        except Exception as exc:  # a preview must never take the app down
+            text = f"Cannot render yet: {exc}"
+        self.call_from_thread(self._show_preview, key, title, text)
+
+    def _show_preview(self, key, title, text) -> None:
+        screen = self.workflow_screen
+        if screen is not None and screen.current == key:
+            screen.show_preview(title, text)
+
+    # -- project files ----------------------------------------------------------------------------
+    def compute_diff(self, view) -> None:
+        self._compute_diff(view, self.ctx.plan.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def _compute_diff(self, view, plan) -> None:
+        try:
+            from aiwf_tui.render.artifacts import diff_all, render_all
+
+            files = render_all(self.ctx.project, plan, self.today)
+            diff = diff_all(self.ctx.project, files)
+            changed = diff.count("\n+++ ") + (1 if diff.startswith("+++ ") or diff.startswith("--- ") else 0)
+            summary = f"{len(files)} files rendered; the diff below shows every file created or changed."
+            del changed
+        except AiwfError as exc:
+            summary, diff = "Cannot render yet:", "\n".join(exc.lines())
+        except Exception as exc:
+            summary, diff = "Cannot render yet:", str(exc)
+        self.call_from_thread(view.show_diff, summary, diff)
+
+    def write_project_files(self) -> None:
+        from aiwf_tui.widgets.modals import ConfirmModal
+
+        drafts = self.ctx.plan.drafts()
+        if drafts:
+            self.notify("Confirm every section first: " + ", ".join(drafts), severity="warning", timeout=8)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write_files(self.ctx.plan.model_copy(deep=True))
+
+        self.push_screen(ConfirmModal("Write the Phase 5 project files now?",
+                                      "sidecar.yaml, decision-log.md, project-spec.md, the runbook, the alerts config "
+                                      "and the Prometheus files are written all or nothing."), answer)
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def _write_files(self, plan) -> None:
+        from aiwf_tui.model import load_project
+        from aiwf_tui.render.artifacts import write_artifacts
+
+        try:
+            self.save_now()
+            written = write_artifacts(self.ctx.project, plan, self.today)
+            project = load_project(self.ctx.project.root)
+        except AiwfError as exc:
+            self.call_from_thread(self.notify, "Nothing was written: " + " | ".join(exc.lines()), severity="error", timeout=12)
+            return
+        self.call_from_thread(self._written, project, written)
+
+    def _written(self, project, written) -> None:
+        self.ctx.project = project
+        self.notify(f"Wrote {len(written)} files. Phase 5 is complete.", timeout=6)
+        screen = self.workflow_screen
+        if screen is not None:
+            screen.show_section("summary")
+
+    # -- final menu ----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from aiwf_tui.widgets.modals import MessageModal
+
+        self.push_screen(MessageModal("Keys", HELP))
+
+    def action_show_spec(self) -> None:
+        from aiwf_tui.screens.spec_viewer import SpecViewerScreen
+
+        self.push_screen(SpecViewerScreen(self.ctx.project))
+
+    def action_show_decisions(self) -> None:
+        from aiwf_tui.screens.decisions_review import DecisionsReviewScreen
+
+        self.push_screen(DecisionsReviewScreen(self.ctx.project))
+
+    def action_export(self) -> None:
+        from aiwf_tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(self.ctx.project))
+
+    def action_reopen(self) -> None:
+        if self.ctx is None or not self.ctx.read_only:
+            return
+        from aiwf_tui.model.defaults import new_plan
+        from aiwf_tui.model.plan_io import load_plan
+        from aiwf_tui.model.project import PLAN_FILE
+
+        path = self.ctx.project.path(PLAN_FILE)
+        try:
+            plan = load_plan(path, self.ctx.project.root) if path.exists() else new_plan(self.ctx.project)
+        except AiwfError as exc:
+            self.notify(" | ".join(exc.lines()), severity="error")
+            return
+        for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+            plan.section(key).status = "draft"
+        self.ctx.plan = plan
+        self.ctx.read_only = False
+        self.notify("Phase 5 reopened: existing files stay as they are until you confirm and write new ones.", timeout=8)
+        self.workflow_screen.show_section("monitoring")
+
+    def action_exit_workflow(self) -> None:
+        from aiwf_tui.widgets.modals import ConfirmModal
+
+        complete = self.ctx is not None and self.ctx.project.phase5_complete
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.save_now()
+                self.exit(return_code=0, message="aiwf: workflow complete." if complete else
+                          "aiwf: exited; Phase 5 is not written yet (your answers are saved).")
+
+        question = "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
+        self.push_screen(ConfirmModal(question), answer)

@@ -1,0 +1,46 @@
+"""`aiwf [PROJECT_DIR]`: open the app (no argument: a fresh copy of the bundled demo)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+DEMO_NAME = "fleet-docs-assistant"
+
+
+def demo_source() -> Path:
+    return Path(__file__).resolve().parent.parent / "demo" / DEMO_NAME
+
+
+def copy_demo(where: Path) -> Path:
+    """Copy the demo project into a new folder under `where` (never into the package)."""
+    target = where / DEMO_NAME
+    n = 2
+    while target.exists():
+        target = where / f"{DEMO_NAME}-{n}"
+        n += 1
+    shutil.copytree(demo_source(), target)
+    return target
+
+
+def run(args) -> int:
+    if args.project_dir is None:
+        try:
+            project_dir = copy_demo(Path.cwd())
+        except OSError as exc:
+            print(f"aiwf: cannot copy the demo project into {Path.cwd()}: {exc.strerror} - run aiwf from a writable folder",
+                  file=sys.stderr)
+            return 1
+        print(f"aiwf: copied the demo project to {project_dir}")
+    else:
+        project_dir = Path(args.project_dir)
+    if not project_dir.is_dir():
+        what = "does not exist" if not project_dir.exists() else "is not a folder"
+        print(f"aiwf: {project_dir} {what} - pass a project folder (the one holding sidecar.yaml)", file=sys.stderr)
+        return 1
+    from aiwf_tui.app import AiwfApp
+
+    app = AiwfApp(project_dir, knowledge_url=getattr(args, "knowledge_url", None), read_only=getattr(args, "read_only", False))
+    app.run()
+    return app.return_code or 0

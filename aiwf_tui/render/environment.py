@@ -1,0 +1,47 @@
+"""The Jinja2 environment every Markdown renderer uses.
+
+Sandboxed, `StrictUndefined` (a misspelt variable is an error, not an empty
+string), no autoescaping (the output is Markdown, not HTML) and trailing newlines
+kept. User text only ever reaches templates as variable *values*; template source
+is never built from user text, so `{{ 7*7 }}` typed into a field comes out verbatim.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from aiwf_tui.render import markdown
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    """The shared environment (templates are loaded from `aiwf_tui/templates/`)."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        cell=markdown.md_cell,
+        cell_or_todo=markdown.cell_or_todo,
+        or_todo=markdown.or_todo,
+        oneline=markdown.oneline,
+        code=markdown.code_span,
+        anchor_tag=markdown.anchor_tag,
+    )
+    env.globals.update(todo=markdown.todo, fence_for=markdown.fence_for, code=markdown.code_span)
+    return env
+
+
+def render_template(template_name: str, /, **context: object) -> str:
+    """Render one template with `context` as data."""
+    return environment().get_template(template_name).render(**context)

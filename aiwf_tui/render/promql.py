@@ -1,0 +1,196 @@
+"""The metric naming convention for LLM and RAG services, and each plan metric as PromQL.
+
+An alert rule in the plan names a metric (`error_rate`, `latency_p99`, ...; see
+`aiwf_tui.model.plan.METRICS`). The service exports the raw series listed in
+`EXPORTED_METRICS` (documented in docs/metrics.md and the runbook's appendix); every
+series carries a `service` label equal to the plan's `alerting.service`, and the
+scrape job is named after the service (so `up{job="<service>"}` exists).
+
+Each plan metric becomes one recording rule (`service:<what>:<how>`, Prometheus'
+`level:metric:operations` convention) over those series, filtered to the service,
+so two services' rule files can be loaded into one Prometheus without clashing.
+Alert expressions then compare the recorded series with the threshold, which keeps
+them short and unit-testable with `promtool test rules`.
+
+Pure data and string building: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The window of the rate-based recording rules. Short enough to react within the
+#: `for` durations the workflow recommends (1m-1h), long enough to hold several scrapes.
+RATE_WINDOW = "5m"
+#: The window of the daily token budget.
+DAY_WINDOW = "1d"
+
+#: (name, type, help) of every series the service must export. `service` is a label on
+#: all of them; histograms also export `_bucket{le}`, `_sum` and `_count`.
+EXPORTED_METRICS: list[tuple[str, str, str]] = [
+    ("up", "gauge", "Set by Prometheus per scrape target: 1 reachable, 0 down (job = the service name)"),
+    ("llm_requests_total", "counter", "Requests the service handled, successful or not"),
+    ("llm_requests_errors_total", "counter", "Requests that failed (any error returned to the caller)"),
+    ("llm_request_duration_seconds", "histogram", "End-to-end request latency in seconds"),
+    ("llm_tokens_total", "counter", "LLM tokens used; label type=prompt|completion"),
+    ("llm_cache_hits_total", "counter", "Requests answered from the response cache"),
+    ("llm_drift_score", "gauge", "Input drift score, 0 (no drift) to 1, set by the drift job"),
+    ("llm_quality_score", "gauge", "Online answer quality score, 0 to 1, set by the evaluation job"),
+    ("rag_retrievals_total", "counter", "Retrievals run against the knowledge base"),
+    ("rag_retrievals_empty_total", "counter", "Retrievals that returned no documents"),
+    ("rag_retrieval_duration_seconds", "histogram", "Retrieval latency in seconds (embedding + search + rerank)"),
+    ("rag_vector_db_query_duration_seconds", "histogram", "Vector database query latency in seconds"),
+]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """How one plan metric maps onto exported series.
+
+    `kind` says how its value is computed, which is also what the unit-test
+    generator needs to build input series that cross a threshold:
+    `up` (raw gauge per target), `gauge` (aggregated gauge), `rate` (per-second rate
+    of a counter), `ratio` (rate of `series[0]` over rate of `series[1]`), `increase`
+    (counter increase over `window`), `quantile` (histogram_quantile over `series[0]`).
+    """
+
+    metric: str
+    kind: str
+    record: str | None  # recording rule name; None: the alert queries the series directly
+    series: tuple[str, ...]
+    window: str = RATE_WINDOW
+    quantile: float = 0.0
+    aggregation: str = "sum"  # for gauges: how instances combine (max for drift, min for quality)
+    unit: str = ""
+
+    def expr(self, service: str) -> str:
+        """The PromQL value of this metric for one service (the recording rule's expr)."""
+        sel = label_selector(service=service)
+        w = self.window
+        if self.kind == "up":
+            return f'up{label_selector(job=service)}'
+        if self.kind == "gauge":
+            return f"{self.aggregation} by (service) ({self.series[0]}{sel})"
+        if self.kind == "rate":
+            return f"sum by (service) (rate({self.series[0]}{sel}[{w}]))"
+        if self.kind == "increase":
+            return f"sum by (service) (increase({self.series[0]}{sel}[{w}]))"
+        if self.kind == "ratio":
+            num, den = self.series
+            return f"sum by (service) (rate({num}{sel}[{w}])) / sum by (service) (rate({den}{sel}[{w}]))"
+        if self.kind == "quantile":
+            return (f"histogram_quantile({self.quantile}, "
+                    f"sum by (service, le) (rate({self.series[0]}_bucket{sel}[{w}])))")
+        raise ValueError(f"unknown metric kind {self.kind!r}")
+
+    def value(self, service: str) -> str:
+        """What an alert compares: the recorded series for the service, or the raw expr."""
+        if self.record is None:
+            return self.expr(service)
+        return f"{self.record}{label_selector(service=service)}"
+
+
+#: Plan metric -> spec. Keys match `aiwf_tui.model.plan.METRICS` exactly (a test checks).
+METRIC_SPECS: dict[str, MetricSpec] = {
+    s.metric: s
+    for s in (
+        MetricSpec("up", "up", None, ("up",)),
+        MetricSpec("error_rate", "ratio", "service:llm_request_error_ratio:rate5m",
+                   ("llm_requests_errors_total", "llm_requests_total"), unit="ratio"),
+        MetricSpec("latency_p99", "quantile", "service:llm_request_duration_seconds:p99_rate5m",
+                   ("llm_request_duration_seconds",), quantile=0.99, unit="seconds"),
+        MetricSpec("latency_p95", "quantile", "service:llm_request_duration_seconds:p95_rate5m",
+                   ("llm_request_duration_seconds",), quantile=0.95, unit="seconds"),
+        MetricSpec("throughput", "rate", "service:llm_requests:rate5m", ("llm_requests_total",),
+                   unit="requests per second"),
+        MetricSpec("drift_score", "gauge", "service:llm_drift_score:max", ("llm_drift_score",), aggregation="max"),
+        MetricSpec("quality_score", "gauge", "service:llm_quality_score:min", ("llm_quality_score",), aggregation="min"),
+        MetricSpec("daily_tokens", "increase", "service:llm_tokens:increase1d", ("llm_tokens_total",),
+                   window=DAY_WINDOW, unit="tokens"),
+        MetricSpec("cache_hit_rate", "ratio", "service:llm_cache_hit_ratio:rate5m",
+                   ("llm_cache_hits_total", "llm_requests_total"), unit="ratio"),
+        MetricSpec("empty_retrieval_rate", "ratio", "service:rag_empty_retrieval_ratio:rate5m",
+                   ("rag_retrievals_empty_total", "rag_retrievals_total"), unit="ratio"),
+        MetricSpec("vector_db_latency_p99", "quantile", "service:rag_vector_db_query_duration_seconds:p99_rate5m",
+                   ("rag_vector_db_query_duration_seconds",), quantile=0.99, unit="seconds"),
+        MetricSpec("retrieval_latency_p99", "quantile", "service:rag_retrieval_duration_seconds:p99_rate5m",
+                   ("rag_retrieval_duration_seconds",), quantile=0.99, unit="seconds"),
+    )
+}
+
+
+def label_value(value: str) -> str:
+    """A PromQL string literal (double-quoted, escaped)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def label_selector(**labels: str) -> str:
+    """`{name="value",...}` for equality matchers."""
+    return "{" + ", ".join(f"{k}={label_value(v)}" for k, v in labels.items()) + "}"
+
+
+def exported_metrics_for(metrics: list[str]) -> list[tuple[str, str, str]]:
+    """The rows of `EXPORTED_METRICS` that the given plan metrics need, in table order."""
+    needed: set[str] = set()
+    for m in metrics:
+        spec = METRIC_SPECS.get(m)
+        if spec:
+            needed.update(spec.series)
+    return [row for row in EXPORTED_METRICS if row[0] in needed]
+
+
+# -- custom PromQL ------------------------------------------------------------------
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+_BRACES_RE = re.compile(r"\{[^{}]*\}")
+_COMPARISON_RE = re.compile(r"==|!=|>=|<=|>|<")
+_SIMPLE_SELECTOR_RE = re.compile(r"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{(.*)\})?\s*$", re.S)
+_MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
+
+
+def is_condition(promql: str) -> bool:
+    """Whether custom PromQL is already a whole condition (has a top-level comparison).
+
+    A rule's `promql` normally replaces its `metric` and keeps its comparator and
+    threshold; a user who wrote `foo > 3` meant the comparison itself, so it is used
+    as written. Label matchers (`{a!="b"}`) and strings are ignored in the check.
+    """
+    text = _STRING_RE.sub('""', promql)
+    while True:
+        stripped = _BRACES_RE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    text = re.sub(r"\[[^\]]*\]", "", text)
+    return bool(_COMPARISON_RE.search(text))
+
+
+def simple_selector(promql: str) -> tuple[str, dict[str, str]] | None:
+    """(metric name, equality matchers) when custom PromQL is one plain selector such as
+    `queue_depth{service="x"}`; None for anything else (functions, operators, regex)."""
+    m = _SIMPLE_SELECTOR_RE.match(promql)
+    if not m:
+        return None
+    name, body = m.group(1), m.group(3)
+    if name in {"sum", "rate", "max", "min", "avg", "count", "by", "without", "on", "ignoring"}:
+        return None
+    labels: dict[str, str] = {}
+    if body and body.strip():
+        pos = 0
+        while pos < len(body):
+            mm = _MATCHER_RE.match(body, pos)
+            if not mm or mm.end() == pos:
+                return None
+            raw = mm.group(2)
+            labels[mm.group(1)] = re.sub(r"\\(.)", lambda x: {"n": "\n"}.get(x.group(1), x.group(1)), raw)
+            pos = mm.end()
+    if "__name__" in labels:
+        return None
+    return name, labels
+
+
+__all__ = [
+    "EXPORTED_METRICS", "METRIC_SPECS", "MetricSpec", "RATE_WINDOW", "DAY_WINDOW",
+    "label_value", "label_selector", "exported_metrics_for", "is_condition", "simple_selector",
+]

@@ -1,0 +1,88 @@
+"""5. Alerting: channels, routing by severity, alert rules, and the design principles."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from rich.text import Text
+
+from aiwf_tui.model.plan import AlertRule, Channel, Principle
+from aiwf_tui.screens.section import SectionView, heading, para
+from aiwf_tui.widgets.editable_table import Column, TableSpec
+
+
+class RoutingView(BaseModel):
+    """The routing mapping (severity -> channel names) as four editable fields;
+    `AlertingSection.after_edit` copies it back into the plan."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    critical: list[str] = []
+    high: list[str] = []
+    medium: list[str] = []
+    low: list[str] = []
+
+
+class AlertingSection(SectionView):
+    KEY = "alerting"
+    TITLE = "Alerting"
+    PLAN_KEY = "alerting"
+    QUESTIONS = ("channels_answer", "notify_answer")
+
+    def intro(self) -> Text:
+        t = Text()
+        t.append("Why: ", style="bold")
+        t.append(
+            "alerts exist to get the right person to act. Availability problems are critical and page; "
+            "performance and security are high; quality (accuracy drop, drift) and cost are medium. Every "
+            "alert must be actionable (a runbook anchor), prioritized, deduplicated, contextual and tested: "
+            "aiwf writes Prometheus rules with unit tests that prove each alert fires at its threshold and "
+            "duration, and not before."
+        )
+        return t
+
+    def blocks(self):
+        m = self.model
+        routing = RoutingView(**{k: list(v) for k, v in m.routing.items()})
+        self._routing = routing
+        rows = [
+            self.field(m, "channels_answer", "What alerting channels do you use?"),
+            self.field(m, "notify_answer", "Who should be notified for different severity levels?"),
+        ]
+        rows += self.knowledge_notes(m.knowledge_refs)
+        rows += self.table(TableSpec("Channels", lambda: m.channels,
+                                     [Column("name", "Name"), Column("kind", "Kind"), Column("target", "Target (no secrets)", 40)],
+                                     lambda: Channel(name=f"channel-{len(m.channels) + 1}", kind="slack"), self.KEY,
+                                     note="Secrets never go here: Alertmanager reads keys and webhook URLs from files."))
+        rows.append(heading("Routing by severity (channel names, comma separated)"))
+        for severity in ("critical", "high", "medium", "low"):
+            rows.append(self.field(routing, severity, severity.capitalize()))
+        rows += self.table(TableSpec("Alert rules", lambda: m.rules,
+                                     [Column("name", "Name", 26), Column("category", "Category"), Column("metric", "Metric"),
+                                      Column("comparator", "Op"), Column("threshold", "Threshold"), Column("duration", "For"),
+                                      Column("severity", "Severity"), Column("channels", "Channels", 20),
+                                      Column("runbook_anchor", "Runbook anchor", 22)],
+                                     lambda: AlertRule(name="New alert", category="quality", metric="quality_score",
+                                                       comparator="<", threshold=0.8, duration="1h", severity="medium",
+                                                       channels=list(m.routing.get("medium", [])), runbook_anchor="quality-drop"),
+                                     self.KEY))
+        rows += self.table(TableSpec("Alert design principles", lambda: m.principles,
+                                     [Column("principle", "Principle"), Column("description", "Description", 36), Column("how", "How this plan meets it", 50)],
+                                     lambda: Principle(principle="New principle"), self.KEY))
+        return rows
+
+    def after_edit(self) -> None:
+        """Copy the routing fields back into the plan's mapping."""
+        r = self._routing
+        self.model.routing = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
+
+    def section_problem(self) -> str | None:
+        saved = dict(self.model.routing)
+        r = self._routing
+        candidate = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
+        declared = {c.name for c in self.model.channels}
+        for severity, names in candidate.items():
+            for name in names:
+                if name not in declared:
+                    return f"channel {name!r} is not declared under Channels (declared: {', '.join(sorted(declared))})"
+        del saved
+        return super().section_problem()

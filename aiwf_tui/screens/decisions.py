@@ -1,0 +1,33 @@
+"""Operations decisions (op-001...): what was chosen, why, and the knowledge it cites."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from aiwf_tui.model.plan import OperationsDecision
+from aiwf_tui.screens.section import SectionView
+from aiwf_tui.widgets.editable_table import Column, TableSpec
+
+
+class DecisionsSection(SectionView):
+    KEY = "decisions"
+    TITLE = "Operations decisions"
+    PLAN_KEY = "decisions"
+
+    def intro(self) -> Text:
+        return Text(
+            "These become OP-00N entries in decision-log.md and op-00N decisions in sidecar.yaml. Record what "
+            "you chose in each section and why, with the knowledge reference that informed it. Earlier phases' "
+            "decisions are locked and are not edited here."
+        )
+
+    def blocks(self):
+        m = self.model
+        return self.table(TableSpec("Operations decisions", lambda: m.decisions,
+                                    [Column("id", "ID"), Column("title", "Title", 24), Column("choice", "Choice", 36),
+                                     Column("rationale", "Rationale", 36), Column("knowledge_ref", "Knowledge ref", 34),
+                                     Column("options", "Options considered", 30), Column("consequences", "Consequences", 30),
+                                     Column("context", "Context", 30)],
+                                    lambda: OperationsDecision(id=f"op-{len(m.decisions) + 1:03d}", title="New decision"),
+                                    self.KEY,
+                                    note="Options and consequences take one item per line."))

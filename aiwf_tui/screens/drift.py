@@ -1,0 +1,50 @@
+"""4. Drift detection: drift types, detection approaches, and severity -> trigger -> action."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from aiwf_tui.model.plan import DriftApproach, DriftType, SeverityResponse
+from aiwf_tui.screens.section import SectionView
+from aiwf_tui.widgets.editable_table import Column, TableSpec
+
+
+class DriftSection(SectionView):
+    KEY = "drift"
+    TITLE = "Drift detection"
+    PLAN_KEY = "drift"
+    QUESTIONS = ("change_pace", "approach_answer")
+
+    def intro(self) -> Text:
+        t = Text()
+        t.append("Why: ", style="bold")
+        t.append(
+            "inputs, the input/output relationship, the model's behaviour and the ground truth all move over "
+            "time. Cheap approaches (statistical tests, performance monitoring) catch a lot; embedding "
+            "similarity suits text inputs; a reference window comparison is the most comprehensive. Choose "
+            "what fits how fast your domain changes and what your team can run. Mark the approaches you "
+            "select (enter toggles 'Selected')."
+        )
+        if self.ctx.project.trains:
+            t.append(" This architecture fine-tunes a model, so drift away from the training data is tracked too.")
+        return t
+
+    def blocks(self):
+        m = self.model
+        rows = [
+            self.field(m, "change_pace", "How quickly do you expect your data/domain to change?"),
+            self.field(m, "approach_answer", "What drift detection approach fits your resources?"),
+        ]
+        rows += self.knowledge_notes(m.knowledge_refs)
+        rows += self.table(TableSpec("Types of drift", lambda: m.types,
+                                     [Column("type", "Drift type"), Column("changes", "What changes", 36),
+                                      Column("detection", "Detection method", 32), Column("monitored", "Monitored")],
+                                     lambda: DriftType(type="New drift type"), self.KEY))
+        rows += self.table(TableSpec("Detection approaches", lambda: m.approaches,
+                                     [Column("approach", "Approach"), Column("complexity", "Complexity"),
+                                      Column("effectiveness", "Effectiveness", 32), Column("selected", "Selected")],
+                                     lambda: DriftApproach(approach="New approach"), self.KEY))
+        rows += self.table(TableSpec("Response actions", lambda: m.responses,
+                                     [Column("severity", "Severity"), Column("trigger", "Trigger", 36), Column("action", "Action", 36)],
+                                     lambda: SeverityResponse(severity="New"), self.KEY))
+        return rows

@@ -1,0 +1,155 @@
+"""What every Phase 5 section view shares: its reasoning first, then questions and tables.
+
+A section is declarative: `intro()` (what it covers and why, from the workflow),
+`blocks()` (answers and tables bound to the plan). The workflow screen mounts it,
+handles editing through the editor bar, and re-renders previews from the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from aiwf_tui.widgets.editable_table import EditableTable, TableSpec
+from aiwf_tui.widgets.field_view import FieldView
+
+
+@dataclass
+class Context:
+    """What a section needs to show itself."""
+
+    project: Any
+    plan: Any
+    knowledge: Any = None  # KnowledgeBundle once loaded
+    read_only: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def heading(text: str) -> Static:
+    return Static(Text(text, style="bold underline"), classes="block-heading")
+
+
+def para(text: str | Text, classes: str = "para") -> Static:
+    return Static(text if isinstance(text, Text) else Text(text), classes=classes)
+
+
+def bullet_list(items: list[str], style: str = "") -> Text:
+    text = Text()
+    for item in items:
+        text.append("  • ", style="dim")
+        text.append(item + "\n", style=style)
+    return text
+
+
+class SectionView(VerticalScroll):
+    """Base class of the section views."""
+
+    KEY = ""
+    TITLE = ""
+    PLAN_KEY: str | None = None  # the plan section it edits
+    PREVIEW_DEFAULT = False
+    QUESTIONS: tuple[str, ...] = ()  # fields that must be answered before confirming
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(id=f"section-{self.KEY}", classes="section")
+
+    # -- to override -------------------------------------------------------------------
+    def intro(self) -> Text:
+        return Text("")
+
+    def blocks(self) -> list[Widget]:
+        return []
+
+    # -- helpers for subclasses -----------------------------------------------------------
+    @property
+    def model(self):
+        return getattr(self.ctx.plan, self.PLAN_KEY) if self.PLAN_KEY and self.ctx.plan else None
+
+    def field(self, obj, name: str, label: str, hint: str = "") -> FieldView:
+        return FieldView(obj, name, label, self.KEY, hint=hint)
+
+    def table(self, spec: TableSpec) -> list[Widget]:
+        widgets: list[Widget] = [heading(spec.title)]
+        if spec.note:
+            widgets.append(para(Text(spec.note, style="dim")))
+        widgets.append(EditableTable(spec, read_only=self.ctx.read_only))
+        return widgets
+
+    def knowledge_notes(self, refs: list[str]) -> list[Widget]:
+        """What the knowledge said that informs this section, with its source."""
+        bundle = self.ctx.knowledge
+        text = Text()
+        if bundle is None:
+            text.append("Knowledge: loading… (the section works without it)", style="dim")
+            return [para(text, "knowledge-notes")]
+        items = []
+        for ref in refs:
+            for item in bundle.items_for(ref):
+                items.append(item)
+        if not items:
+            return []
+        text.append("What the knowledge says\n", style="bold")
+        for item in items[:6]:
+            text.append("  • ", style="dim")
+            text.append(item.title)
+            summary = item.summary or (item.steps[0] if item.steps else "")
+            if summary:
+                text.append(f": {summary[:160]}")
+            text.append(f"  ({item.origin}: {item.source_title})\n", style="dim italic")
+        return [para(text, "knowledge-notes")]
+
+    def section_problem(self) -> str | None:
+        """Re-validate the whole section after an edit (cross-row rules like declared channels)."""
+        model = self.model
+        if model is None:
+            return None
+        from pydantic import ValidationError
+
+        try:
+            type(model).model_validate(model.model_dump())
+        except ValidationError as exc:
+            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        return None
+
+    def after_edit(self) -> None:
+        """Called after a valid edit, before the plan is saved (sections with views over the plan sync here)."""
+
+    def unanswered(self) -> list[str]:
+        model = self.model
+        return [q for q in self.QUESTIONS if model is not None and not str(getattr(model, q) or "").strip()]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.TITLE, style="bold"), classes="section-title")
+        intro = self.intro()
+        if intro.plain:
+            yield Static(intro, classes="intro")
+        yield from self.blocks()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.focus_first)
+
+    def focus_first(self) -> None:
+        """Focus the first table or answer (never a text field), so single keys act on the section."""
+        from textual.widgets import Input, TextArea
+
+        if not self.is_attached:
+            return
+        for widget in self.query("*"):
+            if widget.focusable and not isinstance(widget, (Input, TextArea)):
+                widget.focus(scroll_visible=False)
+                return
+        self.focus(scroll_visible=False)  # nothing to edit: arrows scroll the section
+
+    def refresh_views(self) -> None:
+        """Repaint every field and table from the model."""
+        for view in self.query(FieldView):
+            view.refresh_value()
+        for table in self.query(EditableTable):
+            table.rebuild()

@@ -1,0 +1,29 @@
+"""11. The completion summary, exactly as `aiwf render` prints it."""
+
+from __future__ import annotations
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.widgets import Static
+
+from aiwf_tui.screens.section import SectionView
+
+
+class SummarySection(SectionView):
+    KEY = "summary"
+    TITLE = "Completion summary"
+
+    def intro(self) -> Text:
+        if self.ctx.project.phase5_complete:
+            return Text("Phase 5 is complete. Press n for the final menu.")
+        return Text("What the workflow will report once the project files are written (press n for the final menu).")
+
+    def blocks(self):
+        try:
+            from aiwf_tui.render.summary import render_summary
+
+            text = render_summary(self.ctx.project, self.ctx.plan)
+        except Exception as exc:
+            return [Static(Text(f"The summary could not be rendered: {exc}", style="red"))]
+        # Rich's Markdown treats text as Markdown, never as console markup: [bold] stays literal.
+        return [Static(Markdown(text), classes="summary")]

@@ -1,0 +1,1 @@
+"""Reusable widgets: editable table, answer field, editor bar, sidebar, preview, decisions table."""

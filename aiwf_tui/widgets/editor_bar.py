@@ -1,0 +1,121 @@
+"""The editor docked under a section: edits one field or cell, validating as you type.
+
+Valid values go into the plan at once (so the preview follows and autosave keeps
+them); an invalid one is shown with what is wrong and kept out of the plan.
+`escape` leaves the field; for a one-line field `enter` does too.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static, TextArea
+
+from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
+from aiwf_tui.widgets.messages import EditTarget, PlanChanged
+
+
+class EditorClosed(Message):
+    """The editor bar closed; focus goes back to what was being edited."""
+
+    def __init__(self, target: EditTarget) -> None:
+        self.target = target
+        super().__init__()
+
+
+class FieldTextArea(TextArea):
+    """A multi-line editor where `escape` leaves the field instead of moving focus on."""
+
+    BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave", tooltip="Leave the field (kept)")]
+
+    def action_leave(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, EditorBar):
+                node.close()
+                return
+
+
+class FieldInput(Input):
+    BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave_input", tooltip="Leave the field (kept)")]
+
+    def action_leave(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, EditorBar):
+                node.close()
+                return
+
+
+class EditorBar(Vertical):
+    """Docked at the bottom of a section while a field is edited."""
+
+    def __init__(self, target: EditTarget, *, section_model_check=None) -> None:
+        self.target = target
+        self.section_model_check = section_model_check
+        self.kind = field_kind(target.obj, target.field)
+        self.original = field_text(target.obj, target.field)
+        super().__init__(classes="editor-bar")
+
+    def compose(self) -> ComposeResult:
+        hint = {
+            "list": "one item per line",
+            "csv": "comma separated",
+            "choice": "one of: " + ", ".join(self.kind.choices),
+            "float": "a number",
+            "bool": "yes or no",
+        }.get(self.kind.kind, "")
+        title = Text(f"Editing {self.target.label}", style="bold")
+        if hint:
+            title.append(f"  ({hint})", style="dim")
+        title.append("   escape: done" + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done"), style="dim")
+        yield Static(title, classes="editor-title")
+        multiline = self.kind.multiline or (self.kind.kind == "text" and ("\n" in self.original or self.target.source is None or type(self.target.source).__name__ == "FieldView"))
+        if multiline:
+            area = FieldTextArea(self.original, soft_wrap=True, show_line_numbers=False, classes="editor-input")
+            area.styles.height = 6
+            yield area
+        else:
+            yield FieldInput(self.original, classes="editor-input")
+        yield Static("", classes="editor-error")
+
+    def on_mount(self) -> None:
+        editor = self.query_one(".editor-input")
+        editor.focus()
+        if isinstance(editor, TextArea):
+            editor.move_cursor(editor.document.end)
+
+    def _apply(self, text: str) -> None:
+        error = self.query_one(".editor-error", Static)
+        before = field_text(self.target.obj, self.target.field)
+        try:
+            changed = set_field(self.target.obj, self.target.field, text)
+            if changed and self.section_model_check is not None:
+                problem = self.section_model_check()
+                if problem:
+                    set_field(self.target.obj, self.target.field, before)
+                    raise EditError(problem)
+        except EditError as exc:
+            error.update(Text(f"✗ {exc}", style="bold red"))
+            error.display = True
+            return
+        error.update("")
+        error.display = False
+        if changed:
+            self.post_message(PlanChanged(self.target.section_key))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._apply(event.text_area.text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._apply(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.close()
+
+    def close(self) -> None:
+        self.post_message(EditorClosed(self.target))

@@ -1,0 +1,48 @@
+"""An answer to one of the section's questions, shown read-only until the user edits it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from aiwf_tui.model.edit import field_text
+from aiwf_tui.widgets.messages import EditRequested, EditTarget
+
+
+class FieldView(Static, can_focus=True):
+    """A labelled value; `enter` or `e` edits it in the editor bar.
+
+    User text is put in as `rich.text.Text`, so `[bold]` shows literally.
+    """
+
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", id="field.edit", tooltip="Edit this answer"),
+        Binding("e", "edit", "Edit", show=False, id="field.edit_e"),
+    ]
+
+    def __init__(self, obj, field: str, label: str, section_key: str, *, hint: str = "", id: str | None = None) -> None:
+        self.obj = obj
+        self.field_name = field
+        self.label = label
+        self.section_key = section_key
+        self.hint = hint
+        super().__init__(id=id, classes="field-view")
+
+    def on_mount(self) -> None:
+        self.refresh_value()
+
+    def refresh_value(self) -> None:
+        """Show the current value (call after the model changed)."""
+        value = field_text(self.obj, self.field_name)
+        text = Text()
+        text.append(self.label, style="bold")
+        text.append("\n")
+        if value:
+            text.append(value)
+        else:
+            text.append(self.hint or "(not answered yet: press enter to answer)", style="italic dim")
+        self.update(text)
+
+    def action_edit(self) -> None:
+        self.post_message(EditRequested(EditTarget(self.obj, self.field_name, self.label, self.section_key, self)))

@@ -1,0 +1,67 @@
+"""Small modal dialogs that return their answer with `dismiss`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Ask a yes/no question: `y` confirms, `n` or `escape` declines."""
+
+    DEFAULT_CSS = """
+    ConfirmModal { align: center middle; }
+    ConfirmModal > Vertical { width: 64; height: auto; max-height: 80%; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmModal .question { margin-bottom: 1; }
+    ConfirmModal .keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "Cancel", show=False, id="confirm.cancel"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        self.question = question
+        self.detail = detail
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question, style="bold"), classes="question")
+            if self.detail:
+                yield Static(Text(self.detail))
+            yield Static(Text("[y] yes    [n] no"), classes="keys")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class MessageModal(ModalScreen[None]):
+    """Show a message until any of enter/escape/q is pressed."""
+
+    DEFAULT_CSS = """
+    MessageModal { align: center middle; }
+    MessageModal > Vertical { width: 80; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="message.close"),
+    ]
+
+    def __init__(self, title: str, body: str) -> None:
+        self.title_text = title
+        self.body = body
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"))
+            yield Static(Text(self.body))
+            yield Static(Text("[enter] close", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,122 @@
+"""`aiwf render` end to end: writes everything, is idempotent, dry-run writes nothing, refusals."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from aiwf_tui.model import load_project
+from aiwf_tui.model.plan_io import dump_plan, load_plan
+from aiwf_tui.model.project import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, PLAN_FILE, RUNBOOK_FILE
+
+from render_helpers import aiwf, confirm_file, tree_hashes
+
+ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE]
+
+
+def _render(root, *extra, dry_run=False, plan=None):
+    from aiwf_tui.commands import render as render_cmd
+
+    return render_cmd.run(argparse.Namespace(project_dir=root, plan=plan, dry_run=dry_run))
+
+
+@pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])
+def test_plan_confirm_render_then_rerender_is_byte_identical(fixture_copy, name):
+    root = fixture_copy(name)
+    assert aiwf("plan", root).returncode == 0
+    confirm_file(root / PLAN_FILE)
+    before = tree_hashes(root)
+    result = aiwf("render", root)
+    assert result.returncode == 0, result.stderr
+    assert "Workflow Complete" in result.stdout
+    for rel in ARTIFACTS:
+        assert (root / rel).is_file()
+    after = tree_hashes(root)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed >= set(ARTIFACTS) | {"sidecar.yaml", "decision-log.md", "project-spec.md"}
+    project = load_project(root)
+    assert project.phase5_complete
+    # Second render (in-process, fast): no byte changes anywhere.
+    assert _render(root) == 0
+    assert tree_hashes(root) == after
+
+
+def test_dry_run_changes_nothing_and_shows_diffs(fixture_copy, capsys):
+    root = fixture_copy("contract-finetune")
+    assert aiwf("plan", root).returncode == 0
+    confirm_file(root / PLAN_FILE)
+    before = tree_hashes(root)
+    result = aiwf("render", root, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert tree_hashes(root) == before
+    for rel in ARTIFACTS:
+        assert f"+++ b/{rel}" in result.stdout
+    assert "--- a/decision-log.md" in result.stdout and "--- /dev/null" in result.stdout
+    # After a real render, a dry run shows nothing.
+    assert _render(root) == 0
+    capsys.readouterr()
+    assert _render(root, dry_run=True) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_render_refuses_draft_sections(fixture_copy, capsys):
+    root = fixture_copy("support-rag-bot")
+    assert aiwf("plan", root).returncode == 0
+    path = root / PLAN_FILE
+    text = path.read_text()
+    # Confirm all but the first section (monitoring).
+    first = text.index("status: draft")
+    path.write_text(text[: first + 1] + text[first + 1 :].replace("status: draft", "status: confirmed"))
+    before = tree_hashes(root)
+    assert _render(root) == 1
+    err = capsys.readouterr().err
+    assert "Monitoring strategy" in err and "still draft" in err
+    assert len(err.strip().splitlines()) == 1
+    assert tree_hashes(root) == before
+    assert _render(root, dry_run=True) == 1
+    assert tree_hashes(root) == before
+
+
+def test_render_without_plan_says_run_aiwf_plan(fixture_copy):
+    root = fixture_copy("support-rag-bot")
+    result = aiwf("render", root)
+    assert result.returncode == 1
+    assert "aiwf plan" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_render_refuses_missing_anchor_and_writes_nothing(fixture_copy, capsys):
+    root = fixture_copy("contract-finetune")
+    assert _plan(root) == 0
+    plan = load_plan(root / PLAN_FILE, root)
+    for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+        plan.section(key).status = "confirmed"
+    plan.runbook.issues = [i for i in plan.runbook.issues if i.anchor != "cost-warning"]
+    (root / PLAN_FILE).write_text(dump_plan(plan))
+    before = tree_hashes(root)
+    assert _render(root) == 1
+    err = capsys.readouterr().err
+    assert "#cost-warning" in err and "Token Budget Warning" in err
+    assert tree_hashes(root) == before
+
+
+def test_render_invalid_plan_is_one_line_per_problem(fixture_copy, capsys):
+    root = fixture_copy("support-rag-bot")
+    assert _plan(root) == 0
+    path = root / PLAN_FILE
+    path.write_text(path.read_text().replace("status: draft", "status: maybe", 1))
+    assert _render(root) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("aiwf render: ") and "Traceback" not in err
+
+
+def test_render_refuses_no_go(fixture_copy, capsys):
+    root = fixture_copy("blocked-nogo")
+    assert _render(root) == 3
+    assert "NO-GO" in capsys.readouterr().err
+
+
+def _plan(root):
+    from aiwf_tui.commands import plan as plan_cmd
+
+    return plan_cmd.run(argparse.Namespace(project_dir=root, output=None, force=False))
