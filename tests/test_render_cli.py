@@ -10,7 +10,7 @@ from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from aiwf_tui.model.project import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, PLAN_FILE, RUNBOOK_FILE
 
-from render_helpers import aiwf, confirm_file, tree_hashes
+from render_helpers import aiwf, confirm_file, ready, tree_hashes
 
 ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE]
 
@@ -88,9 +88,7 @@ def test_render_without_plan_says_run_aiwf_plan(fixture_copy):
 def test_render_refuses_missing_anchor_and_writes_nothing(fixture_copy, capsys):
     root = fixture_copy("contract-finetune")
     assert _plan(root) == 0
-    plan = load_plan(root / PLAN_FILE, root)
-    for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
-        plan.section(key).status = "confirmed"
+    plan = ready(load_plan(root / PLAN_FILE, root))
     plan.runbook.issues = [i for i in plan.runbook.issues if i.anchor != "cost-warning"]
     (root / PLAN_FILE).write_text(dump_plan(plan))
     before = tree_hashes(root)

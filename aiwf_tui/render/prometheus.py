@@ -204,12 +204,12 @@ def _frac(text: str | float) -> Fraction:
     return Fraction(str(text))
 
 
-def _num(value: Fraction | float) -> str:
-    """A plain decimal (no exponent) with at most 7 significant digits, as series values are written."""
+def _num(value: Fraction | float, digits: int = 7) -> str:
+    """A plain decimal (no exponent) with at most `digits` significant digits, as series values are written."""
     d = Decimal(float(value))
     if d == 0:
         return "0"
-    rounded = round(d, max(0, 6 - d.adjusted()))
+    rounded = round(d, max(0, digits - 1 - d.adjusted()))
     text = format(rounded.normalize(), "f")
     return text
 
@@ -324,8 +324,9 @@ def _counter_values(inc_a: Fraction, inc_b: Fraction, n_a: int, n_b: int) -> tup
     sa, sb = _num(inc_a), _num(inc_b)
     fa, fb = _frac(sa), _frac(sb)
     start_b = fa * n_a + fb
-    text = f"0+{sa}x{n_a} {_num(start_b)}+{sb}x{n_b - 1}"
-    values = [fa * k for k in range(n_a + 1)] + [_frac(_num(start_b)) + fb * k for k in range(n_b)]
+    sb0 = _num(start_b, 15)
+    text = f"0+{sa}x{n_a} {sb0}+{sb}x{n_b - 1}"
+    values = [fa * k for k in range(n_a + 1)] + [_frac(sb0) + fb * k for k in range(n_b)]
     return text, values
 
 

@@ -11,33 +11,25 @@ from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, tod
 FINAL_ROLLBACK_STEPS = ("Verify rollback successful", "Notify stakeholders")
 
 
-def exported_metrics() -> list[tuple[str, str]]:
-    """The Prometheus metrics the service must export, from `aiwf_tui.render.promql`
-    when that module exists (as (name, meaning) pairs); empty otherwise."""
+def exported_metrics() -> list[tuple[str, str, str]]:
+    """The Prometheus metrics the service must export, as (name, type, meaning), from
+    `aiwf_tui.render.promql.EXPORTED_METRICS` when that module exists; empty otherwise."""
     try:
         from aiwf_tui.render.promql import EXPORTED_METRICS  # type: ignore[attr-defined]
     except ImportError:
         return []
-    items: list[tuple[str, str]] = []
     source: Any = EXPORTED_METRICS
-    if isinstance(source, dict):
-        pairs = source.items()
-    else:
-        pairs = source
-    for item in pairs:
+    rows = source.items() if isinstance(source, dict) else source
+    items: list[tuple[str, str, str]] = []
+    for item in rows:
         if isinstance(item, str):
-            items.append((item, ""))
+            items.append((item, "", ""))
         elif isinstance(item, (tuple, list)) and item:
-            meaning = item[1] if len(item) > 1 else ""
-            if isinstance(meaning, (tuple, list)):
-                meaning = " ".join(str(m) for m in meaning)
-            elif isinstance(meaning, dict):
-                meaning = str(meaning.get("help") or meaning.get("description") or "")
-            items.append((str(item[0]), str(meaning or "")))
-        else:
-            name = getattr(item, "name", None)
-            if name:
-                items.append((str(name), str(getattr(item, "help", "") or getattr(item, "description", "") or "")))
+            parts = [str(p) for p in item]
+            if len(parts) >= 3:
+                items.append((parts[0], parts[1], parts[-1]))
+            else:
+                items.append((parts[0], "", parts[1] if len(parts) > 1 else ""))
     return items
 
 

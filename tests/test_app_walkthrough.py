@@ -1,0 +1,94 @@
+"""Walk the demo project through every section with key presses only, write, and compare
+with `aiwf render` of the saved plan."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from aiwf_tui.model import load_project
+from aiwf_tui.model.plan_io import load_plan
+from aiwf_tui.model.project import PLAN_FILE
+from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+from tests.render_helpers import tree_hashes
+
+ANSWERS = {
+    "monitoring": ["Prometheus + Grafana on AKS; Langfuse for traces", "Numeric exactness, P99 latency, token spend"],
+    "drift": ["Service bulletins weekly; new vehicle models twice a year", "Embedding drift weekly plus performance proxies"],
+    "alerting": ["PagerDuty, Teams, email", "On-call SRE for critical; fleet-docs team for the rest"],
+    "incident": ["Platform on-call rotation; escalate to the fleet-docs lead after 30 min"],
+    "alerts_config": ["https://wiki.corvane.example/fleet-docs/runbook"],
+    "improvement": ["Weekly review of thumbs-down answers; monthly golden-set run"],
+}
+
+
+async def test_walk_every_section_confirm_and_write(tmp_path):
+    project_dir = copy_project(DEMO_DIR, tmp_path / "app")
+    pristine = copy_project(DEMO_DIR, tmp_path / "cli")
+    app = make_app(project_dir, today=__import__("datetime").date.today().isoformat())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.workflow_screen
+        assert screen.current == "welcome"
+        await pilot.press("n")
+        assert screen.current == "knowledge"
+        for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+            await pilot.press("n")
+            await pilot.pause()
+            assert screen.current == key
+            # Confirming before answering is refused: nothing is decided without the engineer.
+            if ANSWERS.get(key):
+                await pilot.press("c")
+                assert app.ctx.plan.section(key).status == "draft"
+            for i, text in enumerate(ANSWERS.get(key, [])):
+                if i:
+                    await pilot.press("tab")
+                await answer(pilot, text)
+            await pilot.press("c")
+            await pilot.pause()
+            assert app.ctx.plan.section(key).status == "confirmed", key
+        await pilot.press("n")
+        assert screen.current == "files"
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.current == "summary")
+        await pilot.press("n")
+        assert screen.current == "menu"
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+    plan = load_plan(project_dir / PLAN_FILE, project_dir)
+    assert plan.monitoring.infrastructure == ANSWERS["monitoring"][0]
+    assert not plan.drafts()
+    assert load_project(project_dir).phase5_complete
+
+    # The same plan through the headless CLI gives byte-identical artifacts.
+    shutil.copy(project_dir / PLAN_FILE, pristine / PLAN_FILE)
+    result = subprocess.run([sys.executable, "-m", "aiwf_tui", "render", str(pristine)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert tree_hashes(project_dir) == tree_hashes(pristine)
+
+
+async def test_editing_a_confirmed_section_returns_it_to_draft(tmp_path):
+    project_dir = copy_project(DEMO_DIR, tmp_path)
+    app = make_app(project_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("monitoring")
+        await pilot.pause()
+        await answer(pilot, "Prometheus")
+        await pilot.press("tab")
+        await answer(pilot, "Latency")
+        await pilot.press("c")
+        assert app.ctx.plan.monitoring.status == "confirmed"
+        await pilot.press("shift+tab")
+        await answer(pilot, " and errors")
+        assert app.ctx.plan.monitoring.status == "draft"
+        assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
+        assert app.ctx.plan.monitoring.critical_metrics == "Latency and errors"

@@ -1,0 +1,60 @@
+"""`aiwf check`, `--version`, `--help`: exit codes and one-line errors, as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SHARED_DIR
+
+FIXTURES = SHARED_DIR / "fixtures"
+
+
+def aiwf(*args):
+    return subprocess.run([sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])
+def test_ready_projects_exit_0(name):
+    r = aiwf("check", FIXTURES / name)
+    assert r.returncode == 0, r.stderr
+    assert "ready for Phase 5" in r.stdout and name in r.stdout
+
+
+def test_already_complete_says_so():
+    r = aiwf("check", FIXTURES / "already-complete")
+    assert r.returncode == 0 and "complete" in r.stdout.lower()
+
+
+def test_nogo_exits_3_with_one_line():
+    r = aiwf("check", FIXTURES / "blocked-nogo")
+    assert r.returncode == 3
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "NO-GO" in lines[0] and "2026-02-25" in lines[0] and "Phase 2" in lines[0]
+
+
+@pytest.mark.parametrize("name,line", [("broken", "sidecar.yaml:13"), ("broken-schema", "sidecar.yaml:")])
+def test_broken_projects_exit_1_naming_sidecar(name, line):
+    r = aiwf("check", FIXTURES / name)
+    assert r.returncode == 1
+    assert line in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert all("sidecar.yaml" in l for l in r.stderr.strip().splitlines())
+
+
+def test_missing_folder():
+    r = aiwf("check", "/nonexistent/project")
+    assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_version_and_help():
+    r = aiwf("--version")
+    assert r.returncode == 0 and r.stdout.startswith("aiwf ")
+    r = aiwf("--help")
+    assert r.returncode == 0 and "check" in r.stdout and "render" in r.stdout
+    for verb in ("check", "plan", "render", "knowledge", "config"):
+        r = aiwf(verb, "--help")
+        assert r.returncode == 0, (verb, r.stderr)

@@ -1,0 +1,454 @@
+"""Prometheus rules, their promtool unit tests, the Alertmanager config, and `aiwf validate`.
+
+Tests marked by the `tools` fixture run the real promtool/amtool (written against
+Prometheus 2.42 and Alertmanager 0.25). Without them, they skip with the reason
+locally; under CI (env CI set) a missing or different tool is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aiwf_tui.cli import main
+from aiwf_tui.errors import AiwfError
+from aiwf_tui.model import load_project
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan
+from aiwf_tui.render import prometheus as prom
+from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
+from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
+FIXTURES = Path("/work/shared/fixtures")
+PROJECTS = {
+    "fleet-docs-assistant": DEMO,
+    "support-rag-bot": FIXTURES / "support-rag-bot",
+    "contract-finetune": FIXTURES / "contract-finetune",
+}
+TARGETS = {"pagerduty": "ops-oncall", "slack": "#ops-alerts", "email": "ops-team@example.com",
+           "webhook": "https://hooks.example.com/alert", "msteams": "https://msteams-bridge.example.com/alerts"}
+
+
+# -- helpers -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def tools() -> None:
+    """promtool and amtool at the pinned versions; skip locally, fail under CI."""
+    problems = []
+    for tool, pinned in PINNED.items():
+        found = tool_version(tool)
+        if found is None:
+            problems.append(f"{tool} is not installed (need {pinned})")
+        elif not (found == pinned or found.startswith(pinned + ".")):
+            problems.append(f"{tool} {found} is installed; these tests were written against {pinned}")
+    if problems:
+        reason = "; ".join(problems)
+        if os.environ.get("CI"):
+            pytest.fail(f"CI requires the pinned tools: {reason}")
+        pytest.skip(reason)
+
+
+def copy_project(source: Path, tmp_path: Path) -> Path:
+    if not source.is_dir():
+        pytest.skip(f"fixture {source} is not available")
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target
+
+
+def filled_plan(project) -> OperationsPlan:
+    plan = new_plan(project)
+    for channel in plan.alerting.channels:
+        channel.target = TARGETS[channel.kind]
+    return plan
+
+
+def write_artifacts(root: Path, project, plan: OperationsPlan) -> Path:
+    for rel, text in prom.prometheus_artifacts(project, plan).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / prom.PROMETHEUS_DIR
+
+
+def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["promtool", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    root = copy_project(DEMO, tmp_path)
+    project = load_project(root)
+    return root, project, filled_plan(project)
+
+
+def alerts(rules_text: str) -> dict[str, dict]:
+    data = yaml.safe_load(rules_text)
+    return {r["alert"]: r for g in data["groups"] for r in g["rules"] if "alert" in r}
+
+
+# -- the naming convention -------------------------------------------------------------------
+def test_every_plan_metric_has_promql():
+    assert set(METRIC_SPECS) == set(METRICS)
+
+
+def test_exported_metrics_cover_every_series_the_rules_read():
+    exported = {name for name, _, _ in EXPORTED_METRICS}
+    assert all(kind in ("counter", "gauge", "histogram") for _, kind, _ in EXPORTED_METRICS)
+    for spec in METRIC_SPECS.values():
+        assert set(spec.series) <= exported, spec.metric
+
+
+def test_docs_list_every_exported_metric():
+    text = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for name, _, _ in EXPORTED_METRICS:
+        assert f"`{name}`" in text
+    for spec in METRIC_SPECS.values():
+        if spec.record:
+            assert f"`{spec.record}`" in text
+
+
+@pytest.mark.parametrize(("promql", "expected"), [
+    ("foo > 3", True),
+    ('sum(rate(x{a!="b"}[5m]))', False),
+    ('x{a="<>"}', False),
+    ("a / b", False),
+    ("a == bool 1", True),
+])
+def test_custom_promql_with_its_own_comparison_is_used_as_written(promql, expected):
+    assert is_condition(promql) is expected
+
+
+def test_simple_selector():
+    assert simple_selector('queue_depth{service="x", tier="a"}') == ("queue_depth", {"service": "x", "tier": "a"})
+    assert simple_selector("queue_depth") == ("queue_depth", {})
+    assert simple_selector('rate(x[5m])') is None
+    assert simple_selector('x{a=~"b"}') is None
+
+
+# -- alert-rules.yml ---------------------------------------------------------------------------
+def test_artifacts_are_the_four_files_and_pure(demo):
+    root, project, plan = demo
+    first = prom.prometheus_artifacts(project, plan)
+    assert set(first) == {
+        "phase-5-operations/prometheus/alert-rules.yml",
+        "phase-5-operations/prometheus/alert-rules.test.yml",
+        "phase-5-operations/prometheus/alertmanager.yml",
+        "phase-5-operations/prometheus/alertmanager-routes.test.yml",
+    }
+    assert prom.prometheus_artifacts(project, plan) == first
+    assert list(root.joinpath("phase-5-operations").rglob("*.yml")) == []  # nothing written
+
+
+def test_one_group_per_category_with_recording_rules_before_their_alerts(demo):
+    _, project, plan = demo
+    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    categories = [g["name"].rsplit("-", 1)[1] for g in data["groups"]]
+    assert categories == ["availability", "performance", "quality", "cost", "rag"]
+    records_seen: set[str] = set()
+    for group in data["groups"]:
+        in_group: set[str] = set()
+        for rule in group["rules"]:
+            if "record" in rule:
+                assert rule["record"] not in records_seen, "a recording rule is defined once"
+                records_seen.add(rule["record"])
+                in_group.add(rule["record"])
+                continue
+            used = set(re.findall(r"\b(service:[a-z0-9_]+:[a-z0-9_]+)", rule["expr"]))
+            assert used <= in_group, f"{rule['alert']} reads a recording rule of another group"
+            category = group["name"].rsplit("-", 1)[1]
+            assert rule["labels"]["category"] == category
+
+
+def test_each_alert_carries_its_plan_rule(demo):
+    _, project, plan = demo
+    found = alerts(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    names = prom.alert_names(plan.alerting.rules)
+    assert list(found) == names
+    for name, rule in zip(names, plan.alerting.rules):
+        alert = found[name]
+        assert alert["for"] == rule.duration
+        assert alert["labels"]["severity"] == rule.severity
+        assert alert["labels"]["service"] == plan.alerting.service
+        assert alert["expr"].endswith(f" {rule.comparator} {rule.condition.split()[-1]}")
+        assert alert["annotations"]["runbook_url"] == f"../runbook.md#{rule.runbook_anchor}"
+        assert set(alert["annotations"]) == {"summary", "description", "runbook_url"}
+
+
+def test_runbook_url_from_the_plan(demo):
+    _, project, plan = demo
+    plan.alerts_config.runbook_url = "https://wiki.example.com/ops/runbook"
+    found = alerts(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    assert found["HighErrorRate"]["annotations"]["runbook_url"] == "https://wiki.example.com/ops/runbook#error-rate-high"
+
+
+def test_alert_names_are_unique_camel_case():
+    rules = [AlertRule(name=n, category="availability", metric="up", comparator="==", threshold=0,
+                       severity="critical", runbook_anchor="service-down") for n in ("Service down", "service DOWN!", "5xx spike")]
+    assert prom.alert_names(rules) == ["ServiceDown", "ServiceDOWN", "Alert5xxSpike"]
+    rules[1].name = "Service Down"
+    assert prom.alert_names(rules)[:2] == ["ServiceDown", "ServiceDown2"]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("ab {}[]$`'\"\\:#|>-\n\té")), max_size=40))
+def test_plan_wording_reaches_annotations_literally(demo, text):
+    _, project, plan = demo
+    plan.alerting.rules[0].description = text
+    found = alerts(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    emitted = found["ServiceDown"]["annotations"]["description"]
+    expanded = re.sub(r"\{\{`(\{\{|\}\})`\}\}", lambda m: m.group(1), emitted)
+    expected = prom.annotations(plan, plan.alerting.rules[0])["description"]
+    assert expanded == expected
+    assert " ".join(text.split()) in expected
+    assert "{{" not in re.sub(r"\{\{`(\{\{|\}\})`\}\}", "", emitted)
+
+
+# -- alert-rules.test.yml ----------------------------------------------------------------------
+def test_every_default_alert_has_a_unit_test_at_both_edges(demo):
+    _, project, plan = demo
+    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.RULES_TEST_FILE])
+    assert data["rule_files"] == ["alert-rules.yml"]
+    tested = {}
+    for test in data["tests"]:
+        quiet, firing = test["alert_rule_test"]
+        assert quiet["alertname"] == firing["alertname"]
+        assert quiet["exp_alerts"] == [] and len(firing["exp_alerts"]) == 1
+        assert int(firing["eval_time"][:-1]) == int(quiet["eval_time"][:-1]) + 1
+        tested[firing["alertname"]] = firing["exp_alerts"][0]
+    assert list(tested) == prom.alert_names(plan.alerting.rules)
+    for name, rule in zip(tested, plan.alerting.rules):
+        assert tested[name]["exp_labels"]["severity"] == rule.severity
+
+
+def test_fire_minute_follows_the_for_duration(demo):
+    """Gauges switch in one step, so the alert fires exactly `for` after the switch."""
+    _, _, plan = demo
+    drift = next(r for r in plan.alerting.rules if r.metric == "drift_score")
+    sc = prom.scenario(drift, plan.alerting.service)
+    assert sc.fire_minute - sc.switch_minute == 60
+    drift.duration = "90m"
+    assert prom.scenario(drift, plan.alerting.service).fire_minute - prom.scenario(drift, plan.alerting.service).switch_minute == 90
+
+
+def test_untestable_rules_get_a_comment_not_a_test(demo):
+    _, project, plan = demo
+    plan.alerting.rules[1].threshold = 1  # error ratio > 1 can never hold
+    plan.alerting.rules.append(AlertRule(
+        name="Queue Backlog", category="performance", metric="custom", promql="sum(rate(queue_items_total[5m]))",
+        comparator=">", threshold=50, duration="5m", severity="medium", runbook_anchor="queue-backlog"))
+    text = prom.prometheus_artifacts(project, plan)[prom.RULES_TEST_FILE]
+    assert "# HighErrorRate: no unit test" in text
+    assert "# QueueBacklog: no unit test - custom PromQL" in text
+    names = [t["alert_rule_test"][0]["alertname"] for t in yaml.safe_load(text)["tests"]]
+    assert "HighErrorRate" not in names and "QueueBacklog" not in names and "ServiceDown" in names
+
+
+# -- alertmanager.yml ---------------------------------------------------------------------------
+def _walk_keys(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key, value
+            yield from _walk_keys(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk_keys(item)
+
+
+def test_alertmanager_routes_by_severity_and_reads_secrets_from_files(demo):
+    _, project, plan = demo
+    config = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.ALERTMANAGER_FILE])
+    routes = {r["matchers"][0]: r["receiver"] for r in config["route"]["routes"]}
+    assert routes == {'severity="critical"': "pagerduty", 'severity="high"': "slack+email",
+                      'severity="medium"': "slack", 'severity="low"': "slack"}
+    keys = dict(_walk_keys(config))
+    for secret in ("routing_key", "service_key", "api_url", "auth_password", "url"):
+        assert secret not in keys
+    files = [v for k, v in _walk_keys(config) if k.endswith("_file")]
+    assert sorted(files) == sorted({f"/etc/alertmanager/secrets/{n}" for n in ("pagerduty", "slack", "email")} | {"/etc/alertmanager/secrets/slack"})
+    assert config["inhibit_rules"] == [{"source_matchers": ['severity="critical"'],
+                                        "target_matchers": ['severity=~"high|medium|low"'], "equal": ["service"]}]
+
+
+def test_a_rule_with_its_own_channels_gets_its_own_route(demo):
+    _, project, plan = demo
+    plan.alerting.rules[2].channels = ["pagerduty"]  # Latency P99 High (high) pages
+    files = prom.prometheus_artifacts(project, plan)
+    first = yaml.safe_load(files[prom.ALERTMANAGER_FILE])["route"]["routes"][0]
+    assert first == {"matchers": ['alertname="LatencyP99High"', f'service="{plan.alerting.service}"'], "receiver": "pagerduty"}
+    tests = yaml.safe_load(files[prom.ROUTES_TEST_FILE])["tests"]
+    assert {"labels": {"alertname": "LatencyP99High", "severity": "high", "service": plan.alerting.service},
+            "receivers": ["pagerduty"]} in tests
+
+
+def test_email_channel_without_an_address_is_refused(demo):
+    _, project, plan = demo
+    plan.alerting.channels[2].target = ""
+    with pytest.raises(AiwfError, match="channel 'email' \\(email\\) has no target"):
+        prom.prometheus_artifacts(project, plan)
+
+
+def test_burn_rate_helper_shape():
+    group = prom.burn_rate_rules("svc", 0.999)
+    records = [r["record"] for r in group["rules"] if "record" in r]
+    assert records == [f"slo:sli_error:ratio_rate{w}" for w in ("5m", "30m", "1h", "6h", "3d")]
+    fast, slow = [r for r in group["rules"] if "alert" in r]
+    assert "> (14.4 * 0.001)" in fast["expr"] and "> (6 * 0.001)" in fast["expr"]
+    assert fast["labels"]["severity"] == "critical" and slow["labels"]["severity"] == "low"
+    assert "ratio_rate3d" in slow["expr"] and "ratio_rate6h" in slow["expr"]
+    with pytest.raises(ValueError):
+        prom.burn_rate_rules("svc", 99.9)
+
+
+# -- aiwf validate without the tools -------------------------------------------------------------
+def test_validate_before_render_says_run_render_first(tmp_path):
+    (result,) = validate(tmp_path)
+    assert not result.ok and "run aiwf render first" in result.detail
+
+
+def test_validate_cli_before_render(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    assert "FAIL  prometheus files:" in out.out and "run aiwf render first" in out.out
+
+
+def test_validate_says_when_a_tool_is_not_installed(demo, monkeypatch):
+    root, project, plan = demo
+    write_artifacts(root, project, plan)
+    monkeypatch.setenv("PATH", str(root))  # no promtool, no amtool
+    results = validate(root)
+    assert results and not any(r.ok for r in results)
+    assert "promtool is not installed" in results[0].detail
+    assert any("amtool is not installed" in r.detail for r in results)
+
+
+# -- with the real tools --------------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(PROJECTS))
+def test_all_checks_pass_for_each_project(name, tmp_path, tools):
+    root = copy_project(PROJECTS[name], tmp_path)
+    project = load_project(root)
+    write_artifacts(root, project, filled_plan(project))
+    results = validate(root)
+    assert [r.name for r in results][:3] == ["promtool check rules", "promtool test rules", "amtool check-config"]
+    assert len(results) == 3 + 4
+    failed = [r.line() + "\n" + r.output for r in results if not r.ok]
+    assert not failed, "\n".join(failed)
+
+
+def test_validate_cli_passes(demo, tools, capsys):
+    root, project, plan = demo
+    write_artifacts(root, project, plan)
+    assert main(["validate", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 7 and all(line.startswith("PASS  ") for line in out)
+
+
+def test_validate_catches_a_hand_edited_route(demo, tools):
+    root, project, plan = demo
+    directory = write_artifacts(root, project, plan)
+    path = directory / "alertmanager.yml"
+    path.write_text(path.read_text().replace("receiver: slack+email", "receiver: slack"))
+    results = {r.name: r for r in validate(root)}
+    high = results[f"amtool config routes test severity=high service={plan.alerting.service}"]
+    assert not high.ok and high.detail == "routes to slack, expected slack+email"
+    assert results["amtool check-config"].ok
+
+
+def _mutations(rule: AlertRule) -> list[tuple[str, str]]:
+    """(what, mutation) pairs: threshold up and down, `for` one minute longer and shorter, severity."""
+    t = rule.threshold
+    ups = [("threshold", "1" if t == 0 else repr(t * 1.25)), ("threshold", "-1" if t == 0 else repr(t / 1.25))]
+    return ups + [("for", "+1m"), ("for", "-1m"), ("severity", "low" if rule.severity != "low" else "high")]
+
+
+def _mutate(alert: dict, what: str, value: str) -> None:
+    if what == "threshold":
+        alert["expr"] = re.sub(r"(\S+)$", value, alert["expr"])
+    elif what == "for":
+        minutes = int(re.fullmatch(r"(\d+)([mh])", alert["for"]).group(1)) * (60 if alert["for"].endswith("h") else 1)
+        alert["for"] = f"{minutes + (1 if value == '+1m' else -1)}m"
+    else:
+        alert["labels"]["severity"] = value
+
+
+def test_mutated_rules_fail_their_unit_test(demo, tools):
+    """Change any alert's threshold (by 25%), `for` (by one minute) or severity in alert-rules.yml,
+    and promtool test rules fails that alert's own generated test."""
+    root, project, plan = demo
+    directory = write_artifacts(root, project, plan)
+    rules = yaml.safe_load((directory / "alert-rules.yml").read_text())
+    tests = yaml.safe_load((directory / "alert-rules.test.yml").read_text())
+    assert promtool("test", "rules", "alert-rules.test.yml", cwd=directory).returncode == 0
+    survived = []
+    for name, rule in zip(prom.alert_names(plan.alerting.rules), plan.alerting.rules):
+        own = [t for t in tests["tests"] if t["alert_rule_test"][0]["alertname"] == name]
+        (directory / "one.test.yml").write_text(yaml.safe_dump({**tests, "rule_files": ["mutant.yml"], "tests": own}))
+        for what, value in _mutations(rule):
+            mutant = yaml.safe_load(yaml.safe_dump(rules))
+            alert = next(r for g in mutant["groups"] for r in g["rules"] if r.get("alert") == name)
+            _mutate(alert, what, value)
+            (directory / "mutant.yml").write_text(yaml.safe_dump(mutant))
+            done = promtool("test", "rules", "one.test.yml", cwd=directory)
+            if done.returncode == 0:
+                survived.append(f"{name}: {what} {value}")
+            else:
+                assert "FAILED" in done.stdout + done.stderr
+    assert survived == []
+
+
+def test_custom_promql_and_wording_hazards_pass_with_promtool(demo, tools):
+    root, project, plan = demo
+    plan.alerting.rules.append(AlertRule(
+        name="Queue Depth High", category="performance", metric="custom", promql=f'queue_depth{{service="{plan.alerting.service}"}}',
+        comparator=">=", threshold=200, duration="10m", severity="high", runbook_anchor="queue-depth",
+        description='Check {{ticket_text}} and "quotes", [markup] and $value.'))
+    plan.alerting.rules.append(AlertRule(
+        name="Queue Stalled", category="security", metric="custom", promql="sum(rate(queue_items_total[5m])) == 0",
+        threshold=0, severity="low", runbook_anchor="queue-stalled"))
+    directory = write_artifacts(root, project, plan)
+    text = (directory / "alert-rules.test.yml").read_text()
+    assert "QueueDepthHigh" in text and "# QueueStalled: no unit test" in text
+    results = validate(root)
+    assert all(r.ok for r in results), "\n".join(r.line() + "\n" + r.output for r in results if not r.ok)
+
+
+def test_burn_rate_rules_load_and_page(tmp_path, tools):
+    group = prom.burn_rate_rules("svc", 0.999)
+    (tmp_path / "slo.yml").write_text(yaml.safe_dump({"groups": [group]}, sort_keys=False))
+    assert promtool("check", "rules", "slo.yml", cwd=tmp_path).returncode == 0
+    fast = next(r for r in group["rules"] if r.get("alert") == "ErrorBudgetBurnFast")
+    test = {"rule_files": ["slo.yml"], "evaluation_interval": "1m", "tests": [{
+        "interval": "1m",
+        "input_series": [  # 2% errors: 20x the 0.1% budget
+            {"series": 'llm_requests_errors_total{service="svc"}', "values": "0+20x120"},
+            {"series": 'llm_requests_total{service="svc"}', "values": "0+1000x120"},
+        ],
+        "alert_rule_test": [
+            {"eval_time": "1m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": []},
+            {"eval_time": "60m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": [{
+                "exp_labels": {"alertname": "ErrorBudgetBurnFast", **fast["labels"]},
+                "exp_annotations": fast["annotations"]}]},
+        ],
+    }]}
+    (tmp_path / "slo.test.yml").write_text(yaml.safe_dump(test, sort_keys=False))
+    done = promtool("test", "rules", "slo.test.yml", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_pinned_versions_are_installed(tools):
+    for tool, pinned in PINNED.items():
+        assert tool_version(tool).startswith(pinned)
+
+
+def test_check_result_line():
+    assert CheckResult("x", True, "fine").line() == "PASS  x: fine"
+    assert CheckResult("x", False, "bad").line() == "FAIL  x: bad"
