@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import stat
 import tarfile
@@ -316,8 +317,6 @@ def _write_tar(handle, root: Path, files: list[Path]) -> None:
         info.size = len(data)
         info.mtime = int(time.time())
         info.mode = 0o644
-        import io
-
         tar.addfile(info, io.BytesIO(data))
 
 

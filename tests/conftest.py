@@ -33,3 +33,11 @@ def fixture_copy(tmp_path):
 def demo_dir() -> Path:
     """The bundled demo project (read it; copy it before writing)."""
     return DEMO_DIR
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch, tmp_path_factory):
+    """No user config or server URL leaks into a test; knowledge is the embedded base unless a test says so."""
+    monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
+    monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
+    monkeypatch.setenv("AIWF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))

@@ -12,6 +12,7 @@ from aiwf_tui.widgets.editable_table import Column, TableSpec
 class DecisionsSection(SectionView):
     KEY = "decisions"
     TITLE = "Operations decisions"
+    SHORT = "Decisions"
     PLAN_KEY = "decisions"
 
     def intro(self) -> Text:

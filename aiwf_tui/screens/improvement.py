@@ -12,6 +12,7 @@ from aiwf_tui.widgets.editable_table import Column, TableSpec
 class ImprovementSection(SectionView):
     KEY = "improvement"
     TITLE = "Continuous improvement"
+    SHORT = "Improvement"
     PLAN_KEY = "improvement"
     QUESTIONS = ("answer",)
 

@@ -12,6 +12,7 @@ from aiwf_tui.widgets.editable_table import Column, TableSpec
 class IncidentSection(SectionView):
     KEY = "incident"
     TITLE = "Incident response"
+    SHORT = "Incidents"
     PLAN_KEY = "incident"
     QUESTIONS = ("answer",)
 

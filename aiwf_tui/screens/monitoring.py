@@ -12,6 +12,7 @@ from aiwf_tui.widgets.editable_table import Column, TableSpec
 class MonitoringSection(SectionView):
     KEY = "monitoring"
     TITLE = "Monitoring strategy"
+    SHORT = "Monitoring"
     PLAN_KEY = "monitoring"
     QUESTIONS = ("infrastructure", "critical_metrics")
 

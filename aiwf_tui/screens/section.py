@@ -58,7 +58,7 @@ class SectionView(VerticalScroll):
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        super().__init__(id=f"section-{self.KEY}", classes="section")
+        super().__init__(classes=f"section section-{self.KEY}")
 
     # -- to override -------------------------------------------------------------------
     def intro(self) -> Text:

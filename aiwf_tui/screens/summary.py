@@ -12,6 +12,7 @@ from aiwf_tui.screens.section import SectionView
 class SummarySection(SectionView):
     KEY = "summary"
     TITLE = "Completion summary"
+    SHORT = "Summary"
 
     def intro(self) -> Text:
         if self.ctx.project.phase5_complete:

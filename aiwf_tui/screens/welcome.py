@@ -25,6 +25,7 @@ def decision_rows(decisions):
 class WelcomeSection(SectionView):
     KEY = "welcome"
     TITLE = "Welcome to Phase 5"
+    SHORT = "Welcome"
 
     def intro(self) -> Text:
         return Text(INTRO)

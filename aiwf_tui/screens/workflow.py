@@ -74,11 +74,15 @@ class WorkflowScreen(Screen):
             state = ""
             if view.PLAN_KEY and plan is not None:
                 state = plan.section(view.PLAN_KEY).status
-            result.append((view.KEY, view.TITLE, state))
+            result.append((view.KEY, getattr(view, "SHORT", "") or view.TITLE, state))
         return result
 
     def refresh_sidebar(self) -> None:
         knowledge = self.ctx.knowledge.status_line() if self.ctx.knowledge is not None else "Knowledge: loading…"
+        state = (self.current, tuple(self.section_states()), getattr(self.app, "dirty", False), knowledge, id(self.ctx.project))
+        if state == getattr(self, "_sidebar_state", None):
+            return  # nothing changed: no repaint, no layout (this runs on every keystroke)
+        self._sidebar_state = state
         self.query_one(SidecarSidebar).show(
             self.ctx.project, self.ctx.plan, self.section_states(), self.current,
             unsaved=getattr(self.app, "dirty", False), knowledge_status=knowledge,

@@ -1,0 +1,77 @@
+"""`aiwf export PROJECT_DIR [-o FILE] [--force] [--format archive|prometheus] [--dry-run]`.
+
+archive (default): a .tar.gz (or .zip, by the file's extension) of the project folder with a
+MANIFEST.sha256 of every file; default output `<project_dir>/../<name>-phase5-<YYYYMMDD>.tar.gz`.
+prometheus: copy phase-5-operations/prometheus/*.yml into the folder given with -o.
+The path written is printed on stdout (one per line); what happened goes to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from aiwf_tui.commands.common import EXIT_OK, EXIT_USAGE, add_project_argument, report
+from aiwf_tui.errors import AiwfError
+
+
+def add_arguments(parser) -> None:
+    add_project_argument(parser)
+    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
+                        help="archive to write: .tar.gz/.tgz or .zip by extension "
+                             "(default: PROJECT_DIR/../NAME-phase5-YYYYMMDD.tar.gz); "
+                             "with --format prometheus, the folder to copy the files into (required)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing archive (or existing Prometheus files)")
+    parser.add_argument("--format", choices=("archive", "prometheus"), default="archive",
+                        help="archive: the whole project folder (default); prometheus: just the rule, test and "
+                             "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository")
+    parser.add_argument("-n", "--dry-run", action="store_true", help="list what would be exported; write nothing")
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover
+
+
+def run(args) -> int:
+    from aiwf_tui import export
+
+    prefix = "aiwf export"
+    root: Path = args.project_dir
+    try:
+        if args.format == "prometheus":
+            if args.output is None:
+                print(f"{prefix}: --format prometheus needs -o DIR (the folder of your monitoring repository)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            if args.dry_run:
+                for path in export.prometheus_files(root):
+                    print(path.relative_to(root.absolute()).as_posix())
+                return EXIT_OK
+            written = export.export_prometheus(root, args.output, force=args.force)
+            print(f"copied {len(written)} Prometheus file{'s' if len(written) != 1 else ''} to {args.output}",
+                  file=sys.stderr)
+            for path in written:
+                print(path)
+            return EXIT_OK
+        out = args.output if args.output is not None else export.default_archive_path(root)
+        if args.dry_run:
+            export.archive_format(out)
+            files = export.plan_export(root, exclude=(out,))
+            base = root.absolute()
+            for path in files:
+                print(path.relative_to(base).as_posix())
+            print(f"{len(files)} files + {export.MANIFEST_NAME} would go into {out}"
+                  + (" (it exists: --force would overwrite it)" if out.exists() else ""), file=sys.stderr)
+            return EXIT_OK
+        result = export.export_archive(root, out, force=args.force)
+    except AiwfError as exc:
+        return report(exc, prefix)
+    print(f"wrote {result.path} ({len(result.files)} files + {export.MANIFEST_NAME}, {human_size(result.size)})",
+          file=sys.stderr)
+    print(result.path)
+    return EXIT_OK
