@@ -74,28 +74,77 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
     Returns the paths whose content actually changed (unchanged files are not touched).
     """
     changed = {p: t for p, t in files.items() if not (p.is_file() and _same(p, t))}
+    pause = _test_pause(bool(changed))
     temps: list[tuple[Path, Path]] = []
     try:
         for path, text in changed.items():
-            shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
             try:
                 temps.append((_write_temp(path, text.encode("utf-8")), path))
             except OSError as exc:
-                raise _explain(exc, shown) from None
+                raise _explain(exc, _shown(path, root)) from None
+            pause()
     except BaseException:
-        for temp, _ in temps:
-            try:
-                temp.unlink()
-            except OSError:
-                pass
+        _discard(temps)
         raise
     folders = set()
-    for temp, path in temps:
-        os.replace(temp, path)
+    done: list[tuple[Path, bytes | None]] = []  # (path, its old bytes) for the files already renamed
+    for index, (temp, path) in enumerate(temps):
+        try:
+            old = path.read_bytes() if path.is_file() else None
+            os.replace(temp, path)
+        except OSError as exc:
+            # A rename failed half-way (rare: renames need no space): put back what was
+            # already replaced, so that the promise "nothing was changed" holds.
+            _discard(temps[index:])
+            _restore(done)
+            raise _explain(exc, _shown(path, root)) from None
+        done.append((path, old))
         folders.add(path.parent)
+        pause()
     for folder in folders:
         _fsync_dir(folder)
     return list(changed)
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
+
+def _discard(temps: list[tuple[Path, Path]]) -> None:
+    for temp, _ in temps:
+        try:
+            temp.unlink()
+        except OSError:
+            pass
+
+
+def _restore(done: list[tuple[Path, bytes | None]]) -> None:
+    """Best effort: give the files already renamed their old bytes back (new files are removed)."""
+    for path, old in reversed(done):
+        try:
+            if old is None:
+                path.unlink()
+            else:
+                os.replace(_write_temp(path, old), path)
+        except OSError:
+            pass
+
+
+def _test_pause(active: bool):
+    """Test hook for the crash-safety tests: with AIWF_TEST_SLOW_WRITE=SECONDS set, say on
+    stderr when the write starts and sleep that long after every temp write and every rename,
+    so a test can SIGKILL the process at any point of the write. Unset (always, outside the
+    tests): a no-op."""
+    delay = os.environ.get("AIWF_TEST_SLOW_WRITE")
+    if not delay or not active:
+        return lambda: None
+    import sys
+    import time
+
+    seconds = float(delay)
+    sys.stderr.write("aiwf-test: write_all start\n")
+    sys.stderr.flush()
+    return lambda: time.sleep(seconds)
 
 
 def _same(path: Path, text: str) -> bool:

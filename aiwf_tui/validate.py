@@ -84,6 +84,27 @@ def _key_line(output: str, ok: bool) -> str:
     return " ".join(lines[:3])[:400]
 
 
+def _unit_test_failures(output: str) -> str | None:
+    """`HighErrorRate at 20m: expected firing, got none; ...` from promtool test rules output."""
+    blocks = re.split(r"\n\s*alertname: ", output)[1:]
+    items = []
+    for block in blocks:
+        head = re.match(r"(\S+), time: ([^,\s]+)", block)
+        if not head:
+            continue
+        exp_none, got_none = re.search(r"exp:\s*\[\]", block), re.search(r"got:\s*\[\]", block)
+        if exp_none and not got_none:
+            what = "expected no alert, got it firing"
+        elif got_none and not exp_none:
+            what = "expected it firing, got none"
+        else:
+            what = "labels or annotations differ"
+        items.append(f"{head.group(1)} at {head.group(2)}: {what}")
+    if not items:
+        return None
+    return f"FAILED {len(items)}: " + "; ".join(items)
+
+
 def _run(name: str, argv: list[str], cwd: Path, timeout: float) -> CheckResult:
     tool = argv[0]
     path = shutil.which(tool)
@@ -99,6 +120,8 @@ def _run(name: str, argv: list[str], cwd: Path, timeout: float) -> CheckResult:
     output = (done.stdout or "") + (done.stderr or "")
     ok = done.returncode == 0
     detail = _key_line(output, ok)
+    if not ok and argv[:3] == ["promtool", "test", "rules"]:
+        detail = _unit_test_failures(output) or detail
     if not ok:
         detail = f"exit {done.returncode}: {detail}"
     return CheckResult(name, ok, detail, output)

@@ -361,6 +361,12 @@ def test_validate_catches_a_hand_edited_route(demo, tools):
     high = results[f"amtool config routes test severity=high service={plan.alerting.service}"]
     assert not high.ok and high.detail == "routes to slack, expected slack+email"
     assert results["amtool check-config"].ok
+    rules = directory / "alert-rules.yml"
+    rules.write_text(rules.read_text().replace("error_ratio:rate5m{service=\"fleet-docs-assistant\"} > 0.05",
+                                               "error_ratio:rate5m{service=\"fleet-docs-assistant\"} > 0.5"))
+    results = {r.name: r for r in validate(root)}
+    assert results["promtool check rules"].ok
+    assert results["promtool test rules"].detail.endswith("FAILED 1: HighErrorRate at 20m: expected it firing, got none")
 
 
 def _mutations(rule: AlertRule) -> list[tuple[str, str]]:

@@ -39,8 +39,36 @@ def run(args) -> int:
         what = "does not exist" if not project_dir.exists() else "is not a folder"
         print(f"aiwf: {project_dir} {what} - pass a project folder (the one holding sidecar.yaml)", file=sys.stderr)
         return 1
+    read_only = getattr(args, "read_only", False)
+    lock = None
+    if not read_only:
+        # One project, one writer: a second aiwf on an open project says so.
+        from aiwf_tui.errors import AiwfError
+        from aiwf_tui.lock import acquire
+
+        try:
+            lock = acquire(project_dir)
+        except AiwfError as exc:
+            print(f"aiwf: {exc.lines()[0]}", file=sys.stderr)
+            if not ask_read_only():
+                return 1
+            read_only = True
     from aiwf_tui.app import AiwfApp
 
-    app = AiwfApp(project_dir, knowledge_url=getattr(args, "knowledge_url", None), read_only=getattr(args, "read_only", False))
-    app.run()
+    try:
+        app = AiwfApp(project_dir, knowledge_url=getattr(args, "knowledge_url", None), read_only=read_only)
+        app.run()
+    finally:
+        if lock is not None:
+            lock.release()
     return app.return_code or 0
+
+
+def ask_read_only() -> bool:
+    """Ask "Open read-only instead?" on a terminal; anywhere else the answer is no."""
+    try:
+        if not sys.stdin.isatty():
+            return False
+        return input("Open read-only instead? [y/N] ").strip().lower() in ("y", "yes")
+    except (EOFError, OSError):
+        return False

@@ -19,13 +19,35 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    prefix = "aiwf render"
+    lock = None
+    if not args.dry_run and Path(args.project_dir).is_dir():
+        # One project, one writer: refuse while the app (or another render) has it open.
+        from aiwf_tui.lock import LockedError, acquire
+
+        try:
+            lock = acquire(args.project_dir)
+        except LockedError as exc:
+            print(f"{prefix}: {args.project_dir} is open in aiwf ({exc.holder.describe()}) - "
+                  "close that aiwf (its answers are saved) and run aiwf render again; nothing was changed",
+                  file=sys.stderr)
+            return EXIT_INVALID
+        except AiwfError:
+            pass  # cannot create the lock file (a read-only folder): the writer reports it, if it must write
+    try:
+        return _render(args, prefix)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _render(args, prefix: str) -> int:
     from aiwf_tui.model import load_project
     from aiwf_tui.model.plan_io import load_plan
     from aiwf_tui.model.project import PLAN_FILE
     from aiwf_tui.render.artifacts import diff_all, prepare, write_files
     from aiwf_tui.render.summary import render_summary
 
-    prefix = "aiwf render"
     try:
         project = load_project(args.project_dir)
     except AiwfError as exc:

@@ -33,6 +33,18 @@ def entry_markdown(decision) -> str:
     return "\n".join(lines)
 
 
+def with_line_breaks(markdown: str) -> str:
+    """Keep `**Field**: value` lines on their own lines when rendered (Markdown would join them)."""
+    lines = markdown.split("\n")
+    out = []
+    for number, line in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if line.startswith("**") and following.strip() and not line.endswith("  "):
+            line += "  "
+        out.append(line)
+    return "\n".join(out)
+
+
 class AdrModal(ModalScreen[None]):
     """One decision's ADR entry, rendered; `c` copies its text (OSC 52, works over SSH)."""
 
@@ -57,7 +69,7 @@ class AdrModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll(id="adr-body"):
-                yield Markdown(self.text, id="adr-markdown")
+                yield Markdown(with_line_breaks(self.text), id="adr-markdown")
             yield Static(Text("[enter] close   [c] copy   ↑/↓ scroll"), id="adr-keys")
 
     def action_close(self) -> None:

@@ -63,8 +63,8 @@ class ExportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble((f"Export {self.project.name}", "bold"),
-                                   ("  a .tar.gz or .zip (by the extension) of the project folder with a "
-                                    "MANIFEST.sha256 of every file", "dim")), id="export-title")
+                                   ("  .tar.gz or .zip (by the extension), with a MANIFEST.sha256 of every file",
+                                    "dim")), id="export-title")
         with Horizontal(id="export-path-row"):
             yield Input(str(self.default_path), placeholder="Archive path (.tar.gz, .tgz or .zip)", id="export-path")
         with Horizontal(id="export-buttons"):

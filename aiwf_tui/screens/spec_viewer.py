@@ -36,8 +36,24 @@ def find_all(text: str, query: str) -> list[tuple[int, int]]:
     return hits
 
 
+def displayable(text: str) -> str:
+    """The Markdown to render: YAML front matter shown as a yaml code block (not a setext heading).
+
+    Line for line the same as `text`, so a search hit's line maps to the block that shows it.
+    """
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for number in range(1, len(lines)):
+            if lines[number].strip() in ("---", "..."):
+                lines[0], lines[number] = "```yaml", "```"
+                break
+    return "\n".join(lines)
+
+
 class SpecViewerScreen(Screen):
     """project-spec.md, read-only."""
+
+    AUTO_FOCUS = None  # never the (hidden) find input: single keys are commands here
 
     DEFAULT_CSS = """
     SpecViewerScreen #spec-title { height: 1; padding: 0 1; background: $boost; }
@@ -49,6 +65,7 @@ class SpecViewerScreen(Screen):
     SpecViewerScreen.-source #spec-source { display: block; }
     SpecViewerScreen.-source #spec-viewer { display: none; }
     SpecViewerScreen #spec-viewer { height: 1fr; }
+    SpecViewerScreen MarkdownTableOfContents { max-width: 45; }
     SpecViewerScreen .-found { background: $warning 30%; }
     """
 
@@ -110,13 +127,13 @@ class SpecViewerScreen(Screen):
         self.source_text = text
         self.query_one("#spec-source", TextArea).load_text(text)
         viewer = self.query_one("#spec-viewer", MarkdownViewer)
-        await viewer.document.update(text)
+        await viewer.document.update(displayable(text))
         self.loaded = True
         lines = text.count("\n") + 1
         self.query_one("#spec-title", Static).update(
             Text(f"{self.project.name}: project-spec.md  ({lines} lines; / find, m source, t contents, escape back)",
                  style="bold"))
-        if not self.query_one("#spec-find", Input).has_focus:
+        if not self.query_one("#spec-findbar").has_class("-open"):
             self._focus_view()
 
     # -- search ----------------------------------------------------------------------------

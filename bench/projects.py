@@ -1,0 +1,122 @@
+"""Benchmark fixtures: copies of the demo project with a ready plan, a 2,000-line
+runbook, or thousands of earlier decisions. Generated into a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from aiwf_tui.commands.open_app import demo_source
+
+PLAN_FILE = "phase-5-operations/operations-plan.yaml"
+PREFIXES = ("fp", "ip", "ev", "arch")
+PHASE_OF = {"arch": 0, "fp": 1, "ip": 3, "ev": 4}
+
+
+def ready_plan(project, *, runbook_issues: int = 0, components: int = 0):
+    """The demo's default plan, every section confirmed, channel targets given; optionally
+    padded with runbook issues and components (each issue is ~20 runbook lines)."""
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.model.plan import SECTIONS, CommonIssue, Component
+
+    plan = new_plan(project)
+    for key, _title in SECTIONS:
+        plan.section(key).status = "confirmed"
+    for channel in plan.alerting.channels:
+        if not channel.target.strip():
+            channel.target = {"email": "ops@example.com", "slack": "#ops-alerts",
+                              "pagerduty": "PD-SERVICE-KEY"}.get(channel.kind, "https://hooks.example.com/ops")
+    rb = plan.runbook
+    if not rb.components:
+        rb.components.append(Component(name="API gateway", purpose="Routes technician questions"))
+    for i in range(components):
+        rb.components.append(Component(name=f"Worker {i:04d}", purpose=f"Background worker number {i} of the ingestion pool"))
+    for i in range(runbook_issues):
+        rb.issues.append(CommonIssue(
+            anchor=f"bench-issue-{i:04d}", title=f"Bench issue {i:04d}",
+            symptoms=[f"Symptom {j} of issue {i}" for j in range(3)],
+            diagnosis=[f"Check dashboard panel {j} for issue {i}" for j in range(3)],
+            resolution=[f"Resolution step {j}: restart worker {i}" for j in range(3)],
+            escalation="Platform on-call after 30 minutes"))
+    return plan
+
+
+def write_plan(root: Path, plan) -> None:
+    from aiwf_tui.model.plan_io import dump_plan
+
+    path = root / PLAN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_plan(plan), encoding="utf-8")
+
+
+def demo_copy(where: Path, name: str = "demo", *, plan: bool = True, **plan_kwargs) -> Path:
+    from aiwf_tui.model import load_project
+
+    root = where / name
+    shutil.copytree(demo_source(), root)
+    if plan:
+        write_plan(root, ready_plan(load_project(root), **plan_kwargs))
+    return root
+
+
+def runbook_lines(root: Path) -> int:
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.plan_io import load_plan
+    from aiwf_tui.render.runbook import render_runbook
+
+    project = load_project(root)
+    return render_runbook(project, load_plan(root / PLAN_FILE, project.root)).count("\n") + 1
+
+
+def big_runbook_copy(where: Path, target_lines: int = 2000) -> Path:
+    """A demo copy whose runbook.md has about `target_lines` lines."""
+    root = demo_copy(where, "runbook-2k", plan=False)
+    from aiwf_tui.model import load_project
+
+    project = load_project(root)
+    base = runbook_lines_of(project, ready_plan(project))
+    one = runbook_lines_of(project, ready_plan(project, runbook_issues=10)) - base
+    issues = max(1, round((target_lines - base) / (one / 10)))
+    write_plan(root, ready_plan(project, runbook_issues=issues))
+    return root
+
+
+def runbook_lines_of(project, plan) -> int:
+    from aiwf_tui.render.runbook import render_runbook
+
+    return render_runbook(project, plan).count("\n") + 1
+
+
+def decisions_copy(where: Path, count: int) -> Path:
+    """A demo copy with `count` extra earlier decisions (sidecar + decision-log entries)."""
+    root = demo_copy(where, f"decisions-{count}", plan=False)
+    sidecar = root / "sidecar.yaml"
+    text = sidecar.read_text(encoding="utf-8")
+    marker = "\n# Warnings Acknowledged"
+    items, entries = [], []
+    for i in range(count):
+        prefix = PREFIXES[i % len(PREFIXES)]
+        did = f"{prefix}-{1000 + i}"
+        items.append(f'  - id: "{did}"\n'
+                     f'    choice: "Bench choice {i}: option {i % 7} for component {i % 97}"\n'
+                     f'    rationale: "Generated for the benchmark; decision {i} of {count}."\n'
+                     f'    knowledge_ref: "get_patterns:bench-{i % 50}"\n')
+        entries.append(f"## {did.upper()}: Bench decision {i}\n\n"
+                       f"**Decision:** Bench choice {i}: option {i % 7} for component {i % 97}\n"
+                       f"**Date:** 2026-02-{1 + i % 28:02d}\n"
+                       f"**Phase:** {PHASE_OF[prefix]} - Bench\n\n"
+                       f"**Context:** Generated context for decision {i}.\n\n"
+                       f"**Options Evaluated:**\n1. Option A\n2. Option B\n\n"
+                       f"**Choice Rationale:** Generated for the benchmark; decision {i} of {count}.\n\n"
+                       f"**Knowledge Reference:** `get_patterns:bench-{i % 50}`\n\n"
+                       f"**Consequences:**\n- None in particular\n")
+    text = text.replace(marker, "\n" + "".join(items) + marker, 1)
+    sidecar.write_text(text, encoding="utf-8")
+    log = root / "decision-log.md"
+    log.write_text(log.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n".join(entries), encoding="utf-8")
+    from aiwf_tui.model import load_project
+
+    project = load_project(root)
+    assert len(project.earlier_decisions) >= count, (len(project.earlier_decisions), count)
+    write_plan(root, ready_plan(project))
+    return root
