@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aiwf_tui.errors import AiwfError
@@ -66,6 +67,7 @@ Writing and the final menu
   s d e x        on the final menu: summary, decisions, export, exit
   r              in review mode: reopen Phase 5 for changes
 
+  ctrl+s         save the plan now (a retry), or to another file
   ?  this help      ctrl+q  quit (your answers are saved as you type)
 """
 
@@ -79,6 +81,8 @@ class AiwfApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (answers are saved)"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys"),
+        Binding("ctrl+s", "save_elsewhere", "Save as", id="app.save_as", priority=True, show=False,
+                tooltip="Save the plan now, here or to another file"),
     ]
 
     def __init__(self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False,
@@ -94,6 +98,7 @@ class AiwfApp(App):
         self._save_timer = None
         self._preview_timer = None
         self._save_lock = threading.Lock()
+        self._quit_unsaved = False
         self.error_lines: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -227,12 +232,13 @@ class AiwfApp(App):
 
     def _save_failed(self, line: str) -> None:
         self.save_error = line
-        self.notify(f"{line}. Your edits are kept in memory; the next change retries.", severity="error", timeout=10)
+        self.notify(f"{line}. Your edits are kept in memory; the next change retries, "
+                    "or press ctrl+s to save them elsewhere.", severity="error", timeout=10)
 
-    def save_now(self) -> None:
-        """Save synchronously (quit, SIGHUP)."""
+    def save_now(self) -> str | None:
+        """Save synchronously (quit, SIGHUP); returns the problem when the save failed."""
         if self.ctx is None or self.ctx.read_only or not self.dirty:
-            return
+            return None
         from aiwf_tui.files import atomic_write
         from aiwf_tui.model.project import PLAN_FILE
 
@@ -240,14 +246,52 @@ class AiwfApp(App):
             try:
                 atomic_write(self.ctx.project.path(PLAN_FILE), self.plan_text(), root=self.ctx.project.root)
                 self.dirty = False
-            except AiwfError:
-                pass
+                self.save_error = None
+            except AiwfError as exc:
+                self.save_error = exc.lines()[0]
+                return self.save_error
+        return None
+
+    def action_save_elsewhere(self) -> None:
+        """ctrl+s: save the plan now, to the project (a retry) or to any other file."""
+        if self.ctx is None:
+            return
+        from aiwf_tui.model.project import PLAN_FILE
+
+        plan_path = self.ctx.project.path(PLAN_FILE)
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            from aiwf_tui.files import atomic_write
+
+            target = Path(value).expanduser()
+            if not target.is_absolute():
+                target = self.ctx.project.root / target
+            if target.is_dir():
+                target = target / plan_path.name
+            if target == plan_path and self.ctx.read_only:
+                self.notify("This project is open read-only: save the plan to another file.", severity="warning")
+                return
+            text = self.plan_text()
+            try:
+                with self._save_lock:
+                    atomic_write(target, text, root=self.ctx.project.root)
+            except AiwfError as exc:
+                self.notify(f"{exc.lines()[0]}. Your edits are still in memory.", severity="error", timeout=10)
+                return
+            if target == plan_path:
+                self._saved(text)
+            self.notify(f"Saved the plan to {target}", timeout=6)
+
+        self.push_screen(SavePlanModal(str(plan_path)), chosen)
 
     def _install_sighup(self) -> None:
         if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
             return
 
         def on_hangup(signum, frame):  # the SSH connection dropped: keep every answer
+            # No one is left to ask: save (on failure the temp file is gone, the old plan stays).
             self.save_now()
             self.exit(return_code=129)
 
@@ -257,7 +301,12 @@ class AiwfApp(App):
             pass
 
     async def action_quit(self) -> None:
-        self.save_now()
+        problem = self.save_now()
+        if problem and not self._quit_unsaved:
+            self._quit_unsaved = True
+            self.notify(f"{problem}. Press ctrl+s to save the plan elsewhere, or ctrl+q again to quit "
+                        "without saving the latest edits.", severity="error", timeout=15)
+            return
         self.exit()
 
     # -- preview --------------------------------------------------------------------------------
@@ -377,6 +426,10 @@ class AiwfApp(App):
     def action_reopen(self) -> None:
         if self.ctx is None or not self.ctx.read_only:
             return
+        if self.force_read_only:
+            self.notify("Opened with --read-only: nothing can be changed here. Reopen the project without "
+                        "--read-only (once no other aiwf has it open) to change it.", severity="warning", timeout=8)
+            return
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
         from aiwf_tui.model.project import PLAN_FILE
@@ -407,3 +460,35 @@ class AiwfApp(App):
 
         question = "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
         self.push_screen(ConfirmModal(question), answer)
+
+
+class SavePlanModal(ModalScreen[str | None]):
+    """ctrl+s: where to save the plan (the project's own plan file is a retry)."""
+
+    DEFAULT_CSS = """
+    SavePlanModal { align: center middle; }
+    SavePlanModal > Vertical { width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_as.cancel")]
+
+    def __init__(self, default: str) -> None:
+        self.default = default
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+        from textual.widgets import Input
+
+        with Vertical():
+            yield Static(Text("Save the operations plan to", style="bold"))
+            yield Static(Text("Keep the path to retry saving into the project, or give another file or folder "
+                              "(a relative path is inside the project folder).", style="dim"))
+            yield Input(self.default, id="save-as-path")
+            yield Static(Text("enter: save    escape: cancel", style="dim"))
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -97,10 +97,13 @@ async def open_runbook_editor(app, pilot, *, preview: bool):
     table.focus()
     table.move_cursor(row=0, column=0, animate=False)
     await pilot.pause()
-    await pilot.press("enter")
+    table.action_edit_cell()
     await until(lambda: screen.editor is not None and bool(screen.editor.query(FieldInput)), step=0.01)
-    await pilot.pause(0.3)
-    return screen, screen.editor.query_one(FieldInput)
+    await pilot.pause(0.2)
+    field = screen.editor.query_one(FieldInput)
+    await pilot.press("end")  # focusing an Input selects its text: type after it instead
+    await pilot.pause(0.2)
+    return screen, field
 
 
 async def run_preview(project: Path, presses: int) -> dict:

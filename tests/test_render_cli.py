@@ -10,7 +10,7 @@ from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from aiwf_tui.model.project import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, PLAN_FILE, RUNBOOK_FILE
 
-from render_helpers import aiwf, confirm_file, ready, tree_hashes
+from tests.render_helpers import aiwf, confirm_file, ready, tree_hashes
 
 ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE]
 

@@ -15,7 +15,7 @@ from aiwf_tui.model.project import PLAN_FILE
 from aiwf_tui.render.artifacts import check_artifacts, render_all
 from aiwf_tui.render.summary import render_summary
 
-from render_helpers import ready
+from tests.render_helpers import ready
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "demo"
 TODAY = "2026-03-10"

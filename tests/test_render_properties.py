@@ -19,8 +19,8 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 
-from conftest import SHARED_DIR
-from render_helpers import confirmed
+from tests.conftest import SHARED_DIR
+from tests.render_helpers import confirmed
 
 HAZARDS = ["{{ 7*7 }}", "{% raw %}", "{% endraw %}", "[bold]", "[/]", '"quoted"', "'single'", "key: value",
            "# not a comment", "a\nb", "§ Ünïcödé 日本語 🚀", "| pipe |", "`tick`", "{#anchor}", "\\", "- item",

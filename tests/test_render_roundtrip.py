@@ -31,7 +31,7 @@ from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 from aiwf_tui.render.summary import key_decisions, render_summary
 
-from render_helpers import confirmed, tree_hashes
+from tests.render_helpers import confirmed, tree_hashes
 
 DAY1, DAY2 = "2026-03-10", "2026-03-11"
 

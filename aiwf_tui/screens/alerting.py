@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 from rich.text import Text
+from textual import work
+from textual.widgets import Static
 
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
 from aiwf_tui.screens.section import SectionView, heading, para
@@ -38,6 +40,9 @@ class AlertingSection(SectionView):
             "aiwf writes Prometheus rules with unit tests that prove each alert fires at its threshold and "
             "duration, and not before."
         )
+        t.append("\nUnits: ", style="bold")
+        t.append("ratios are fractions (0.05 = 5%), latencies are seconds, throughput is requests per second, "
+                 "daily_tokens counts a rolling 24 hours. Durations look like 5m, 1h, 1h30m.")
         return t
 
     def blocks(self):
@@ -65,10 +70,36 @@ class AlertingSection(SectionView):
                                                        comparator="<", threshold=0.8, duration="1h", severity="medium",
                                                        channels=list(m.routing.get("medium", [])), runbook_anchor="quality-drop"),
                                      self.KEY))
+        rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
+        rows.append(Static(Text("Checking…", style="dim italic"), id="validation-status"))
         rows += self.table(TableSpec("Alert design principles", lambda: m.principles,
                                      [Column("principle", "Principle"), Column("description", "Description", 36), Column("how", "How this plan meets it", 50)],
                                      lambda: Principle(principle="New principle"), self.KEY))
         return rows
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.run_validation()
+
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    def run_validation(self) -> None:
+        """The same checks as `aiwf validate`, on the files last written."""
+        from aiwf_tui.validate import validate
+
+        text = Text()
+        folder = self.ctx.project.root / "phase-5-operations" / "prometheus"
+        if not folder.is_dir():
+            text.append("Not written yet: the rules, their unit tests and the Alertmanager config are written with "
+                        "the project files, then checked here with promtool and amtool (aiwf validate).", style="dim")
+        else:
+            for result in validate(self.ctx.project.root):
+                text.append("PASS " if result.ok else "FAIL ", style="green bold" if result.ok else "red bold")
+                text.append(f"{result.name}: {result.detail}\n")
+        self.app.call_from_thread(self._show_validation, text)
+
+    def _show_validation(self, text: Text) -> None:
+        if self.is_attached:
+            self.query_one("#validation-status", Static).update(text)
 
     def after_edit(self) -> None:
         """Copy the routing fields back into the plan's mapping."""
