@@ -35,7 +35,7 @@ class SectionCommands(Provider):
         from aiwf_tui.screens.registry import SECTION_VIEWS
         from aiwf_tui.screens.workflow import WorkflowScreen
 
-        screen = self.app.screen
+        screen = self.screen  # the screen the palette was opened from
         if not isinstance(screen, WorkflowScreen):
             return
         matcher = self.matcher(query)

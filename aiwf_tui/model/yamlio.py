@@ -27,13 +27,26 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 
+class _NoParse:
+    """Stands in for the YAML instance `load_yaml_guess_indent` loads with: its guess is
+    text-based, and the document it would parse is thrown away (that halved every load)."""
+
+    @staticmethod
+    def load(_text: str) -> None:
+        return None
+
+
+_NO_PARSE = _NoParse()
+
+
 def _roundtrip_yaml(text: str) -> YAML:
     """A round-trip YAML instance whose indentation matches `text`."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never rewrap long values
     try:
-        _, indent, block_seq_indent = load_yaml_guess_indent(text)
+        # The guess reads the text only; its trailing full parse is skipped (the caller parses once).
+        _, indent, block_seq_indent = load_yaml_guess_indent(text, yaml=_NO_PARSE)
     except Exception:
         indent, block_seq_indent = 2, None
     if block_seq_indent:

@@ -129,8 +129,9 @@ def _uses_dated_decisions(doc: CommentedMap) -> bool:
     return any(isinstance(d, dict) and ("phase" in d or "date" in d) for d in decisions)
 
 
-def _apply(project, plan: OperationsPlan, date: str) -> str:
-    doc = project.sidecar_document()
+def _apply(project, plan: OperationsPlan, date: str, doc=None) -> str:
+    if doc is None:
+        doc = project.sidecar_document()
     dated = _uses_dated_decisions(doc)
     _set(doc, "currentPhase", 5, ("architecture",))
     _steps(doc)
@@ -155,7 +156,8 @@ def render_sidecar(project, plan: OperationsPlan, today: str) -> str:
     status = str(doc.get("workflow_status") or "").lower() if isinstance(doc, dict) else ""
     recorded = doc.get("completed_date") if isinstance(doc, dict) else None
     if status == "complete" and recorded:
-        kept = _apply(project, plan, str(recorded))
+        kept = _apply(project, plan, str(recorded), doc)  # the parsed document is used once, not re-parsed
         if kept == project.sidecar_text:
             return kept
-    return _apply(project, plan, today)
+        doc = None  # _apply changed it: the second attempt starts from a fresh parse
+    return _apply(project, plan, today, doc)

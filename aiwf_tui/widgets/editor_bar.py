@@ -118,4 +118,16 @@ class EditorBar(Vertical):
         self.close()
 
     def close(self) -> None:
+        """Leave the field. Text that is still invalid is not kept: the value it had when
+        editing started comes back, and the user is told why."""
+        error = self.query_one(".editor-error", Static)
+        if error.display and str(error.render()).strip():
+            try:
+                changed = set_field(self.target.obj, self.target.field, self.original)
+            except EditError:
+                changed = False
+            if changed:
+                self.post_message(PlanChanged(self.target.section_key))
+            self.notify(f"Not kept ({str(error.render()).lstrip('✗ ')}): {self.target.label} is back to its previous value",
+                        severity="warning", timeout=6)
         self.post_message(EditorClosed(self.target))

@@ -1,0 +1,205 @@
+"""Pilot tests of editing: tables, validation, add/delete, literal text, resume, palette, help."""
+
+from __future__ import annotations
+
+from aiwf_tui.model.plan_io import load_plan
+from aiwf_tui.model.project import PLAN_FILE
+from aiwf_tui.widgets.decisions_table import DecisionsTable
+from aiwf_tui.widgets.editable_table import EditableTable
+from aiwf_tui.widgets.editor_bar import EditorBar
+from aiwf_tui.widgets.field_view import FieldView
+from tests.app_helpers import answer, copy_project, make_app, type_text, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+
+
+async def _open(app, pilot, section):
+    await wait_loaded(app, pilot)
+    app.workflow_screen.show_section(section)
+    await pilot.pause(0.2)
+
+
+def _rules_table(app) -> EditableTable:
+    return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+
+
+async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "alerting")
+        table = _rules_table(app)
+        table.focus()
+        rule = app.ctx.plan.alerting.rules[1]
+        assert rule.duration == "5m"
+        table.move_cursor(row=1, column=5)  # For
+        await pilot.press("enter")
+        editor = app.screen.query_one(EditorBar)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "five")
+        error = str(editor.query_one(".editor-error").render())
+        assert "duration" in error and "5m" in error
+        assert rule.duration == "5m"  # invalid text never reaches the plan
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "10m")
+        await pilot.press("enter")
+        assert rule.duration == "10m"
+        # Severity must come from the list; threshold must be a number.
+        table.move_cursor(row=1, column=6)
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "urgent")
+        assert "critical, high, medium, low" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
+        await pilot.press("escape")
+        assert rule.severity == "critical"
+        table.move_cursor(row=1, column=4)
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "lots")
+        assert "number" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "0.02")
+        await pilot.press("enter")
+        assert rule.threshold == 0.02
+
+
+async def test_undeclared_channel_is_refused(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "alerting")
+        table = _rules_table(app)
+        table.focus()
+        table.move_cursor(row=0, column=7)  # Channels
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "carrier-pigeon")
+        assert "not declared" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
+        await pilot.press("escape")
+        assert app.ctx.plan.alerting.rules[0].channels == ["pagerduty"]
+
+
+async def test_add_and_delete_rows_with_confirmation(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "improvement")
+        loops = app.ctx.plan.improvement.loops
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Feedback loops")
+        table.focus()
+        await pilot.press("a")
+        assert len(loops) == 5 and table.row_count == 5
+        await pilot.press("d")
+        await pilot.press("n")  # declined: nothing deleted
+        assert len(loops) == 5
+        await pilot.press("d")
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(loops) == 4 and table.row_count == 4
+        await pilot.press("k", "k")
+        assert table.cursor_coordinate.row == 1
+
+
+async def test_bool_cell_toggles_and_selection_is_saved(tmp_path):
+    project = copy_project(DEMO_DIR, tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "drift")
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
+        table.focus()
+        table.move_cursor(row=1, column=3)
+        await pilot.press("enter")
+        assert app.ctx.plan.drift.approaches[1].selected
+        await wait_for(pilot, lambda: not app.dirty)
+    plan = load_plan(project / PLAN_FILE, project)
+    assert plan.drift.approaches[1].selected
+
+
+async def test_markup_and_jinja_are_shown_literally(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "monitoring")
+        await answer(pilot, "[bold]Prom[/bold] {{ 7*7 }} [link=x]y[/link]")
+        field = app.screen.query(FieldView).first()
+        assert "[bold]Prom[/bold] {{ 7*7 }} [link=x]y[/link]" in str(field.render())
+        assert app.ctx.plan.monitoring.infrastructure == "[bold]Prom[/bold] {{ 7*7 }} [link=x]y[/link]"
+
+
+async def test_autosave_and_resume_at_the_same_section(tmp_path):
+    project = copy_project(DEMO_DIR, tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "drift")
+        await answer(pilot, "Bulletins change weekly")
+        await wait_for(pilot, lambda: not app.dirty, limit=2.0)  # saved within a second or so
+    again = make_app(project)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(again, pilot)
+        assert again.workflow_screen.current == "drift"
+        assert again.ctx.plan.drift.change_pace == "Bulletins change weekly"
+        assert any("Resumed" in n.message for n in again._notifications)
+
+
+async def test_arriving_never_focuses_a_text_field_and_keys_act_on_the_section(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        # On the welcome section the filter input exists, but n still moves on.
+        await pilot.press("n")
+        assert app.workflow_screen.current == "knowledge"
+        await pilot.press("p")
+        assert app.workflow_screen.current == "welcome"
+
+
+async def test_earlier_decisions_filter(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        table = app.screen.query_one("#earlier-decisions", DecisionsTable)
+        total = table.visible_count
+        app.screen.query_one("#decision-filter").focus()
+        await type_text(pilot, "get_patterns")
+        assert 0 < table.visible_count < total
+        await pilot.press("enter")
+        assert app.focused is table
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ in ("MessageModal", "WorkflowScreen")
+
+
+async def test_command_palette_jumps_to_a_section(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Runbook")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.workflow_screen.current == "runbook"
+
+
+async def test_help_lists_the_keys(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MessageModal"
+        await pilot.press("escape")
+        assert app.workflow_screen is app.screen
+
+
+async def test_runbook_preview_follows_typing(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "runbook")
+        preview = app.screen.query_one("#preview")
+        await wait_for(pilot, lambda: "Operations Runbook" in preview.text)
+        table = app.screen.query(EditableTable).first()
+        table.focus()
+        await pilot.press("a")
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "ticket-api")
+        await wait_for(pilot, lambda: "ticket-api" in preview.text)
+        from aiwf_tui.render.runbook import render_runbook
+
+        await wait_for(pilot, lambda: preview.text == render_runbook(app.ctx.project, app.ctx.plan))

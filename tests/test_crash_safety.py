@@ -1,0 +1,646 @@
+"""Crash safety: SIGKILL in the middle of a write, SIGHUP from a dropped SSH session,
+a full disk and a read-only folder. Nothing is ever half-written, nothing typed is lost.
+
+How the kill tests reach every point of the write: `files.write_all` has a test hook
+(`AIWF_TEST_SLOW_WRITE=SECONDS`) that announces the start of the write on stderr and
+sleeps after every temp-file write and every rename. The test waits for the
+announcement, waits a delay spread over the whole write, and sends SIGKILL.
+
+To run 200+ kills in well under two minutes on a small machine, most runs use a fork
+server: one Python process imports aiwf once and forks a child per run that executes
+exactly what the `aiwf` console script executes (`aiwf_tui.cli.main(["render", DIR])`).
+A few runs use the real console entry point (`python -m aiwf_tui render`) as well.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import queue
+import random
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from aiwf_tui.errors import AiwfError
+from aiwf_tui.files import TEMP_PREFIX, atomic_write, write_all
+from aiwf_tui.lock import LOCK_NAME
+from aiwf_tui.model import load_project
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.model.plan_io import dump_plan, load_plan
+from aiwf_tui.model.project import PLAN_FILE
+from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+from tests.render_helpers import ready, tree_hashes
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Seconds the test hook sleeps after each temp write and each rename.
+SLOW = 0.008
+#: Kill runs through the fork server, and through the real entry point.
+FORK_RUNS = 200
+REAL_RUNS = 10
+AUTOSAVE_RUNS = 100
+WORKERS = 3
+
+MARK = "aiwf-test: write_all start"
+
+
+# -- helpers ------------------------------------------------------------------------------
+def project_files(root: Path) -> dict[str, str]:
+    """sha256 of every project file, leaving out writer temp files and the lock file
+    (a SIGKILL can leave those behind; export and the next writer ignore them)."""
+    return {rel: digest for rel, digest in tree_hashes(root).items()
+            if not Path(rel).name.startswith(TEMP_PREFIX) and Path(rel).name != LOCK_NAME}
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob(f"{TEMP_PREFIX}*")]
+
+
+def small_ready_plan(project: Path) -> None:
+    """A confirmed plan, trimmed so a render takes ~0.2 s (the writer is what is tested;
+    every one of the 10 Phase 5 files is still written)."""
+    plan = ready(new_plan(load_project(project)))
+    plan.alerting.rules = plan.alerting.rules[:2]
+    for rows in (plan.monitoring.llm_metrics, plan.monitoring.rag_metrics, plan.drift.types, plan.drift.approaches):
+        del rows[2:]
+    path = project / PLAN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_plan(plan), encoding="utf-8")
+
+
+def autosave_version(plan, k: int):
+    """Version k of the plan the autosave kill test writes (sizes vary from ~1 KB to ~60 KB)."""
+    plan.monitoring.infrastructure = f"autosave version {k}"
+    plan.monitoring.critical_metrics = f"line {k}\n" * ((k * 7919) % 6000)
+    return plan
+
+
+SERVER = r'''
+import json, os, sys, traceback
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from aiwf_tui import cli
+from aiwf_tui.files import atomic_write
+from aiwf_tui.model.plan_io import dump_plan, load_plan
+from tests.test_crash_safety import autosave_version
+import aiwf_tui.commands.render, aiwf_tui.render.artifacts  # warm the imports once
+
+MARK = {mark!r}.encode()
+
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+def child(req):
+    os.environ.pop("AIWF_TEST_SLOW_WRITE", None)
+    if req.get("slow"):
+        os.environ["AIWF_TEST_SLOW_WRITE"] = str(req["slow"])
+    if req["kind"] == "render":
+        return cli.main(["render", req["dir"]])
+    if req["kind"] == "autosave":
+        path = Path(req["plan"])
+        plan = load_plan(path)
+        k = 0
+        while True:
+            atomic_write(path, dump_plan(autosave_version(plan, k)))
+            k += 1
+    return 98
+
+while True:
+    line = sys.stdin.readline()
+    if not line:
+        break
+    req = json.loads(line)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        rc = 99
+        try:
+            os.close(r)
+            os.dup2(w, 2)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            rc = int(child(req) or 0)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(rc)
+    os.close(w)
+    reply({{"pid": pid}})
+    err = bytearray()
+    if req.get("mark") or req.get("hold"):
+        while req.get("mark") and MARK not in err:
+            chunk = os.read(r, 65536)
+            if not chunk:
+                break
+            err += chunk
+        reply({{"ready": MARK in err if req.get("mark") else True}})
+        sys.stdin.readline()  # "reap": the test has sent its signal; the pid stays ours till then
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        err += chunk
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    reply({{"status": os.waitstatus_to_exitcode(status), "stderr": err.decode("utf-8", "replace")}})
+'''
+
+
+class ForkServer:
+    """A warm aiwf process that forks one child per request (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        script = folder / "fork_server.py"
+        if not script.exists():
+            script.write_text(SERVER.format(repo=str(REPO), mark=MARK), encoding="utf-8")
+        self.proc = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, cwd=REPO, bufsize=1)
+
+    def send(self, obj) -> None:
+        self.proc.stdin.write((obj if isinstance(obj, str) else json.dumps(obj)) + "\n")
+        self.proc.stdin.flush()
+
+    def recv(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"the fork server died (exit {self.proc.poll()})")
+        return json.loads(line)
+
+    def run(self, **req) -> dict:
+        """Run a child to the end: {"status": exit code, "stderr": text}."""
+        self.send(req)
+        self.recv()
+        return self.recv()
+
+    def kill_during(self, delay: float, **req) -> tuple[bool, dict]:
+        """Start a child, wait for it to be ready (the write began / it started), wait
+        `delay`, SIGKILL it. Returns (ready, {"status", "stderr"})."""
+        self.send(req)
+        pid = self.recv()["pid"]
+        is_ready = self.recv()["ready"]
+        if is_ready:
+            time.sleep(delay)
+            os.kill(pid, signal.SIGKILL)  # still our child's pid: it is not reaped before "reap"
+        self.send("reap")
+        return is_ready, self.recv()
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+
+def in_pool(folder: Path, jobs: list, work) -> list:
+    """Run work(server, job) for every job on WORKERS fork servers in parallel."""
+    todo: queue.Queue = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+
+    def worker(_index: int) -> list:
+        server = ForkServer(folder)
+        done = []
+        try:
+            while True:
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return done
+                done.append(work(server, job))
+        finally:
+            server.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return [result for chunk in pool.map(worker, range(WORKERS)) for result in chunk]
+
+
+# -- SIGKILL during `aiwf render` -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def render_template(tmp_path_factory):
+    """(template project with a confirmed plan, its file hashes, the hashes after a full render)."""
+    base = tmp_path_factory.mktemp("kill-render")
+    template = base / "template"
+    shutil.copytree(DEMO_DIR, template)
+    small_ready_plan(template)
+    old = project_files(template)
+    rendered = base / "rendered"
+    shutil.copytree(template, rendered)
+    server = ForkServer(base)
+    try:
+        result = server.run(kind="render", dir=str(rendered))
+    finally:
+        server.close()
+    assert result["status"] == 0, result["stderr"]
+    new = project_files(rendered)
+    assert len([rel for rel in new if old.get(rel) != new[rel]]) == 10  # ten files change
+    return base, template, old, new
+
+
+def check_old_or_new(root: Path, old: dict, new: dict) -> int:
+    """Every project file is exactly its old or its new version; returns how many are new."""
+    now = project_files(root)
+    assert set(now) <= set(old) | set(new), f"unexpected files: {set(now) - set(old) - set(new)}"
+    count = 0
+    for rel in set(old) | set(new):
+        if rel in old and rel in new:
+            assert rel in now, f"{rel} disappeared"
+            assert now[rel] in (old[rel], new[rel]), f"{rel} is neither the old nor the new version"
+        elif rel in new:
+            assert now.get(rel) in (None, new[rel]), f"{rel} is half-written"
+        if rel in new and old.get(rel) != new[rel] and now.get(rel) == new[rel]:
+            count += 1
+    return count
+
+
+def test_sigkill_during_render_leaves_old_or_new_files(render_template):
+    base, template, old, new = render_template
+    changing = len([rel for rel in new if old.get(rel) != new[rel]])
+    window = (2 * changing + 1) * SLOW
+    rng = random.Random(20260310)
+    # Spread evenly over the whole write (10 temp writes, 10 renames), jittered.
+    delays = [(i + rng.random()) / FORK_RUNS * window for i in range(FORK_RUNS)]
+    rng.shuffle(delays)
+    started = time.monotonic()
+
+    def one(server: ForkServer, job) -> tuple[int, int, int, int]:
+        index, delay = job
+        folder = base / f"run-{index}"
+        shutil.copytree(template, folder)
+        is_ready, killed = server.kill_during(delay, kind="render", dir=str(folder), slow=SLOW, mark=True)
+        assert is_ready, killed["stderr"]
+        assert "Traceback" not in killed["stderr"]
+        state = check_old_or_new(folder, old, new)
+        temps = len(leftovers(folder))
+        again = server.run(kind="render", dir=str(folder))
+        assert again["status"] == 0, f"run {index}: the next render failed: {again['stderr']}"
+        assert project_files(folder) == new, f"run {index}: the next render did not finish the job"
+        shutil.rmtree(folder)
+        return index, state, killed["status"], temps
+
+    results = in_pool(base, list(enumerate(delays)), one)
+    elapsed = time.monotonic() - started
+    states = Counter(state for _, state, _, _ in results)
+    killed = sum(1 for _, _, status, _ in results if status == -signal.SIGKILL)
+    print(f"\n{len(results)} renders SIGKILLed in {elapsed:.1f}s; files already new at the kill: "
+          f"{dict(sorted(states.items()))}; temp files left: {sum(t for *_, t in results)}")
+    assert len(results) == FORK_RUNS
+    assert killed >= FORK_RUNS * 0.9  # (a few may finish first: that is the "all new" case)
+    # The kills did land all over the write: before any rename, between renames, after the last.
+    assert states[0] > 0 and states[changing] > 0
+    assert len([s for s in states if 0 < s < changing]) >= changing // 2
+
+
+def test_sigkill_of_the_real_aiwf_render_command(render_template):
+    """The same through `python -m aiwf_tui render` (interpreter start-up and all)."""
+    base, template, old, new = render_template
+    changing = len([rel for rel in new if old.get(rel) != new[rel]])
+    window = (2 * changing + 1) * SLOW
+    env = dict(os.environ, AIWF_TEST_SLOW_WRITE=str(SLOW))
+
+    def one(index: int) -> int:
+        folder = base / f"real-{index}"
+        shutil.copytree(template, folder)
+        proc = subprocess.Popen([sys.executable, "-m", "aiwf_tui", "render", str(folder)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=env, cwd=REPO)
+        err = b""
+        while MARK.encode() not in err:
+            chunk = proc.stderr.read1(4096)
+            if not chunk:
+                break
+            err += chunk
+        assert MARK.encode() in err, err.decode()
+        time.sleep(window * (index + 0.5) / REAL_RUNS)
+        proc.kill()
+        proc.wait()
+        state = check_old_or_new(folder, old, new)
+        result = subprocess.run([sys.executable, "-m", "aiwf_tui", "render", str(folder)], capture_output=True,
+                                text=True, cwd=REPO, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert project_files(folder) == new
+        shutil.rmtree(folder)
+        return state
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        states = list(pool.map(one, range(REAL_RUNS)))
+    assert len(states) == REAL_RUNS
+
+
+# -- SIGKILL during the plan autosave ------------------------------------------------------------
+def test_sigkill_during_plan_autosave_leaves_a_plan_that_parses(tmp_path):
+    """A child loads the plan and saves new versions of it in a loop with the app's atomic
+    writer (`files.atomic_write`, what the autosave calls); it is SIGKILLed at random."""
+    project = copy_project(DEMO_DIR, tmp_path / "project")
+    small_ready_plan(project)
+    base_text = (project / PLAN_FILE).read_text(encoding="utf-8")
+    base_plan = load_plan(project / PLAN_FILE)
+    rng = random.Random(7)
+    delays = [0.03 + rng.random() * 0.4 for _ in range(AUTOSAVE_RUNS)]
+
+    def one(server: ForkServer, job) -> int:
+        index, delay = job
+        folder = tmp_path / f"autosave-{index}"
+        folder.mkdir()
+        path = folder / "operations-plan.yaml"
+        path.write_text(base_text, encoding="utf-8")
+        is_ready, result = server.kill_during(delay, kind="autosave", plan=str(path), hold=True)
+        assert result["status"] == -signal.SIGKILL, result["stderr"]
+        text = path.read_text(encoding="utf-8")
+        plan = load_plan(path)  # always parses
+        if text == base_text:
+            return -1
+        match = re.fullmatch(r"autosave version (\d+)", plan.monitoring.infrastructure)
+        assert match, plan.monitoring.infrastructure
+        k = int(match.group(1))
+        assert text == dump_plan(autosave_version(base_plan.model_copy(deep=True), k)), f"version {k} is damaged"
+        return k
+
+    versions = in_pool(tmp_path, list(enumerate(delays)), one)
+    print(f"\n{len(versions)} autosave loops SIGKILLed; last whole version found: "
+          f"min {min(versions)}, max {max(versions)}")
+    assert len(versions) == AUTOSAVE_RUNS
+    assert max(versions) > 5  # the kills did land after many saves, not only before the first
+
+
+# -- the app in a real terminal: SIGHUP and SIGKILL -------------------------------------------------
+class Pty:
+    """`aiwf ...` in a pseudo-terminal, as over SSH; the screen is read continuously."""
+
+    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40)) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+        env.pop("AIWF_TEST_SLOW_WRITE", None)
+        self.proc = subprocess.Popen([sys.executable, "-m", "aiwf_tui", *args], stdin=slave, stdout=slave,
+                                     stderr=slave, cwd=cwd, env=env, start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.buffer = bytearray()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.buffer.extend(data)
+
+    def text(self) -> str:
+        """What was shown, without the escape sequences."""
+        raw = bytes(self.buffer)
+        raw = re.sub(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]", b"", raw)
+        return raw.decode("utf-8", "replace")
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"{needle!r} did not appear; the screen ends with:\n{self.text()[-2000:]}")
+            time.sleep(0.05)
+
+    def type(self, text: str, pause: float = 0.02) -> None:
+        for ch in text:
+            os.write(self.master, ch.encode())
+            time.sleep(pause)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def pty_app(tmp_path):
+    started: list[Pty] = []
+
+    def start(*args: str) -> Pty:
+        session = Pty(list(args), tmp_path)
+        started.append(session)
+        return session
+
+    yield start
+    for session in started:
+        session.close()
+
+
+def open_monitoring_answer(session: Pty) -> None:
+    session.wait_for("Welcome to Phase 5")
+    session.type("n")
+    session.wait_for("Knowledge")
+    session.type("n")
+    session.wait_for("What monitoring infrastructure")
+    session.type("\r")
+    session.wait_for("Editing What monitoring infrastructure")
+
+
+def test_sighup_saves_the_plan_before_exiting(tmp_path, pty_app):
+    project = copy_project(DEMO_DIR, tmp_path / "p")
+    session = pty_app(str(project))
+    open_monitoring_answer(session)
+    session.type("typed just before the line dropped")
+    time.sleep(0.1)  # well under the autosave delay: only the SIGHUP handler can save this
+    os.kill(session.proc.pid, signal.SIGHUP)
+    assert session.proc.wait(timeout=15) == 129
+    plan = load_plan(project / PLAN_FILE, project)
+    assert plan.monitoring.infrastructure == "typed just before the line dropped"
+    assert not (project / LOCK_NAME).exists()  # released on the way out
+
+
+def test_sigkill_after_a_second_loses_nothing_typed(tmp_path, pty_app):
+    project = copy_project(DEMO_DIR, tmp_path / "p")
+    session = pty_app(str(project))
+    open_monitoring_answer(session)
+    session.type("autosaved within one second")
+    time.sleep(1.1)
+    session.proc.send_signal(signal.SIGKILL)
+    session.proc.wait(timeout=10)
+    plan = load_plan(project / PLAN_FILE, project)  # reopened headless
+    assert plan.monitoring.infrastructure == "autosaved within one second"
+    # The lock a killed aiwf leaves behind is stale: the next aiwf takes it over.
+    assert (project / LOCK_NAME).exists()
+    again = pty_app(str(project))
+    again.wait_for("Resumed at")
+    again.type("\x11")  # ctrl+q
+    assert again.proc.wait(timeout=15) == 0
+    assert not (project / LOCK_NAME).exists()
+
+
+# -- a full disk, a read-only folder ------------------------------------------------------------------
+def fail_after(monkeypatch, target: str, calls: int, code: int) -> None:
+    """Make `aiwf_tui.files.os.<target>` (or tempfile.mkstemp) raise OSError(code) after `calls`
+    good calls: from then on (a full disk stays full), or just once for a rename (a rename that
+    failed once leaves the writer able to put the earlier renames back)."""
+    import aiwf_tui.files as files
+
+    module = files.tempfile if target == "mkstemp" else files.os
+    original = getattr(module, target)
+    count = [0]
+
+    def failing(*args, **kwargs):
+        count[0] += 1
+        if count[0] > calls and (target != "replace" or count[0] == calls + 1):
+            raise OSError(code, os.strerror(code))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, target, failing)
+
+
+@pytest.fixture(scope="module")
+def rendered_pair(tmp_path_factory):
+    """A project with a confirmed plan, and the files a render would write for it."""
+    base = tmp_path_factory.mktemp("disk")
+    project = base / "template"
+    shutil.copytree(DEMO_DIR, project)
+    small_ready_plan(project)
+    from aiwf_tui.render.artifacts import prepare
+
+    files = prepare(load_project(project), load_plan(project / PLAN_FILE, project), "2026-03-10")
+    return project, files
+
+
+@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"),
+                                        (errno.EACCES, "permission denied (read-only folder?)"),
+                                        (errno.EROFS, "permission denied (read-only folder?)"),
+                                        (errno.EIO, "could not be written")])
+@pytest.mark.parametrize("where", ["mkstemp", "fsync", "replace"])
+def test_write_failures_change_nothing(tmp_path, monkeypatch, rendered_pair, code, words, where):
+    template, files = rendered_pair
+    project = tmp_path / "p"
+    shutil.copytree(template, project)
+    before = tree_hashes(project)
+    # Fail at every step of the write in turn: the first file, a middle one, the last one.
+    for calls in (0, 4, 9):
+        fail_after(monkeypatch, where, calls, code)
+        with pytest.raises(AiwfError) as caught:
+            write_all({project / rel: text for rel, text in files.items()}, root=project)
+        monkeypatch.undo()
+        line = caught.value.lines()[0]
+        assert words in line and "nothing was changed" in line, line
+        assert "\n" not in str(caught.value)
+        assert tree_hashes(project) == before, f"{where} failing after {calls} calls changed files"
+        assert not leftovers(project)
+
+
+@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"), (errno.EACCES, "permission denied")])
+def test_render_and_plan_commands_report_a_full_disk_in_one_line(tmp_path, monkeypatch, capsys, rendered_pair,
+                                                                  code, words):
+    from aiwf_tui import cli
+
+    template, _files = rendered_pair
+    project = tmp_path / "p"
+    shutil.copytree(template, project)
+    before = tree_hashes(project)
+    fail_after(monkeypatch, "fsync", 3, code)
+    assert cli.main(["render", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "nothing was changed" in err and "Traceback" not in err, err
+    assert tree_hashes(project) == before
+    assert cli.main(["plan", str(project), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "nothing was changed" in err, err
+    assert tree_hashes(project) == before
+
+
+async def test_app_keeps_edits_in_memory_when_the_autosave_fails(tmp_path, monkeypatch):
+    import aiwf_tui.files as files
+
+    project = copy_project(DEMO_DIR, tmp_path)
+    plan_path = project / PLAN_FILE
+    original = files.tempfile.mkstemp
+    disk_full = [True]
+
+    def mkstemp(*args, **kwargs):  # only the project folder is "full"
+        folder = Path(kwargs.get("dir", ""))
+        if disk_full[0] and folder.is_relative_to(project):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
+    notes: list[str] = []
+    app = make_app(project)
+    original_notify = app.notify
+
+    def notify(message, *args, **kwargs):
+        notes.append(str(message))
+        return original_notify(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("n", "n")
+        await pilot.pause()
+        await answer(pilot, "kept in memory")
+        await wait_for(pilot, lambda: app.save_error is not None, limit=5)
+        assert "the disk is full" in app.save_error
+        assert any("disk is full" in n and "kept in memory" in n and "ctrl+s" in n for n in notes), notes
+        assert not plan_path.exists()  # nothing written, nothing half-written
+        assert not leftovers(project)
+        assert app.ctx.plan.monitoring.infrastructure == "kept in memory"
+        assert app.dirty
+
+        # Save elsewhere while the project's disk is full.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        field = app.screen.query_one("#save-as-path", Input)
+        assert field.value == str(plan_path)  # the default: retry in place
+        field.value = str(tmp_path / "rescue")
+        (tmp_path / "rescue").mkdir()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "rescue" / "operations-plan.yaml").exists(), limit=5)
+        rescued = load_plan(tmp_path / "rescue" / "operations-plan.yaml")
+        assert rescued.monitoring.infrastructure == "kept in memory"
+        assert not plan_path.exists()
+
+        # Quitting while the save fails asks first (ctrl+q twice quits without saving).
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert any("ctrl+q again" in n for n in notes), notes
+
+        # Space is back: the next change retries and saves everything.
+        disk_full[0] = False
+        await pilot.press("tab")
+        await answer(pilot, "and this too")
+        await wait_for(pilot, lambda: plan_path.exists() and not app.dirty, limit=5)
+        saved = load_plan(plan_path, project)
+        assert saved.monitoring.infrastructure == "kept in memory"
+        assert saved.monitoring.critical_metrics == "and this too"
+        assert app.save_error is None
+
+        # ctrl+s with the default path is an immediate save in place.
+        app.ctx.plan.monitoring.tool = "saved with ctrl+s"
+        app.dirty = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "saved with ctrl+s" in plan_path.read_text(encoding="utf-8"), limit=5)
