@@ -25,7 +25,7 @@ from aiwf_tui.errors import AiwfError
 #: Autosave runs this long after the last change (the guarantee is "within one second").
 AUTOSAVE_DELAY = 0.4
 #: The preview renders this long after the last keystroke (off the input path).
-PREVIEW_DEBOUNCE = 0.08
+PREVIEW_DEBOUNCE = 0.04
 
 
 class SectionCommands(Provider):

@@ -103,7 +103,21 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
         pause()
     for folder in folders:
         _fsync_dir(folder)
+    _sweep(files)
     return list(changed)
+
+
+def _sweep(paths) -> None:
+    """Remove temp files a killed writer left next to these paths (one project has one writer:
+    the `.aiwf.lock`; a temp file is only ever renamed once complete, so a leftover is garbage)."""
+    import glob
+
+    for path in paths:
+        try:
+            for stale in path.parent.glob(glob.escape(TEMP_PREFIX + path.name) + ".*"):
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def _shown(path: Path, root: Path | None) -> str:

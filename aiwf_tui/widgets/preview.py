@@ -8,7 +8,33 @@ debounce, and only the lines that changed are replaced, keeping scroll position.
 
 from __future__ import annotations
 
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
+
+
+class _CachedHeight(WrappedDocument):
+    """TextArea asks `wrapped_document.height` once per painted line, and Textual computes
+    it by summing over every line of the document: O(visible x total) per repaint, ~25 ms
+    for a 2,000-line runbook on the event loop. Its offsets only change in `wrap` and
+    `wrap_range`, so the height is cached between them."""
+
+    _cached_height: int | None = None
+
+    def wrap(self, *args, **kwargs) -> None:
+        self._cached_height = None
+        super().wrap(*args, **kwargs)
+        self._cached_height = None
+
+    def wrap_range(self, *args, **kwargs) -> None:
+        self._cached_height = None
+        super().wrap_range(*args, **kwargs)
+        self._cached_height = None
+
+    @property
+    def height(self) -> int:
+        if self._cached_height is None:
+            self._cached_height = super().height
+        return self._cached_height
 
 
 def changed_span(old: list[str], new: list[str]) -> tuple[int, int, int]:
@@ -31,6 +57,15 @@ class PreviewPane(TextArea):
         super().__init__("", read_only=True, show_line_numbers=True, soft_wrap=False, id=id, classes="preview")
         self._lines: list[str] = [""]
         self.title = ""
+        self._cache_height()
+
+    def _cache_height(self) -> None:
+        if type(self.wrapped_document) is WrappedDocument:
+            self.wrapped_document.__class__ = _CachedHeight
+
+    def _set_document(self, *args, **kwargs) -> None:  # load_text makes a new wrapped document
+        super()._set_document(*args, **kwargs)
+        self._cache_height()
 
     def show_text(self, text: str, title: str = "") -> None:
         """Replace the shown text with `text`, touching only the changed lines."""
