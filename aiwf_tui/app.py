@@ -174,8 +174,8 @@ class AiwfApp(App):
         screen = self.workflow_screen
         if screen is not None:
             screen.refresh_sidebar()
-            if screen.current in ("knowledge", "monitoring", "drift", "alerting", "incident", "improvement"):
-                screen.show_section(screen.current)
+            if screen.section is not None:
+                screen.section.refresh_knowledge()
 
     @property
     def workflow_screen(self):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import Static
 
 from aiwf_tui.screens.section import SectionView, para
 
@@ -21,10 +22,16 @@ class KnowledgeSection(SectionView):
     def intro(self) -> Text:
         return Text(INTRO)
 
+    def refresh_knowledge(self) -> None:
+        self.query_one(".knowledge-list", Static).update(self.knowledge_list())
+
     def blocks(self):
+        return [para(self.knowledge_list(), "knowledge-list")]
+
+    def knowledge_list(self) -> Text:
         bundle = self.ctx.knowledge
         if bundle is None:
-            return [para(Text("Loading knowledge… (you can move on; it appears here when ready)", style="italic dim"))]
+            return Text("Loading knowledge… (you can move on; it appears here when ready)", style="italic dim")
         text = Text()
         text.append(bundle.status_line() + "\n\n", style="bold")
         for result in bundle.results:
@@ -47,4 +54,4 @@ class KnowledgeSection(SectionView):
                     text.append("    Prevention: ", style="bold")
                     text.append(item.prevention + "\n")
             text.append("\n")
-        return [para(text, "knowledge-list")]
+        return text

@@ -83,18 +83,21 @@ class SectionView(VerticalScroll):
         return widgets
 
     def knowledge_notes(self, refs: list[str]) -> list[Widget]:
-        """What the knowledge said that informs this section, with its source."""
+        """What the knowledge said that informs this section, with its source (filled in when it arrives)."""
+        notes = Static(self.knowledge_text(refs), classes="para knowledge-notes")
+        notes.refs = list(refs)  # type: ignore[attr-defined]
+        return [notes]
+
+    def knowledge_text(self, refs: list[str]) -> Text:
         bundle = self.ctx.knowledge
         text = Text()
         if bundle is None:
             text.append("Knowledge: loading… (the section works without it)", style="dim")
-            return [para(text, "knowledge-notes")]
-        items = []
-        for ref in refs:
-            for item in bundle.items_for(ref):
-                items.append(item)
+            return text
+        items = [item for ref in refs for item in bundle.items_for(ref)]
         if not items:
-            return []
+            text.append("Knowledge: no items for this section", style="dim")
+            return text
         text.append("What the knowledge says\n", style="bold")
         for item in items[:6]:
             text.append("  • ", style="dim")
@@ -103,7 +106,12 @@ class SectionView(VerticalScroll):
             if summary:
                 text.append(f": {summary[:160]}")
             text.append(f"  ({item.origin}: {item.source_title})\n", style="dim italic")
-        return [para(text, "knowledge-notes")]
+        return text
+
+    def refresh_knowledge(self) -> None:
+        """The knowledge arrived: update the notes in place (an open editor is left alone)."""
+        for notes in self.query(".knowledge-notes"):
+            notes.update(self.knowledge_text(getattr(notes, "refs", [])))
 
     def section_problem(self) -> str | None:
         """Re-validate the whole section after an edit (cross-row rules like declared channels)."""

@@ -82,11 +82,14 @@ class WorkflowScreen(Screen):
         state = (self.current, tuple(self.section_states()), getattr(self.app, "dirty", False), knowledge, id(self.ctx.project))
         if state == getattr(self, "_sidebar_state", None):
             return  # nothing changed: no repaint, no layout (this runs on every keystroke)
-        self._sidebar_state = state
-        self.query_one(SidecarSidebar).show(
+        sidebars = self.query(SidecarSidebar)
+        if not sidebars:
+            return  # not composed yet: on_mount shows it
+        sidebars.first().show(
             self.ctx.project, self.ctx.plan, self.section_states(), self.current,
             unsaved=getattr(self.app, "dirty", False), knowledge_status=knowledge,
         )
+        self._sidebar_state = state
 
     def show_section(self, key: str) -> None:
         """Mount the view of section `key` (nothing is focused for typing on arrival)."""
