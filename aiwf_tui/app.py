@@ -120,6 +120,20 @@ class AiwfApp(App):
             self.call_from_thread(self._failed, exc.lines())
             return
         self.call_from_thread(self._opened, project, plan, resumed)
+        self._warm_renderers()
+
+    def _warm_renderers(self) -> None:
+        """Compile the templates now, off the UI thread, so the first preview is not a cold one."""
+        try:
+            from aiwf_tui.render.environment import environment
+
+            env = environment()
+            for name in env.list_templates():
+                env.get_template(name)
+            import aiwf_tui.render.alerts_config  # noqa: F401
+            import aiwf_tui.render.runbook  # noqa: F401
+        except Exception:
+            pass
 
     def _load_plan(self, project):
         from aiwf_tui.model.defaults import new_plan
@@ -145,13 +159,15 @@ class AiwfApp(App):
             return
         review = project.phase5_complete or self.force_read_only
         self.ctx = Context(project=project, plan=plan, read_only=review)
-        if review:
+        if project.phase5_complete:
             start = "menu"
         else:
             start = plan.resume_section or "welcome"
         self.push_screen(WorkflowScreen(self.ctx, start))
         if resumed and not review:
             self.notify(f"Resumed at {start}: every saved answer is back.", timeout=6)
+        elif review and not project.phase5_complete:
+            self.notify("Opened read-only (--read-only): you can look at everything; nothing is saved.", timeout=6)
         elif review:
             self.notify("Phase 5 is complete: review mode (read-only). Press r on the menu to reopen it.", timeout=6)
         self.load_knowledge()

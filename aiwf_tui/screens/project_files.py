@@ -37,7 +37,7 @@ class ProjectFilesSection(SectionView):
             widgets.append(para(bullet_list(items[:40], "dim")))
         widgets.append(heading("Changes"))
         widgets.append(Static(Text("Computing the diff…", style="dim italic"), id="files-status"))
-        diff = PreviewPane(id="files-diff")
+        diff = PreviewPane(id="files-diff", diff=True)
         diff.styles.height = 30
         widgets.append(diff)
         return widgets

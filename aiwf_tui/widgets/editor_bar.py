@@ -77,7 +77,8 @@ class EditorBar(Vertical):
             area.styles.height = 6
             yield area
         else:
-            yield FieldInput(self.original, classes="editor-input")
+            # Edit the value in place (cursor at the end), as a spreadsheet cell does: no select-all.
+            yield FieldInput(self.original, select_on_focus=False, classes="editor-input")
         yield Static("", classes="editor-error")
 
     def on_mount(self) -> None:
@@ -85,6 +86,8 @@ class EditorBar(Vertical):
         editor.focus()
         if isinstance(editor, TextArea):
             editor.move_cursor(editor.document.end)
+        else:
+            editor.cursor_position = len(editor.value)
 
     def _apply(self, text: str) -> None:
         error = self.query_one(".editor-error", Static)
