@@ -153,12 +153,6 @@ class Lock:
     def __exit__(self, *exc) -> None:
         self.release()
 
-    def __del__(self) -> None:  # pragma: no cover - a forgotten lock still goes away
-        try:
-            self.release()
-        except Exception:
-            pass
-
 
 def _cannot_create(root: Path, exc: OSError) -> AiwfError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

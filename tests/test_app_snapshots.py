@@ -48,3 +48,8 @@ def test_nogo_snapshot(snap_compare, tmp_path):
 def test_review_mode_snapshot(snap_compare, tmp_path):
     app = make_app(copy_project(SHARED_DIR / "fixtures" / "already-complete", tmp_path))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_run_before(None))
+
+
+def test_large_terminal_snapshot(snap_compare, tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    assert snap_compare(app, terminal_size=(200, 60), run_before=_run_before("runbook"))

@@ -44,8 +44,10 @@ def run(args) -> int:
 
         print(f"aiwf check: {no_go_line(project)}", file=sys.stderr)
         return EXIT_NO_GO
+    from aiwf_tui.safetext import clean_text
+
     for line in summary_lines(project):
-        print(line)
+        print(clean_text(line))
     if project.phase5_complete:
         print(f"status:        Phase 5 is complete (completed {project.sidecar.completed_date or 'date not recorded'}); "
               "open it to review or export")

@@ -77,5 +77,8 @@ def _render(args, prefix: str) -> int:
             print(f"  {path.relative_to(project.root)}", file=sys.stderr)
     else:
         print("every Phase 5 file is already up to date", file=sys.stderr)
-    print(render_summary(project, plan, list(files)), end="")
+    from aiwf_tui.safetext import clean_text
+
+    # The summary quotes project files: print it as text, never as terminal control sequences.
+    print(clean_text(render_summary(project, plan, list(files))), end="")
     return EXIT_OK

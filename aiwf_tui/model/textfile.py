@@ -25,7 +25,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 
 def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """Read a UTF-8 text file (a BOM is accepted) or raise a one-line `AiwfError`."""
+    """Read a UTF-8 text file (a BOM is accepted, CRLF becomes LF) or raise a one-line `AiwfError`."""
     shown = display_path(path, root)
     if path.is_symlink() and root is not None:
         target = path.resolve()
@@ -53,4 +53,6 @@ def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise AiwfError.at(shown, "is not UTF-8 text", "re-save it as UTF-8", line=line) from None
-    return text
+    # CRLF files (edited on Windows) are valid; aiwf works on, and writes, LF. Without this a
+    # round-tripped sidecar came back with CRLF on kept lines and LF on new ones.
+    return text.replace("\r\n", "\n")

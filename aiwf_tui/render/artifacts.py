@@ -12,8 +12,6 @@ import difflib
 import re
 from pathlib import Path
 
-import yaml
-
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.plan import OperationsPlan
@@ -22,6 +20,7 @@ from aiwf_tui.model.project import (
     ALERTS_TEMPLATE_FILE,
     DECISION_LOG,
     OPERATIONS_DIR,
+    PLAN_FILE,
     PROJECT_SPEC,
     RUNBOOK_FILE,
     SIDECAR,
@@ -81,11 +80,15 @@ def runbook_anchors(runbook_text: str) -> set[str]:
 def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> list[Problem]:
     """Problems in rendered files: YAML that does not parse back, alerts linking a runbook
     anchor the runbook does not define, OP entries missing or duplicated in the decision log."""
+    import yaml
+
+    from aiwf_tui.model.yamlio import check_parses
+
     problems: list[Problem] = []
     for rel, text in files.items():
         if rel.endswith((".yaml", ".yml")):
             try:
-                yaml.safe_load(text)
+                check_parses(text)
             except yaml.YAMLError as exc:
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 problems.append(Problem(rel, f"would not parse back as YAML ({first})",
@@ -145,7 +148,7 @@ def drafts_error(plan: OperationsPlan) -> AiwfError | None:
     if not drafts:
         return None
     return AiwfError.at(
-        "operations plan",
+        PLAN_FILE,
         f"{len(drafts)} section{'s are' if len(drafts) != 1 else ' is'} still draft: {', '.join(drafts)}",
         "review and confirm each section (status: confirmed) before writing",
     )
@@ -158,7 +161,7 @@ def prepare(project, plan: OperationsPlan, today: str) -> dict[str, str]:
         raise error
     if plan.project_name != project.name:
         raise AiwfError.at(
-            "operations plan",
+            PLAN_FILE,
             f"is for project {plan.project_name!r}, not {project.name!r}",
             "use this project's plan (or run `aiwf plan --force` to start a new one)",
         )

@@ -7,6 +7,8 @@ table, `/` comes back to the filter; in the table `s` cycles the sort (id, phase
 
 from __future__ import annotations
 
+from aiwf_tui.safetext import clean_text
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -69,7 +71,7 @@ class AdrModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll(id="adr-body"):
-                yield Markdown(with_line_breaks(self.text), id="adr-markdown")
+                yield Markdown(with_line_breaks(clean_text(self.text)), id="adr-markdown")
             yield Static(Text("[enter] close   [c] copy   ↑/↓ scroll"), id="adr-keys")
 
     def action_close(self) -> None:

@@ -27,4 +27,6 @@ class SummarySection(SectionView):
         except Exception as exc:
             return [Static(Text(f"The summary could not be rendered: {exc}", style="red"))]
         # Rich's Markdown treats text as Markdown, never as console markup: [bold] stays literal.
-        return [Static(Markdown(text), classes="summary")]
+        from aiwf_tui.safetext import clean_text
+
+        return [Static(Markdown(clean_text(text)), classes="summary")]

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aiwf_tui.model.edit import field_kind, field_text
+from aiwf_tui.safetext import clean_text
 from aiwf_tui.widgets.messages import EditRequested, EditTarget, PlanChanged
 
 
@@ -43,7 +44,7 @@ def cell_text(row, column: Column) -> Text:
     kind = field_kind(row, column.field)
     if kind.kind == "bool":
         return Text("[x]" if getattr(row, column.field) else "[ ]")
-    shown = value.replace("\n", " / ")
+    shown = clean_text(value).replace("\n", " / ")  # cell text is data: no escape sequences
     if not shown:
         return Text("-", style="dim")
     if column.width and len(shown) > column.width:

@@ -55,7 +55,10 @@ class EditorBar(Vertical):
         self.target = target
         self.section_model_check = section_model_check
         self.kind = field_kind(target.obj, target.field)
-        self.original = field_text(target.obj, target.field)
+        from aiwf_tui.safetext import clean_text
+
+        # Shown for editing without terminal control sequences (they never reach the terminal).
+        self.original = clean_text(field_text(target.obj, target.field))
         super().__init__(classes="editor-bar")
 
     def compose(self) -> ComposeResult:

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from aiwf_tui.model.edit import field_text
+from aiwf_tui.safetext import clean_text
 from aiwf_tui.widgets.messages import EditRequested, EditTarget
 
 
@@ -39,7 +40,7 @@ class FieldView(Static, can_focus=True):
         text.append(self.label, style="bold")
         text.append("\n")
         if value:
-            text.append(value)
+            text.append(clean_text(value))  # plan text is data: no escape sequences reach the terminal
         else:
             text.append(self.hint or "(not answered yet: press enter to answer)", style="italic dim")
         self.update(text)
