@@ -74,6 +74,8 @@ class WorkflowScreen(Screen):
             state = ""
             if view.PLAN_KEY and plan is not None:
                 state = plan.section(view.PLAN_KEY).status
+                if self.ctx.read_only and self.ctx.project.phase5_complete:
+                    state = "written"  # review mode: what is on disk is final until reopened
             result.append((view.KEY, getattr(view, "SHORT", "") or view.TITLE, state))
         return result
 

@@ -62,7 +62,7 @@ class SidecarSidebar(Static):
             for key, title, state in self.sections:
                 is_current = key == self.current
                 marker = "▶" if is_current else " "
-                style = {"confirmed": "green", "draft": "yellow", "": "dim"}.get(state, "")
+                style = {"confirmed": "green", "written": "green dim", "draft": "yellow", "": "dim"}.get(state, "")
                 text.append(f"{marker} ", style="bold")
                 text.append(title, style="reverse" if is_current else "")
                 if state:
