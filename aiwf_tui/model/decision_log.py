@@ -28,7 +28,14 @@ class DecisionLogEntry:
     start: int  # index of the heading line
     end: int  # index one past the entry's last line
     text: str
-    fields: dict[str, str] = field(default_factory=dict)
+    _fields: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """`**Label:** value` fields of the entry (read from its text when first asked)."""
+        if self._fields is None:
+            self._fields = _fields(self.text.split("\n")[1:])
+        return self._fields
 
     @property
     def key(self) -> str:
@@ -56,62 +63,67 @@ def _fields(body: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     current: str | None = None
     buffer: list[str] = []
-
-    def flush() -> None:
-        if current is not None:
-            result[current] = "\n".join(buffer).strip()
-
+    match_field = FIELD_LINE.match
     for line in body:
-        match = FIELD_LINE.match(line.strip())
+        stripped = line.strip()
+        match = match_field(stripped) if stripped.startswith("**") else None
         if match:
-            flush()
+            if current is not None:
+                result[current] = "\n".join(buffer).strip()
             current = match.group(1).strip()
             buffer = [match.group(2)]
         elif current is not None:
-            if line.strip() == "---":
-                flush()
+            if stripped == "---":
+                result[current] = "\n".join(buffer).strip()
                 current = None
                 buffer = []
             else:
                 buffer.append(line)
-    flush()
+    if current is not None:
+        result[current] = "\n".join(buffer).strip()
     return result
 
 
 def parse_decision_log(text: str) -> DecisionLog:
-    """Parse decision-log.md; never fails (unknown text is simply not an entry)."""
+    """Parse decision-log.md; never fails (unknown text is simply not an entry). Linear in
+    the length of the log."""
     lines = text.splitlines()
     entries: list[DecisionLogEntry] = []
     phase_headings: list[tuple[int, int, int]] = []  # (line, level, phase)
     in_code = False
     headings: list[tuple[int, int]] = []  # (line, level) of every heading
+    any_heading, phase_heading = ANY_HEADING.match, PHASE_HEADING.match
     for i, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
+        if "```" in line and line.lstrip().startswith("```"):
             in_code = not in_code
             continue
-        if in_code:
-            continue
-        if ANY_HEADING.match(line):
+        if in_code or not line.startswith("#"):
+            continue  # every heading pattern starts with "#" in the first column
+        if any_heading(line):
             headings.append((i, len(line) - len(line.lstrip("#"))))
-        phase = PHASE_HEADING.match(line)
+        phase = phase_heading(line)
         if phase:
             phase_headings.append((i, len(phase.group(1)), int(phase.group(2))))
 
-    heading_lines = [h[0] for h in headings]
+    # Where each heading's section ends: the next heading of the same or a higher level
+    # (one backward pass; `following[k]` is the nearest later heading of level <= k).
+    section_end = [len(lines)] * len(headings)
+    following = [len(lines)] * 8
+    for idx in range(len(headings) - 1, -1, -1):
+        i, level = headings[idx]
+        section_end[idx] = following[min(level, 7)]
+        for k in range(level, 8):
+            following[k] = i
+
     for idx, (i, level) in enumerate(headings):
         match = ENTRY_HEADING.match(lines[i])
         if not match:
             continue
-        end = len(lines)
-        for j, other_level in headings[idx + 1 :]:
-            if other_level <= level:
-                end = j
-                break
+        end = section_end[idx]
         # Trailing separators and blank lines belong to the layout, not the entry.
         stop = end
         while stop > i + 1 and lines[stop - 1].strip() in ("", "---"):
             stop -= 1
-        body = lines[i + 1 : stop]
         entries.append(
             DecisionLogEntry(
                 id=match.group(2).upper(),
@@ -120,7 +132,6 @@ def parse_decision_log(text: str) -> DecisionLog:
                 start=i,
                 end=stop,
                 text="\n".join(lines[i:stop]),
-                fields=_fields(body),
             )
         )
 
@@ -130,12 +141,11 @@ def parse_decision_log(text: str) -> DecisionLog:
         if number == 5:
             phase5_heading = line_no
             phase5_end = len(lines)
-            for j in heading_lines:
-                if j > line_no and headings[heading_lines.index(j)][1] <= level and not ENTRY_HEADING.match(lines[j]):
+            for j, other_level in headings:
+                if j > line_no and other_level <= level and not ENTRY_HEADING.match(lines[j]):
                     phase5_end = j
                     break
             while phase5_end > line_no + 1 and lines[phase5_end - 1].strip() in ("", "---"):
                 phase5_end -= 1
             break
-    del heading_lines
     return DecisionLog(lines, entries, layout, phase5_heading, phase5_end)

@@ -16,7 +16,7 @@ from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.model.decision_log import DecisionLog, DecisionLogEntry, parse_decision_log
 from aiwf_tui.model.sidecar import Sidecar, parse_sidecar
 from aiwf_tui.model.textfile import read_text
-from aiwf_tui.model.yamlio import dump_roundtrip, load_roundtrip, to_plain
+from aiwf_tui.model.yamlio import _roundtrip_yaml, dump_roundtrip, load_plain_fast, load_roundtrip, text_key_lines
 
 SIDECAR = "sidecar.yaml"
 PROJECT_SPEC = "project-spec.md"
@@ -98,8 +98,8 @@ class Project:
     sidecar_text: str
     spec_text: str
     decision_log_text: str
-    _sidecar_doc: Any = field(repr=False, default=None)
     _sidecar_yaml: Any = field(repr=False, default=None)
+    _sidecar_data: Any = field(repr=False, default=None)  # plain data the sidecar was validated from
 
     # -- derived facts -------------------------------------------------------------
     @property
@@ -211,14 +211,33 @@ class Project:
         return {rel: (self.root / rel).is_file() for rel in (PLAN_FILE, RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE)}
 
     # -- sidecar round trip -------------------------------------------------------
+    def sidecar_yaml(self) -> Any:
+        """The round-trip YAML instance with the sidecar's layout (made when first asked)."""
+        if self._sidecar_yaml is None:
+            yaml = _roundtrip_yaml(self.sidecar_text)
+            text = self.sidecar_text
+            if text.startswith("%") or "\n%" in text:
+                # %YAML / %TAG directives are remembered by the instance that read them and
+                # written back by its dumps: read the file with it once, as loading used to.
+                load_roundtrip(text, SIDECAR, yaml)
+            self._sidecar_yaml = yaml
+        return self._sidecar_yaml
+
+    def sidecar_data(self) -> Any:
+        """sidecar.yaml as plain data (what `load_project` validated). Do not modify it."""
+        if self._sidecar_data is None:
+            self._sidecar_data = load_plain_fast(self.sidecar_text, SIDECAR)[0]
+        return self._sidecar_data
+
     def sidecar_document(self) -> Any:
-        """A fresh round-trip copy of sidecar.yaml for a writer to change."""
+        """A fresh round-trip copy of sidecar.yaml for a writer to change (parsed on demand:
+        loading the project reads plain data only)."""
         doc, _ = load_roundtrip(self.sidecar_text, SIDECAR)
         return doc
 
     def dump_sidecar(self, doc: Any) -> str:
         """Serialise a sidecar document with the file's own layout."""
-        return dump_roundtrip(doc, self._sidecar_yaml)
+        return dump_roundtrip(doc, self.sidecar_yaml())
 
 
 def _key_lines(doc: Any) -> dict[str, int]:
@@ -233,6 +252,47 @@ def _key_lines(doc: Any) -> dict[str, int]:
         except Exception:
             pass
     return lines
+
+
+def _sidecar_key_lines(text: str, data: Any) -> dict[str, int]:
+    """1-based line of each top-level key: from the text, or (odd layouts) the round-trip document."""
+    if isinstance(data, dict):
+        lines = text_key_lines(text, list(data))
+        if lines is not None:
+            return lines
+    try:
+        doc, _ = load_roundtrip(text, SIDECAR)
+    except AiwfError:
+        return {}
+    return _key_lines(doc)
+
+
+def _parse_sidecar_text(text: str) -> tuple[Sidecar, Any]:
+    """Validate sidecar.yaml's text: (model, plain data); error lines name the top-level key's line."""
+    data, _ = load_plain_fast(text, SIDECAR)
+    key_lines = _LazyKeyLines(text, data)
+    sidecar = parse_sidecar(data, SIDECAR, key_lines)
+    if sidecar.architecture is None:
+        raise AiwfError.at(SIDECAR, "architecture is not set",
+                           "set architecture to rag-only, fine-tuning or hybrid (decided in Phase 0)",
+                           line=key_lines.get("architecture"))
+    return sidecar, data
+
+
+class _LazyKeyLines(dict):
+    """Key lines worked out only when an error message asks for one."""
+
+    def __init__(self, text: str, data: Any) -> None:
+        super().__init__()
+        self._text, self._data, self._lines = text, data, None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._lines is None:
+            self._lines = _sidecar_key_lines(self._text, self._data)
+        return self._lines.get(key, default)
 
 
 def load_project(root: str | Path) -> Project:
@@ -250,17 +310,12 @@ def load_project(root: str | Path) -> Project:
             texts[name] = read_text(root / name, root)
         except AiwfError as exc:
             problems.extend(exc.problems)
-    sidecar = doc = yaml = None
+    sidecar = data = None
     if SIDECAR in texts:
         try:
             if not texts[SIDECAR].strip():
                 raise AiwfError.at(SIDECAR, "is empty", "restore it from version control or the earlier phases")
-            doc, yaml = load_roundtrip(texts[SIDECAR], SIDECAR)
-            sidecar = parse_sidecar(to_plain(doc, SIDECAR), SIDECAR, _key_lines(doc))
-            if sidecar.architecture is None:
-                raise AiwfError.at(SIDECAR, "architecture is not set",
-                                   "set architecture to rag-only, fine-tuning or hybrid (decided in Phase 0)",
-                                   line=_key_lines(doc).get("architecture"))
+            sidecar, data = _parse_sidecar_text(texts[SIDECAR])
             if sidecar.quality_gate is None:
                 raise AiwfError.at(SIDECAR, "quality_gate is missing",
                                    "finish Phase 4: record quality_gate {decision: go | no-go | conditional, date}")
@@ -270,4 +325,4 @@ def load_project(root: str | Path) -> Project:
     if problems:
         raise AiwfError(*problems)
     assert sidecar is not None
-    return Project(root, sidecar, texts[SIDECAR], texts[PROJECT_SPEC], texts[DECISION_LOG], doc, yaml)
+    return Project(root, sidecar, texts[SIDECAR], texts[PROJECT_SPEC], texts[DECISION_LOG], _sidecar_data=data)

@@ -1,11 +1,22 @@
 """YAML loading and dumping for project files.
 
 sidecar.yaml is shared with the rest of the workflow and edited by hand, so it is
-read and written with ruamel.yaml's round-trip mode: comments, key order and
-quoting survive, and loading then saving without a change gives back the same
-bytes. Plain data for validation is derived from the round-trip document with a
-bounded walk, which is what defuses YAML alias bombs (the document keeps aliases
-as shared references; only the walk would expand them).
+written with ruamel.yaml's round-trip mode: comments, key order and quoting survive,
+and loading then saving without a change gives back the same bytes.
+
+Plain data for validation is read with a faster loader: PyYAML's libyaml parser
+(`yaml.CSafeLoader`, pure `SafeLoader` where the C extension is missing) with the
+implicit resolvers of ruamel's YAML 1.2 round-trip mode (`yes/no/on/off` are strings,
+no sexagesimal numbers, `0o17` is octal, `017` is 17). Anything that loader is not
+sure to read exactly as ruamel does (explicit tags other than the core ones, merge keys,
+timestamps with a time, duplicate keys, directives, unusual line breaks) and every error
+goes to the round-trip parser instead, so results and error messages stay those of
+ruamel. Either way the plain data comes from a bounded walk, which is what defuses YAML
+alias bombs (both loaders keep aliases as shared references; only the walk would
+expand them).
+
+ruamel.yaml itself is imported only when a round-trip document or an error message is
+needed (it is a large, pure-Python import).
 """
 
 from __future__ import annotations
@@ -13,14 +24,12 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.util import load_yaml_guess_indent
+from typing import TYPE_CHECKING, Any
 
 from aiwf_tui.errors import AiwfError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ruamel.yaml import YAML
 
 #: Far above any real project file; an alias bomb expands past it at once.
 MAX_NODES = 200_000
@@ -39,29 +48,46 @@ class _NoParse:
 _NO_PARSE = _NoParse()
 
 
-def _roundtrip_yaml(text: str) -> YAML:
-    """A round-trip YAML instance whose indentation matches `text`."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 1_000_000  # never rewrap long values
+def guess_indent(text: str) -> tuple[int, int | None]:
+    """(indent, block sequence indent) of `text`, as ruamel guesses them (text only)."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
     try:
         # The guess reads the text only; its trailing full parse is skipped (the caller parses once).
         _, indent, block_seq_indent = load_yaml_guess_indent(text, yaml=_NO_PARSE)
     except Exception:
         indent, block_seq_indent = 2, None
+    return indent, block_seq_indent
+
+
+def null_word(text: str) -> str:
+    """How the file spells null (`null`, `~`), or "" when it shows no habit."""
+    return "null" if re.search(r":\s+null\s*(#.*)?$", text, re.M) else (
+        "~" if re.search(r":\s+~\s*(#.*)?$", text, re.M) else ""
+    )
+
+
+def _roundtrip_yaml(text: str, layout_text: str | None = None) -> YAML:
+    """A round-trip YAML instance whose indentation matches `text` (or `layout_text`)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    layout = text if layout_text is None else layout_text
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # never rewrap long values
+    indent, block_seq_indent = guess_indent(layout)
     if block_seq_indent:
         yaml.indent(mapping=2, sequence=indent, offset=block_seq_indent)
     else:
         yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=0)
     # ruamel does not remember how a null was spelled: follow the file's habit.
-    null_word = "null" if re.search(r":\s+null\s*(#.*)?$", text, re.M) else (
-        "~" if re.search(r":\s+~\s*(#.*)?$", text, re.M) else ""
-    )
-    if null_word:
+    word = null_word(layout)
+    if word:
         # A subclass per instance: add_representer mutates the class it is called on.
         representer = type("NullStyleRepresenter", (RoundTripRepresenter,), {})
         representer.add_representer(
-            type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", null_word)
+            type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", word)
         )
         yaml.Representer = representer
     return yaml
@@ -69,6 +95,8 @@ def _roundtrip_yaml(text: str) -> YAML:
 
 def yaml_problem(exc: Exception, shown: str) -> AiwfError:
     """Turn a YAML parser exception into a one-line error with line and column."""
+    from ruamel.yaml.error import MarkedYAMLError
+
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         parts = [p for p in (exc.context, exc.problem) if p]
@@ -87,9 +115,12 @@ def yaml_problem(exc: Exception, shown: str) -> AiwfError:
     return AiwfError.at(shown, f"invalid YAML: {exc}", "fix the syntax")
 
 
-def load_roundtrip(text: str, shown: str) -> tuple[Any, YAML]:
+def load_roundtrip(text: str, shown: str, yaml: YAML | None = None) -> tuple[Any, YAML]:
     """Parse `text` keeping comments and layout; returns (document, yaml instance)."""
-    yaml = _roundtrip_yaml(text)
+    from ruamel.yaml.error import YAMLError
+
+    if yaml is None:
+        yaml = _roundtrip_yaml(text)
     try:
         doc = yaml.load(text)
     except (YAMLError, RecursionError) as exc:
@@ -107,7 +138,7 @@ def dump_roundtrip(doc: Any, yaml: YAML) -> str:
 
 
 def to_plain(node: Any, shown: str) -> Any:
-    """Convert a round-trip document into plain dicts/lists/scalars, bounded.
+    """Convert a loaded document into plain dicts/lists/scalars, bounded.
 
     Dates become ISO strings, so models never see `datetime.date`.
     """
@@ -139,7 +170,201 @@ def to_plain(node: Any, shown: str) -> Any:
     return walk(node, 0)
 
 
+# -- the fast loader ----------------------------------------------------------------------------
+class NeedsRoundTrip(Exception):
+    """The fast loader cannot promise ruamel's reading of this text: use the round-trip parser."""
+
+
+#: ruamel.yaml's implicit resolvers for YAML 1.2 (ruamel/yaml/resolver.py), in its order.
+YAML12_IMPLICIT = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:float", r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", "-+0123456789."),
+    ("tag:yaml.org,2002:int", r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""", "-+0123456789"),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+    ("tag:yaml.org,2002:null", r"""^(?: ~
+        |null|Null|NULL
+        | )$""", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:timestamp", r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", "0123456789"),
+    ("tag:yaml.org,2002:value", r"^(?:=)$", "="),
+)
+
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DATE_ONLY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+#: Text the fast loader leaves to ruamel: odd line breaks (a lone CR, NEL, LS, PS).
+_UNSURE_CHARS = ("\r", "\x85", "\u2028", "\u2029")
+
+_FAST_LOADER: Any = None
+
+
+def _fast_loader_class() -> Any:
+    """A PyYAML loader (C-backed when available) that reads YAML 1.2 as ruamel does."""
+    global _FAST_LOADER
+    if _FAST_LOADER is not None:
+        return _FAST_LOADER
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode
+
+    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+    def refuse(loader: Any, node: Any) -> Any:
+        raise NeedsRoundTrip(node.tag)
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = loader.construct_scalar(node)
+        if _PLAIN_DECIMAL.match(value):
+            return int(value)
+        digits = value.replace("_", "")
+        sign = 1
+        if digits[:1] in ("+", "-"):
+            sign = -1 if digits[0] == "-" else 1
+            digits = digits[1:]
+        for prefix, radix in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if digits.startswith(prefix):
+                return sign * int(digits[2:], radix)
+        return sign * int(digits)  # YAML 1.2: a leading zero is not octal
+
+    def construct_float(loader: Any, node: Any) -> float:
+        value = loader.construct_scalar(node).replace("_", "").lower()
+        sign = -1 if value[:1] == "-" else 1
+        if value[:1] in ("+", "-"):
+            value = value[1:]
+        if value == ".inf":
+            return sign * float("inf")
+        if value == ".nan":
+            return float("nan")
+        return sign * float(value)
+
+    def construct_bool(loader: Any, node: Any) -> bool:
+        return {"true": True, "false": False}[loader.construct_scalar(node).lower()]
+
+    def construct_timestamp(loader: Any, node: Any) -> date:
+        match = _DATE_ONLY.match(loader.construct_scalar(node))
+        if not match:
+            raise NeedsRoundTrip("timestamp")  # ruamel's TimeStamp keeps details of its own
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+    def construct_mapping(loader: Any, node: Any) -> Any:
+        data: dict[Any, Any] = {}
+        yield data
+        if not isinstance(node, MappingNode):
+            raise NeedsRoundTrip("mapping")
+        construct = loader.construct_object
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:str" and type(key_node) is ScalarNode:
+                key = key_node.value
+            else:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise NeedsRoundTrip("merge key")
+                key = construct(key_node)
+                if not (key is None or isinstance(key, (str, int, date))):
+                    raise NeedsRoundTrip("key type")
+            if key in data:
+                raise NeedsRoundTrip("duplicate key")  # ruamel refuses it, with its own message
+            data[key] = construct(value_node)
+
+    class FastLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    FastLoader.yaml_implicit_resolvers = {}
+    for tag, pattern, first in YAML12_IMPLICIT:
+        FastLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+    FastLoader.yaml_constructors = {
+        tag: fn for tag, fn in FastLoader.yaml_constructors.items()
+        if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq")
+    }
+    for tag, fn in (("tag:yaml.org,2002:int", construct_int), ("tag:yaml.org,2002:float", construct_float),
+                    ("tag:yaml.org,2002:bool", construct_bool),
+                    ("tag:yaml.org,2002:timestamp", construct_timestamp),
+                    ("tag:yaml.org,2002:map", construct_mapping), (None, refuse)):
+        FastLoader.add_constructor(tag, fn)
+    _FAST_LOADER = FastLoader
+    return FastLoader
+
+
+def load_fast(text: str) -> Any:
+    """The document in `text` as plain Python data, read the way ruamel's round-trip mode
+    reads it; raises `NeedsRoundTrip` (or any parser error) when only ruamel can say."""
+    if text.startswith("%") or "\n%" in text or any(ch in text for ch in _UNSURE_CHARS):
+        raise NeedsRoundTrip("directive or line break")  # %YAML 1.1 would change the meaning
+    loader = _fast_loader_class()(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def load_plain_fast(text: str, shown: str) -> tuple[Any, bool]:
+    """(plain data, whether the fast loader read it): like `load_plain`."""
+    try:
+        data = load_fast(text)
+    except Exception:  # noqa: BLE001 - any doubt: ruamel decides, with its own messages
+        doc, _ = load_roundtrip(text, shown)
+        return to_plain(doc, shown), False
+    return to_plain(data, shown), True
+
+
 def load_plain(text: str, shown: str) -> Any:
     """Parse YAML into plain data (bounded against alias bombs and deep nesting)."""
-    doc, _ = load_roundtrip(text, shown)
-    return to_plain(doc, shown)
+    return load_plain_fast(text, shown)[0]
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
+
+
+def text_key_lines(text: str, keys: list[Any]) -> dict[str, int] | None:
+    """1-based line of each top-level key, read from the text (column-0 `key:` lines).
+
+    None when what the text shows is not exactly `keys` in order (quoted or flow-style
+    keys, odd layouts): then only the round-trip document can say.
+    """
+    found: list[str] = []
+    lines: dict[str, int] = {}
+    line, pos = 1, 0
+    for match in _TOP_KEY.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        key = match.group(1)
+        found.append(key)
+        lines.setdefault(key, line)
+    if found != keys:
+        return None
+    return lines
+
+
+# -- "parses back" checks ----------------------------------------------------------------------
+_PARSED: list[str] = []  # the last text a writer's safety net has vouched for
+
+
+def remember_parsed(text: str) -> None:
+    """`text` (this very object) was just checked by a writer's safety net, which read it
+    back with the fast loader (the sidecar block path): `check_parses` need not parse it again."""
+    _PARSED[:] = [text]
+
+
+def check_parses(text: str) -> None:
+    """Raise `yaml.YAMLError` as `yaml.safe_load(text)` would, or return; libyaml does the
+    work when available, the pure loader decides (and words the error) when it objects."""
+    if any(seen is text for seen in _PARSED):
+        return
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            yaml.load(text, Loader=loader)
+            return
+        except Exception:  # noqa: BLE001 - the pure loader below gives the verdict and the message
+            pass
+    yaml.safe_load(text)

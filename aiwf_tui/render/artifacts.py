@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
@@ -104,9 +105,9 @@ def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> lis
                     "or point the alert at an existing one",
                 ))
     if DECISION_LOG in files:
-        entries = parse_decision_log(files[DECISION_LOG]).entries
+        counts = Counter(e.key for e in parse_decision_log(files[DECISION_LOG]).entries)
         for decision in plan.decisions.decisions:
-            count = sum(1 for e in entries if e.key == decision.id)
+            count = counts[decision.id]
             if count != 1:
                 problems.append(Problem(
                     DECISION_LOG,

@@ -209,10 +209,18 @@ def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, st
     return lines[:first_row] + rows + new_rows + lines[end:]
 
 
+def _parsed(project, text: str) -> DecisionLog:
+    """The project's parsed log (parsed once per project), or a fresh parse of `text`."""
+    log = getattr(project, "decision_log", None)
+    if isinstance(log, DecisionLog) and log.lines == text.splitlines():
+        return log
+    return parse_decision_log(text)
+
+
 def render_decision_log(project, plan: OperationsPlan, today: str) -> str:
     """decision-log.md with the plan's operations decisions (pure: `today` is passed in)."""
     text = project.decision_log_text
-    log = parse_decision_log(text)
+    log = _parsed(project, text)
     layout = log.layout
     block, dates = _entries(plan, log, layout, today)
     lines = list(log.lines)
