@@ -164,6 +164,7 @@ class AiwfApp(App):
         else:
             start = plan.resume_section or "welcome"
         self.push_screen(WorkflowScreen(self.ctx, start))
+        self.call_after_refresh(self._freeze_heap)
         if resumed and not review:
             self.notify(f"Resumed at {start}: every saved answer is back.", timeout=6)
         elif review and not project.phase5_complete:
@@ -171,6 +172,17 @@ class AiwfApp(App):
         elif review:
             self.notify("Phase 5 is complete: review mode (read-only). Press r on the menu to reopen it.", timeout=6)
         self.load_knowledge()
+
+    def _freeze_heap(self) -> None:
+        """Move everything alive after start-up (modules, the project, the app) out of the
+        garbage collector's view. Measured: full collections over those objects paused the
+        event loop for ~60 ms every few seconds of typing; afterwards they take ~1-5 ms."""
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        # Young collections ten times rarer: full ones (the long pauses) follow from them.
+        gc.set_threshold(7000, 10, 10)
 
     @work(exclusive=True, group="knowledge", exit_on_error=False)
     async def load_knowledge(self) -> None:

@@ -103,11 +103,9 @@ class EditorBar(Vertical):
                     set_field(self.target.obj, self.target.field, before)
                     raise EditError(problem)
         except EditError as exc:
-            error.update(Text(f"✗ {exc}", style="bold red"))
-            error.display = True
+            self._show_error(error, f"✗ {exc}")
             return
-        error.update("")
-        error.display = False
+        self._show_error(error, "")
         if changed:
             self.post_message(PlanChanged(self.target.section_key))
 
@@ -123,17 +121,25 @@ class EditorBar(Vertical):
         event.stop()
         self.close()
 
+    def _show_error(self, error: Static, message: str) -> None:
+        """Touch the error line only when it changes: an update re-lays out the screen."""
+        if message == getattr(self, "_error_text", ""):
+            return
+        self._error_text = message
+        error.update(Text(message, style="bold red"))
+        error.display = bool(message)
+
     def close(self) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
         editing started comes back, and the user is told why."""
         error = self.query_one(".editor-error", Static)
-        if error.display and str(error.render()).strip():
+        if getattr(self, "_error_text", ""):
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)
             except EditError:
                 changed = False
             if changed:
                 self.post_message(PlanChanged(self.target.section_key))
-            self.notify(f"Not kept ({str(error.render()).lstrip('✗ ')}): {self.target.label} is back to its previous value",
+            self.notify(f"Not kept ({self._error_text.lstrip('✗ ')}): {self.target.label} is back to its previous value",
                         severity="warning", timeout=6)
         self.post_message(EditorClosed(self.target))
