@@ -11,12 +11,44 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from aiwf_tui.render import markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept in the user cache folder: compiling them is ~60 ms of every
+    `aiwf render` otherwise. A cache that cannot be read or written is simply not used."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except Exception:
+            pass
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    import os
+
+    if os.environ.get("AIWF_NO_TEMPLATE_CACHE"):
+        return None
+    try:
+        from platformdirs import user_cache_path
+
+        folder = user_cache_path("aiwf") / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return _QuietBytecodeCache(str(folder))
+    except Exception:
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +61,7 @@ def environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         cell=markdown.md_cell,
