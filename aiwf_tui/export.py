@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
-from aiwf_tui.files import TEMP_PREFIX
+from aiwf_tui.files import TEMP_PREFIX, fsync_dir
 
 #: The lock file a running session keeps in the project folder (never exported).
 LOCK_FILE = ".aiwf.lock"
@@ -252,7 +252,7 @@ def export_archive(root: str | Path, out: str | Path, force: bool = False) -> Ex
         if isinstance(exc, FileExistsError):
             raise AiwfError.at(out, "already exists", "pass --force to overwrite it, or choose another name") from None
         raise
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     return ExportResult(out, files, out.stat().st_size)
 
 
@@ -279,19 +279,6 @@ def _write_error(exc: OSError, out: Path) -> AiwfError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return AiwfError.at(out, "could not be written: permission denied", "export to a folder you can write")
     return AiwfError.at(out, f"could not be written ({exc.strerror or exc})", "check the disk and the path")
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _write_tar(handle, root: Path, files: list[Path]) -> None:

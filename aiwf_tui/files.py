@@ -28,7 +28,8 @@ def _explain(exc: OSError, shown: str) -> AiwfError:
     return AiwfError.at(shown, f"could not be written ({exc.strerror or exc})", "check the disk; nothing was changed")
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: not every file system allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -102,7 +103,7 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
         folders.add(path.parent)
         pause()
     for folder in folders:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     _sweep(files)
     return list(changed)
 

@@ -103,15 +103,7 @@ class WorkflowScreen(Screen):
         host.remove_children()
         view = view_cls(self.ctx)
         host.mount(view)
-        header = Text()
-        header.append(f"Step {index + 1} of {len(SECTION_KEYS)}  ", style="dim")
-        header.append(view_cls.TITLE, style="bold")
-        if view_cls.PLAN_KEY and self.ctx.plan is not None:
-            status = self.ctx.plan.section(view_cls.PLAN_KEY).status
-            header.append(f"  [{status}]", style="green" if status == "confirmed" else "yellow")
-            if self.ctx.read_only:
-                header.append("  read-only", style="red")
-        self.query_one("#section-header", Static).update(header)
+        self.refresh_header()
         show_preview = self.preview_on.get(key, view_cls.PREVIEW_DEFAULT) and preview_for(key) is not None
         self.query_one("#preview").display = show_preview
         if self.ctx.plan is not None and not self.ctx.read_only:
@@ -183,7 +175,8 @@ class WorkflowScreen(Screen):
         self.app.plan_changed()  # type: ignore[attr-defined]
         self.show_section_header_only()
 
-    def show_section_header_only(self) -> None:
+    def refresh_header(self) -> None:
+        """The line above the section: step, title, status (and read-only)."""
         index = SECTION_KEYS.index(self.current)
         view_cls = SECTION_VIEWS[index]
         header = Text()
@@ -192,7 +185,12 @@ class WorkflowScreen(Screen):
         if view_cls.PLAN_KEY and self.ctx.plan is not None:
             status = self.ctx.plan.section(view_cls.PLAN_KEY).status
             header.append(f"  [{status}]", style="green" if status == "confirmed" else "yellow")
+            if self.ctx.read_only:
+                header.append("  read-only", style="red")
         self.query_one("#section-header", Static).update(header)
+
+    def show_section_header_only(self) -> None:
+        self.refresh_header()
         self.refresh_sidebar()
 
     # -- editing ---------------------------------------------------------------------------

@@ -26,26 +26,26 @@ class EditorClosed(Message):
         super().__init__()
 
 
-class FieldTextArea(TextArea):
-    """A multi-line editor where `escape` leaves the field instead of moving focus on."""
+class _LeavesOnEscape:
+    """`escape` leaves the field (closing the editor bar) instead of moving focus on."""
+
+    def action_leave(self) -> None:
+        for node in self.ancestors:  # type: ignore[attr-defined]
+            if isinstance(node, EditorBar):
+                node.close()
+                return
+
+
+class FieldTextArea(_LeavesOnEscape, TextArea):
+    """The multi-line editor (answers, list cells)."""
 
     BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave", tooltip="Leave the field (kept)")]
 
-    def action_leave(self) -> None:
-        for node in self.ancestors:
-            if isinstance(node, EditorBar):
-                node.close()
-                return
 
+class FieldInput(_LeavesOnEscape, Input):
+    """The one-line editor (table cells)."""
 
-class FieldInput(Input):
     BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave_input", tooltip="Leave the field (kept)")]
-
-    def action_leave(self) -> None:
-        for node in self.ancestors:
-            if isinstance(node, EditorBar):
-                node.close()
-                return
 
 
 class EditorBar(Vertical):
