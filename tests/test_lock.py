@@ -241,3 +241,24 @@ def test_second_aiwf_in_a_terminal_asks_then_opens_read_only(ready_project, othe
         assert session.proc.wait(timeout=15) == 0
     finally:
         session.close()
+
+
+def test_plan_refuses_while_the_project_is_open(tmp_path):
+    """`aiwf plan --force` would replace the plan under the app's autosave: refused."""
+    import shutil
+    import subprocess
+    import sys
+
+    from aiwf_tui.lock import acquire
+    from tests.conftest import SHARED_DIR
+
+    project = tmp_path / "support-rag-bot"
+    shutil.copytree(SHARED_DIR / "fixtures" / "support-rag-bot", project)
+    held = acquire(project)
+    try:
+        # The lock is held by this process: a child sees a live holder.
+        r = subprocess.run([sys.executable, "-m", "aiwf_tui", "plan", str(project)], capture_output=True, text=True)
+    finally:
+        held.release()
+    assert r.returncode == 1 and "is open in aiwf" in r.stderr
+    assert not (project / "phase-5-operations" / "operations-plan.yaml").exists()

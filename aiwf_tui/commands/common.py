@@ -34,3 +34,26 @@ def no_go_line(project) -> str:
         f"{project.name}: quality gate is NO-GO ({project.gate_date or 'no date'}); blockers: {blockers}; "
         f"Phase 5 cannot start - return to Phase {phase[0]} ({phase[1]}), then re-run the Phase 4 quality gate"
     )
+
+
+def take_project_lock(project_dir, prefix: str, verb: str):
+    """One project, one writer: (lock or None, exit code if refused else None).
+
+    Refuses while the app (or another writer) has the project open; carries on without a
+    lock where the lock file cannot be created (a read-only folder: the writer reports it)."""
+    from pathlib import Path
+
+    from aiwf_tui.errors import AiwfError
+    from aiwf_tui.lock import LockedError, acquire
+
+    if not Path(project_dir).is_dir():
+        return None, None
+    try:
+        return acquire(project_dir), None
+    except LockedError as exc:
+        print(f"{prefix}: {project_dir} is open in aiwf ({exc.holder.describe()}) - "
+              f"close that aiwf (its answers are saved) and run aiwf {verb} again; nothing was changed",
+              file=sys.stderr)
+        return None, EXIT_INVALID
+    except AiwfError:
+        return None, None

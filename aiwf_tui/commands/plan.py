@@ -6,7 +6,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_NO_GO, EXIT_OK, add_project_argument, no_go_line, report
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_NO_GO,
+    EXIT_OK,
+    add_project_argument,
+    no_go_line,
+    report,
+    take_project_lock,
+)
 from aiwf_tui.errors import AiwfError
 
 
@@ -42,10 +50,16 @@ def run(args) -> int:
         print(f"{prefix}: {shown} is a folder - pass a file path with -o", file=sys.stderr)
         return EXIT_INVALID
     plan = new_plan(project)
+    lock, refused = take_project_lock(project.root, prefix, "plan")
+    if refused is not None:
+        return refused
     try:
         atomic_write(target, dump_plan(plan), root=project.root)
     except AiwfError as exc:
         return report(exc, prefix)
+    finally:
+        if lock is not None:
+            lock.release()
     items = todos(plan)
     print(f"wrote {shown} ({len(plan.drafts())} sections in draft)")
     if items:

@@ -7,7 +7,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_NO_GO, EXIT_OK, add_project_argument, no_go_line, report
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_NO_GO,
+    EXIT_OK,
+    add_project_argument,
+    no_go_line,
+    report,
+    take_project_lock,
+)
 from aiwf_tui.errors import AiwfError
 
 
@@ -21,19 +29,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     prefix = "aiwf render"
     lock = None
-    if not args.dry_run and Path(args.project_dir).is_dir():
-        # One project, one writer: refuse while the app (or another render) has it open.
-        from aiwf_tui.lock import LockedError, acquire
-
-        try:
-            lock = acquire(args.project_dir)
-        except LockedError as exc:
-            print(f"{prefix}: {args.project_dir} is open in aiwf ({exc.holder.describe()}) - "
-                  "close that aiwf (its answers are saved) and run aiwf render again; nothing was changed",
-                  file=sys.stderr)
-            return EXIT_INVALID
-        except AiwfError:
-            pass  # cannot create the lock file (a read-only folder): the writer reports it, if it must write
+    if not args.dry_run:
+        lock, refused = take_project_lock(args.project_dir, prefix, "render")
+        if refused is not None:
+            return refused
     try:
         return _render(args, prefix)
     finally:
