@@ -384,9 +384,7 @@ class AiwfApp(App):
 
             files = render_all(self.ctx.project, plan, self.today)
             diff = diff_all(self.ctx.project, files)
-            changed = diff.count("\n+++ ") + (1 if diff.startswith("+++ ") or diff.startswith("--- ") else 0)
             summary = f"{len(files)} files rendered; the diff below shows every file created or changed."
-            del changed
         except AiwfError as exc:
             summary, diff = "Cannot render yet:", "\n".join(exc.lines())
         except Exception as exc:

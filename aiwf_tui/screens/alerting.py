@@ -107,7 +107,6 @@ class AlertingSection(SectionView):
         self.model.routing = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
 
     def section_problem(self) -> str | None:
-        saved = dict(self.model.routing)
         r = self._routing
         candidate = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
         declared = {c.name for c in self.model.channels}
@@ -115,5 +114,4 @@ class AlertingSection(SectionView):
             for name in names:
                 if name not in declared:
                     return f"channel {name!r} is not declared under Channels (declared: {', '.join(sorted(declared))})"
-        del saved
         return super().section_problem()
