@@ -560,15 +560,6 @@ class TestKnowledgeCommandInProcess:
         with pytest.raises(SystemExit):
             parser.parse_args(["methodologies", "x", "--limit", "900"])
 
-    def test_add_parser_registers_verbs(self):
-        parser = argparse.ArgumentParser(prog="aiwf")
-        subs = parser.add_subparsers(dest="command")
-        knowledge_cmd.add_parser(subs)
-        config_cmd.add_parser(subs)
-        args = parser.parse_args(["knowledge", "warnings", "production ML", "--json"])
-        assert args.run is knowledge_cmd.run and args.knowledge_command == "warnings" and args.json
-        assert parser.parse_args(["config", "path"]).run is config_cmd.run
-
     def test_config_commands(self, isolated_config, capsys, monkeypatch):
         assert config_cmd.run(_parse(config_cmd, ["path"])) == 0
         assert capsys.readouterr().out.strip() == str(isolated_config)

@@ -21,14 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="as for other verbs (highest priority)")
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register `config` on an argparse sub-parsers object (alternative to add_arguments)."""
-    parser = subparsers.add_parser("config", help="show where the user configuration lives")
-    add_arguments(parser)
-    parser.set_defaults(run=run)
-    return parser
-
-
 def run(args: argparse.Namespace) -> int:
     """Run `aiwf config ...`; returns the exit code."""
     from aiwf_tui.config import (

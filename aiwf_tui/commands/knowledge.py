@@ -48,14 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="Knowledge server URL (else AIWF_KNOWLEDGE_URL, else the config file)")
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register `knowledge` on an argparse sub-parsers object (alternative to add_arguments)."""
-    parser = subparsers.add_parser("knowledge", help="query the Knowledge server (or the embedded knowledge base)")
-    add_arguments(parser)
-    parser.set_defaults(run=run)
-    return parser
-
-
 def _print(text: str = "", *, file=None) -> None:
     """print() that survives terminals that cannot encode "…" or "—"."""
     stream = file or sys.stdout
