@@ -423,14 +423,18 @@ def test_sigkill_during_plan_autosave_leaves_a_plan_that_parses(tmp_path):
 
 # -- the app in a real terminal: SIGHUP and SIGKILL -------------------------------------------------
 class Pty:
-    """`aiwf ...` in a pseudo-terminal, as over SSH; the screen is read continuously."""
+    """`aiwf ...` in a pseudo-terminal, as over SSH; the screen is read continuously.
 
-    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40)) -> None:
+    `command` replaces `python -m aiwf_tui` (e.g. a shell line), `env` the inherited environment."""
+
+    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40),
+                 command: list[str] | None = None, env: dict[str, str] | None = None) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+        env = dict(os.environ if env is None else env, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
         env.pop("AIWF_TEST_SLOW_WRITE", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "aiwf_tui", *args], stdin=slave, stdout=slave,
+        command = [sys.executable, "-m", "aiwf_tui"] if command is None else command
+        self.proc = subprocess.Popen([*command, *args], stdin=slave, stdout=slave,
                                      stderr=slave, cwd=cwd, env=env, start_new_session=True)
         os.close(slave)
         self.master = master
