@@ -138,7 +138,7 @@ class AiwfApp(App):
     def _load_plan(self, project):
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
-        from aiwf_tui.model.project import PLAN_FILE
+        from aiwf_tui.layout import PLAN_FILE
 
         path = project.path(PLAN_FILE)
         if path.exists():
@@ -240,7 +240,7 @@ class AiwfApp(App):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _write_plan(self, text: str) -> None:
         from aiwf_tui.files import atomic_write
-        from aiwf_tui.model.project import PLAN_FILE
+        from aiwf_tui.layout import PLAN_FILE
 
         try:
             with self._save_lock:
@@ -268,7 +268,7 @@ class AiwfApp(App):
         if self.ctx is None or self.ctx.read_only or not self.dirty:
             return None
         from aiwf_tui.files import atomic_write
-        from aiwf_tui.model.project import PLAN_FILE
+        from aiwf_tui.layout import PLAN_FILE
 
         with self._save_lock:
             try:
@@ -284,7 +284,7 @@ class AiwfApp(App):
         """ctrl+s: save the plan now, to the project (a retry) or to any other file."""
         if self.ctx is None:
             return
-        from aiwf_tui.model.project import PLAN_FILE
+        from aiwf_tui.layout import PLAN_FILE
 
         plan_path = self.ctx.project.path(PLAN_FILE)
 
@@ -458,7 +458,7 @@ class AiwfApp(App):
             return
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
-        from aiwf_tui.model.project import PLAN_FILE
+        from aiwf_tui.layout import PLAN_FILE
 
         path = self.ctx.project.path(PLAN_FILE)
         try:

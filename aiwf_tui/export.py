@@ -33,14 +33,11 @@ from datetime import date
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
-from aiwf_tui.files import TEMP_PREFIX, fsync_dir
+from aiwf_tui.files import fsync_dir
+from aiwf_tui.layout import LOCK_NAME, PROMETHEUS_DIR, TEMP_PREFIX
 
-#: The lock file a running session keeps in the project folder (never exported).
-LOCK_FILE = ".aiwf.lock"
 #: The manifest's name inside the archive (next to sidecar.yaml).
 MANIFEST_NAME = "MANIFEST.sha256"
-#: Where `aiwf render` writes the Prometheus rule, test and Alertmanager files.
-PROMETHEUS_DIR = "phase-5-operations/prometheus"
 #: Archive formats by file extension.
 ARCHIVE_SUFFIXES = {".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
 
@@ -67,7 +64,7 @@ def default_archive_path(root: str | Path, today: str | date | None = None) -> P
 
 
 def _is_excluded(name: str) -> bool:
-    return name.startswith(TEMP_PREFIX) or name == LOCK_FILE
+    return name.startswith(TEMP_PREFIX) or name == LOCK_NAME
 
 
 def _check_root(root: Path) -> Path:
@@ -372,7 +369,7 @@ def export_prometheus(root: str | Path, out_dir: str | Path, force: bool = False
 
 
 __all__ = [
-    "ARCHIVE_SUFFIXES", "ExportResult", "LOCK_FILE", "MANIFEST_NAME", "PROMETHEUS_DIR", "archive_format",
+    "ARCHIVE_SUFFIXES", "ExportResult", "MANIFEST_NAME", "archive_format",
     "default_archive_path", "export_archive", "export_prometheus", "manifest", "manifest_line", "plan_export",
     "prometheus_files", "write_archive",
 ]

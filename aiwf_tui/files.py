@@ -14,9 +14,8 @@ import tempfile
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.layout import TEMP_PREFIX
 
-#: Autosave and writer temp files start with this, so export can leave them out.
-TEMP_PREFIX = ".aiwf-tmp-"
 
 
 def _explain(exc: OSError, shown: str) -> AiwfError:

@@ -22,13 +22,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.layout import LOCK_NAME
 
 try:  # POSIX only; elsewhere the pid check is all there is.
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-LOCK_NAME = ".aiwf.lock"
 READ_ONLY_HINT = "open read-only with --read-only, or close the other aiwf"
 
 

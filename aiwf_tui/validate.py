@@ -25,12 +25,7 @@ from pathlib import Path
 
 import yaml
 
-PROMETHEUS_DIR = "phase-5-operations/prometheus"
-RULES = "alert-rules.yml"
-RULES_TEST = "alert-rules.test.yml"
-ALERTMANAGER = "alertmanager.yml"
-ROUTES_TEST = "alertmanager-routes.test.yml"
-FILES = (RULES, RULES_TEST, ALERTMANAGER, ROUTES_TEST)
+from aiwf_tui.layout import ALERTMANAGER_NAME, PROMETHEUS_DIR, PROMETHEUS_NAMES, ROUTES_TEST_NAME, RULES_NAME, RULES_TEST_NAME
 
 #: Versions the generated files were written against (Debian bookworm's packages).
 PINNED = {"promtool": "2.42", "amtool": "0.25"}
@@ -129,28 +124,28 @@ def _run(name: str, argv: list[str], cwd: Path, timeout: float) -> CheckResult:
 
 def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
     try:
-        data = yaml.safe_load((directory / ROUTES_TEST).read_text(encoding="utf-8"))
+        data = yaml.safe_load((directory / ROUTES_TEST_NAME).read_text(encoding="utf-8"))
         tests = data["tests"]
         for t in tests:
             if not isinstance(t["labels"], dict) or not isinstance(t["receivers"], list):
                 raise TypeError
         return tests, None
     except (OSError, yaml.YAMLError, KeyError, TypeError):
-        return [], f"{ROUTES_TEST} is not a list of tests with labels and receivers - run aiwf render again"
+        return [], f"{ROUTES_TEST_NAME} is not a list of tests with labels and receivers - run aiwf render again"
 
 
 def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT) -> list[CheckResult]:
     """Run every check on a project folder (or on its prometheus folder itself)."""
     folder = Path(folder)
-    directory = folder if (folder / RULES).is_file() and not (folder / PROMETHEUS_DIR).is_dir() else folder / PROMETHEUS_DIR
-    missing = [name for name in FILES if not (directory / name).is_file()]
+    directory = folder if (folder / RULES_NAME).is_file() and not (folder / PROMETHEUS_DIR).is_dir() else folder / PROMETHEUS_DIR
+    missing = [name for name in PROMETHEUS_NAMES if not (directory / name).is_file()]
     if missing:
         return [CheckResult("prometheus files", False,
                             f"{', '.join(missing)} not found in {directory} - run aiwf render first")]
     results = [
-        _run("promtool check rules", ["promtool", "check", "rules", RULES], directory, timeout),
-        _run("promtool test rules", ["promtool", "test", "rules", RULES_TEST], directory, timeout),
-        _run("amtool check-config", ["amtool", "check-config", ALERTMANAGER], directory, timeout),
+        _run("promtool check rules", ["promtool", "check", "rules", RULES_NAME], directory, timeout),
+        _run("promtool test rules", ["promtool", "test", "rules", RULES_TEST_NAME], directory, timeout),
+        _run("amtool check-config", ["amtool", "check-config", ALERTMANAGER_NAME], directory, timeout),
     ]
     tests, problem = _route_tests(directory)
     if problem:
@@ -159,7 +154,7 @@ def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT) -> list[Check
         labels = [f"{k}={v}" for k, v in test["labels"].items()]
         expected = ",".join(str(r) for r in test["receivers"])
         result = _run(f"amtool config routes test {' '.join(labels)}",
-                      ["amtool", "config", "routes", "test", f"--config.file={ALERTMANAGER}",
+                      ["amtool", "config", "routes", "test", f"--config.file={ALERTMANAGER_NAME}",
                        f"--verify.receivers={expected}", *labels], directory, timeout)
         if result.ok:
             result = CheckResult(result.name, True, f"routes to {result.detail}", result.output)

@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 from aiwf_tui.commands.open_app import demo_source
+from aiwf_tui.layout import DECISION_LOG, PLAN_FILE, SIDECAR
 
-PLAN_FILE = "phase-5-operations/operations-plan.yaml"
+
 PREFIXES = ("fp", "ip", "ev", "arch")
 PHASE_OF = {"arch": 0, "fp": 1, "ip": 3, "ev": 4}
 
@@ -90,7 +91,7 @@ def runbook_lines_of(project, plan) -> int:
 def decisions_copy(where: Path, count: int) -> Path:
     """A demo copy with `count` extra earlier decisions (sidecar + decision-log entries)."""
     root = demo_copy(where, f"decisions-{count}", plan=False)
-    sidecar = root / "sidecar.yaml"
+    sidecar = root / SIDECAR
     text = sidecar.read_text(encoding="utf-8")
     marker = "\n# Warnings Acknowledged"
     items, entries = [], []
@@ -112,7 +113,7 @@ def decisions_copy(where: Path, count: int) -> Path:
                        f"**Consequences:**\n- None in particular\n")
     text = text.replace(marker, "\n" + "".join(items) + marker, 1)
     sidecar.write_text(text, encoding="utf-8")
-    log = root / "decision-log.md"
+    log = root / DECISION_LOG
     log.write_text(log.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n".join(entries), encoding="utf-8")
     from aiwf_tui.model import load_project
 

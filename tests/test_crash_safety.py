@@ -36,12 +36,12 @@ from pathlib import Path
 import pytest
 
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.files import TEMP_PREFIX, atomic_write, write_all
-from aiwf_tui.lock import LOCK_NAME
+from aiwf_tui.files import atomic_write, write_all
+from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from aiwf_tui.model.project import PLAN_FILE
+from aiwf_tui.layout import PLAN_FILE
 from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR
 from tests.render_helpers import ready, tree_hashes

@@ -16,7 +16,6 @@ import pytest
 from aiwf_tui.cli import main
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.export import (
-    LOCK_FILE,
     MANIFEST_NAME,
     default_archive_path,
     export_archive,
@@ -26,7 +25,7 @@ from aiwf_tui.export import (
     plan_export,
     write_archive,
 )
-from aiwf_tui.files import TEMP_PREFIX
+from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
@@ -76,13 +75,13 @@ def check_unpacked(root: Path, unpacked: Path, skip: set[str] = frozenset()) -> 
 def test_plan_export_is_sorted_and_leaves_out_temp_and_lock_files(project):
     (project / f"{TEMP_PREFIX}sidecar.yaml.abc").write_text("half-written")
     (project / "phase-5-operations" / f"{TEMP_PREFIX}operations-plan.yaml.x").write_text("autosave")
-    (project / LOCK_FILE).write_text("1234")
+    (project / LOCK_NAME).write_text("1234")
     (project / MANIFEST_NAME).write_text("stale manifest")
     files = plan_export(project)
     rels = [p.relative_to(project).as_posix() for p in files]
     assert rels == sorted(rels)
     assert "sidecar.yaml" in rels and "phase-1-feature/templates/.gitkeep" in rels
-    assert not any(TEMP_PREFIX in r or r.endswith(LOCK_FILE) or r == MANIFEST_NAME for r in rels)
+    assert not any(TEMP_PREFIX in r or r.endswith(LOCK_NAME) or r == MANIFEST_NAME for r in rels)
     assert len(rels) == len(tree(project)) - 4
 
 
@@ -98,11 +97,11 @@ def test_manifest_is_sha256sum_format(project):
 
 
 def test_write_archive_roundtrip_tar(project, tmp_path):
-    (project / LOCK_FILE).write_text("1234")
+    (project / LOCK_NAME).write_text("1234")
     out = write_archive(project, tmp_path / "out" / "p.tar.gz")
     assert out == tmp_path / "out" / "p.tar.gz" and out.is_file()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
-    listed = check_unpacked(project, extract(out, tmp_path / "x"), skip={LOCK_FILE})
+    listed = check_unpacked(project, extract(out, tmp_path / "x"), skip={LOCK_NAME})
     assert "sidecar.yaml" in listed
 
 
@@ -235,10 +234,10 @@ def test_cli_symlink_refused_one_line(project, tmp_path, capsys):
 
 
 def test_cli_dry_run_writes_nothing(project, tmp_path, capsys):
-    (project / LOCK_FILE).write_text("1")
+    (project / LOCK_NAME).write_text("1")
     assert main(["export", str(project), "-o", str(tmp_path / "a.tar.gz"), "--dry-run"]) == 0
     listed = capsys.readouterr().out.split()
-    assert "sidecar.yaml" in listed and LOCK_FILE not in listed
+    assert "sidecar.yaml" in listed and LOCK_NAME not in listed
     assert not (tmp_path / "a.tar.gz").exists()
 
 

@@ -11,8 +11,8 @@ import pytest
 from textual.widgets import Input, MarkdownViewer, TextArea
 
 from aiwf_tui.app import AiwfApp
-from aiwf_tui.files import TEMP_PREFIX
-from aiwf_tui.model.project import PLAN_FILE, RUNBOOK_FILE
+from aiwf_tui.layout import TEMP_PREFIX
+from aiwf_tui.layout import PLAN_FILE, RUNBOOK_FILE
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 SIZE = (120, 40)

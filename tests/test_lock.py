@@ -16,7 +16,8 @@ import pytest
 
 from aiwf_tui import lock as project_lock
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.lock import LOCK_NAME, LockedError, acquire, holder
+from aiwf_tui.layout import LOCK_NAME
+from aiwf_tui.lock import LockedError, acquire, holder
 from tests.app_helpers import copy_project
 from tests.conftest import DEMO_DIR
 from tests.render_helpers import REPO, aiwf, confirm_file, tree_hashes

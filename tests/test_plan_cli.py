@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiwf_tui.model.plan_io import load_plan
-from aiwf_tui.model.project import PLAN_FILE
+from aiwf_tui.layout import PLAN_FILE
 
 from tests.render_helpers import aiwf
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from aiwf_tui.cli import main
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, RULES_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan
@@ -77,7 +78,7 @@ def write_artifacts(root: Path, project, plan: OperationsPlan) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return root / prom.PROMETHEUS_DIR
+    return root / PROMETHEUS_DIR
 
 
 def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -151,7 +152,7 @@ def test_artifacts_are_the_four_files_and_pure(demo):
 
 def test_one_group_per_category_with_recording_rules_before_their_alerts(demo):
     _, project, plan = demo
-    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[RULES_FILE])
     categories = [g["name"].rsplit("-", 1)[1] for g in data["groups"]]
     assert categories == ["availability", "performance", "quality", "cost", "rag"]
     records_seen: set[str] = set()
@@ -171,7 +172,7 @@ def test_one_group_per_category_with_recording_rules_before_their_alerts(demo):
 
 def test_each_alert_carries_its_plan_rule(demo):
     _, project, plan = demo
-    found = alerts(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    found = alerts(prom.prometheus_artifacts(project, plan)[RULES_FILE])
     names = prom.alert_names(plan.alerting.rules)
     assert list(found) == names
     for name, rule in zip(names, plan.alerting.rules):
@@ -187,7 +188,7 @@ def test_each_alert_carries_its_plan_rule(demo):
 def test_runbook_url_from_the_plan(demo):
     _, project, plan = demo
     plan.alerts_config.runbook_url = "https://wiki.example.com/ops/runbook"
-    found = alerts(prom.prometheus_artifacts(project, plan)[prom.RULES_FILE])
+    found = alerts(prom.prometheus_artifacts(project, plan)[RULES_FILE])
     assert found["HighErrorRate"]["annotations"]["runbook_url"] == "https://wiki.example.com/ops/runbook#error-rate-high"
 
 
@@ -295,7 +296,7 @@ def test_channel_without_a_target_renders_a_reserved_placeholder(demo):
     with an undeliverable RFC 2606 address, never an invented real one."""
     _, project, plan = demo
     plan.alerting.channels[2].target = ""
-    text = prom.prometheus_artifacts(project, plan)["phase-5-operations/prometheus/alertmanager.yml"]
+    text = prom.prometheus_artifacts(project, plan)[ALERTMANAGER_FILE]
     config = yaml.safe_load(text)
     emails = [c for r in config["receivers"] for c in r.get("email_configs", [])]
     assert emails and all(c["to"] == prom.TODO_EMAIL for c in emails)

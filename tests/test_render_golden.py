@@ -11,7 +11,7 @@ import pytest
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import load_plan
-from aiwf_tui.model.project import PLAN_FILE
+from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.render.artifacts import check_artifacts, render_all
 from aiwf_tui.render.summary import render_summary
 

@@ -13,7 +13,7 @@ from aiwf_tui.errors import AiwfError
 from aiwf_tui.model import load_project
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.defaults import new_plan
-from aiwf_tui.model.project import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, RUNBOOK_FILE
+from aiwf_tui.layout import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, RUNBOOK_FILE
 from aiwf_tui.render.alerts_config import (
     PLACEHOLDERS,
     config_data,

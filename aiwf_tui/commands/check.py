@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
 
 def summary_lines(project) -> list[str]:
     """The short summary `check` prints."""
-    from aiwf_tui.model.project import OPERATIONS_DIR
+    from aiwf_tui.layout import OPERATIONS_DIR
 
     gate = project.gate_decision.upper()
     if project.gate_conditions:

@@ -43,7 +43,7 @@ def run(args) -> int:
 def _render(args, prefix: str) -> int:
     from aiwf_tui.model import load_project
     from aiwf_tui.model.plan_io import load_plan
-    from aiwf_tui.model.project import PLAN_FILE
+    from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.render.artifacts import diff_all, prepare, write_files
     from aiwf_tui.render.summary import render_summary
 

@@ -13,19 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.layout import DECISION_LOG, OPERATIONS_DIR, PHASE5_FILES, PROJECT_SPEC, SIDECAR
 from aiwf_tui.model.decision_log import DecisionLog, DecisionLogEntry, parse_decision_log
 from aiwf_tui.model.sidecar import Sidecar, parse_sidecar
 from aiwf_tui.model.textfile import read_text
 from aiwf_tui.model.yamlio import _roundtrip_yaml, dump_roundtrip, load_plain_fast, load_roundtrip, text_key_lines
-
-SIDECAR = "sidecar.yaml"
-PROJECT_SPEC = "project-spec.md"
-DECISION_LOG = "decision-log.md"
-OPERATIONS_DIR = "phase-5-operations"
-PLAN_FILE = f"{OPERATIONS_DIR}/operations-plan.yaml"
-RUNBOOK_FILE = f"{OPERATIONS_DIR}/runbook.md"
-ALERTS_TEMPLATE_FILE = f"{OPERATIONS_DIR}/templates/alerts-config.template.yaml"
-ALERTS_CONFIG_FILE = f"{OPERATIONS_DIR}/alerts-config.yaml"
 
 #: (number, sidecar key, title, folder, main output) for phases 0-5.
 PHASES: tuple[tuple[int, str, str, str, str], ...] = (
@@ -34,7 +26,7 @@ PHASES: tuple[tuple[int, str, str, str, str], ...] = (
     (2, "phase_2_training", "Training", "phase-2-training", "spec.md + config template"),
     (3, "phase_3_inference", "Inference", "phase-3-inference", "spec.md + deployment config"),
     (4, "phase_4_evaluation", "Evaluation", "phase-4-evaluation", "report.md + quality gate"),
-    (5, "phase_5_operations", "Operations", "phase-5-operations", "runbook.md + alerts config"),
+    (5, "phase_5_operations", "Operations", OPERATIONS_DIR, "runbook.md + alerts config"),
 )
 
 #: Decision id prefix -> phase number (ids are `arch-001`, `fp-002`, ...).
@@ -208,7 +200,7 @@ class Project:
 
     def artifacts_present(self) -> dict[str, bool]:
         """Which Phase 5 artifacts exist on disk."""
-        return {rel: (self.root / rel).is_file() for rel in (PLAN_FILE, RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE)}
+        return {rel: (self.root / rel).is_file() for rel in PHASE5_FILES}
 
     # -- sidecar round trip -------------------------------------------------------
     def sidecar_yaml(self) -> Any:

@@ -16,18 +16,17 @@ from pathlib import Path
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.plan import OperationsPlan
-from aiwf_tui.model.project import (
+from aiwf_tui.layout import (
     ALERTS_CONFIG_FILE,
     ALERTS_TEMPLATE_FILE,
     DECISION_LOG,
     OPERATIONS_DIR,
     PLAN_FILE,
     PROJECT_SPEC,
+    PROMETHEUS_DIR,
     RUNBOOK_FILE,
     SIDECAR,
 )
-
-PROMETHEUS_DIR = f"{OPERATIONS_DIR}/prometheus"
 ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import ALERTMANAGER_FILE, ROUTES_TEST_FILE, RULES_FILE, RULES_NAME, RULES_TEST_FILE
 from aiwf_tui.model.plan import (
     ALERT_CATEGORIES,
     METRICS,
@@ -44,11 +45,6 @@ from aiwf_tui.model.plan import (
 )
 from aiwf_tui.render.promql import METRIC_SPECS, MetricSpec, is_condition, label_value, simple_selector
 
-PROMETHEUS_DIR = "phase-5-operations/prometheus"
-RULES_FILE = f"{PROMETHEUS_DIR}/alert-rules.yml"
-RULES_TEST_FILE = f"{PROMETHEUS_DIR}/alert-rules.test.yml"
-ALERTMANAGER_FILE = f"{PROMETHEUS_DIR}/alertmanager.yml"
-ROUTES_TEST_FILE = f"{PROMETHEUS_DIR}/alertmanager-routes.test.yml"
 
 #: Where Alertmanager reads channel secrets: one file per channel, named after it.
 SECRETS_DIR = "/etc/alertmanager/secrets"
@@ -488,7 +484,7 @@ def alert_rules_test_yaml(project_name: str, plan: OperationsPlan) -> str:
     head += "# Each alert: quiet at the last evaluation before `for` elapses, firing at the next.\n"
     for note in notes:
         head += "# " + " ".join(note.split()) + "\n"
-    data = {"rule_files": ["alert-rules.yml"], "evaluation_interval": f"{EVAL_INTERVAL_MINUTES}m", "tests": tests}
+    data = {"rule_files": [RULES_NAME], "evaluation_interval": f"{EVAL_INTERVAL_MINUTES}m", "tests": tests}
     return head + dump_yaml(data)
 
 
@@ -683,6 +679,5 @@ def prometheus_artifacts(project: Any, plan: OperationsPlan) -> dict[str, str]:
 __all__ = [
     "prometheus_artifacts", "rule_groups", "rule_tests", "alertmanager_config", "route_tests",
     "burn_rate_rules", "scenario", "alert_names", "annotations", "Untestable",
-    "PROMETHEUS_DIR", "RULES_FILE", "RULES_TEST_FILE", "ALERTMANAGER_FILE", "ROUTES_TEST_FILE",
-    "PROMTOOL_VERSION", "AMTOOL_VERSION", "SECRETS_DIR",
+        "PROMTOOL_VERSION", "AMTOOL_VERSION", "SECRETS_DIR",
 ]

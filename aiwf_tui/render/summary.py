@@ -8,6 +8,7 @@ is represented once and Phase 5's two core choices close the list.
 
 from __future__ import annotations
 
+from aiwf_tui.layout import PROMETHEUS_DIR
 from aiwf_tui.model.defaults import todos
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.render.environment import render_template
@@ -36,7 +37,7 @@ def key_decisions(project, plan: OperationsPlan) -> list[dict[str, str]]:
 
 def artifact_tree(project, files: list[str] | None = None) -> str:
     """The project folder as the workflow draws it, with the Phase 5 files aiwf writes."""
-    prometheus = sorted(f.split("/", 2)[2] for f in (files or []) if f.startswith("phase-5-operations/prometheus/"))
+    prometheus = sorted(f.removeprefix(PROMETHEUS_DIR + "/") for f in (files or []) if f.startswith(PROMETHEUS_DIR + "/"))
     phase2_spec = "spec.md" if any(p.number == 2 and p.status != "skipped" for p in project.phases) else "spec.md (or SKIPPED note)"
     lines = [
         f"{oneline(project.name)}/",

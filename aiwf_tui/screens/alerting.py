@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
+from aiwf_tui.layout import PROMETHEUS_DIR
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
 from aiwf_tui.screens.section import SectionView, heading, para
 from aiwf_tui.widgets.editable_table import Column, TableSpec
@@ -87,7 +88,7 @@ class AlertingSection(SectionView):
         from aiwf_tui.validate import validate
 
         text = Text()
-        folder = self.ctx.project.root / "phase-5-operations" / "prometheus"
+        folder = self.ctx.project.path(PROMETHEUS_DIR)
         if not folder.is_dir():
             text.append("Not written yet: the rules, their unit tests and the Alertmanager config are written with "
                         "the project files, then checked here with promtool and amtool (aiwf validate).", style="dim")

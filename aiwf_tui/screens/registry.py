@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiwf_tui.layout import ALERTS_CONFIG_FILE, DECISION_LOG, PROJECT_SPEC, PROMETHEUS_DIR, RUNBOOK_FILE
 from aiwf_tui.screens.alerting import AlertingSection
 from aiwf_tui.screens.alerts_config import AlertsConfigSection
 from aiwf_tui.screens.decisions import DecisionsSection
@@ -37,8 +38,6 @@ SECTION_KEYS = tuple(v.KEY for v in SECTION_VIEWS)
 
 def preview_for(key: str):
     """(title, render(project, plan, today) -> text) of the artifact a section previews."""
-    from aiwf_tui.model.project import ALERTS_CONFIG_FILE, RUNBOOK_FILE
-
     def runbook(project, plan, today):
         from aiwf_tui.render.runbook import render_runbook
 
@@ -68,10 +67,10 @@ def preview_for(key: str):
     return {
         "runbook": (RUNBOOK_FILE, runbook),
         "alerts_config": (ALERTS_CONFIG_FILE, alerts_config),
-        "alerting": ("phase-5-operations/prometheus/", alert_rules),
-        "decisions": ("decision-log.md", decision_log),
-        "monitoring": ("project-spec.md", spec),
-        "drift": ("project-spec.md", spec),
-        "incident": ("project-spec.md", spec),
-        "improvement": ("project-spec.md", spec),
+        "alerting": (PROMETHEUS_DIR + "/", alert_rules),
+        "decisions": (DECISION_LOG, decision_log),
+        "monitoring": (PROJECT_SPEC, spec),
+        "drift": (PROJECT_SPEC, spec),
+        "incident": (PROJECT_SPEC, spec),
+        "improvement": (PROJECT_SPEC, spec),
     }.get(key)

@@ -108,7 +108,7 @@ class SpecViewerScreen(Screen):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="spec-read", exit_on_error=False)
     def _read(self) -> None:
-        from aiwf_tui.model.project import PROJECT_SPEC
+        from aiwf_tui.layout import PROJECT_SPEC
         from aiwf_tui.model.textfile import read_text
 
         try:
