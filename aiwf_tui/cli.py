@@ -21,13 +21,15 @@ VERBS: dict[str, tuple[str, str]] = {
     "export": ("aiwf_tui.commands.export", "archive the project folder (or its Prometheus files)"),
     "knowledge": ("aiwf_tui.commands.knowledge", "query the Knowledge server (or the embedded knowledge base)"),
     "config": ("aiwf_tui.commands.config", "show where the user configuration lives"),
+    "completion": ("aiwf_tui.commands.completion", "print the shell completion script for bash, zsh or fish"),
+    "help": ("aiwf_tui.commands.help", "help for aiwf, or for one verb"),
 }
 
 DESCRIPTION = """\
 aiwf - Phase 5 (Operations) of the AI Engineering Workflow.
 
   aiwf [PROJECT_DIR]      open the app on a project (no argument: a copy of the demo project)
-  aiwf VERB --help        help for a verb
+  aiwf help [VERB]        help for aiwf or a verb (also: aiwf VERB --help)
 """
 
 
@@ -57,6 +59,22 @@ def _verb_parser(verb: str) -> tuple[argparse.ArgumentParser, object]:
     parser = argparse.ArgumentParser(prog=f"aiwf {verb}", description=help_text)
     module.add_arguments(parser)
     return parser, module
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """`aiwf` with every verb as a sub-command: what shell completion is generated from.
+
+    It imports every verb module, so only `aiwf completion` builds it, never a start-up."""
+    parser = argparse.ArgumentParser(prog="aiwf", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"aiwf {__version__}")
+    parser.add_argument("--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)")
+    parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
+    subs = parser.add_subparsers(dest="verb", metavar="VERB")
+    for verb, (module_name, help_text) in VERBS.items():
+        module = importlib.import_module(module_name)
+        module.add_arguments(subs.add_parser(verb, help=help_text, description=help_text))
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
