@@ -43,8 +43,12 @@ class SectionCommands(Provider):
             label = f"Go to {number}. {view.TITLE}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), lambda key=view.KEY: screen.show_section(key),
-                          help=f"Section {number} of Phase 5")
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    lambda key=view.KEY: screen.show_section(key),
+                    help=f"Section {number} of Phase 5",
+                )
 
 
 HELP = """\
@@ -81,12 +85,20 @@ class AiwfApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (answers are saved)"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys"),
-        Binding("ctrl+s", "save_elsewhere", "Save as", id="app.save_as", priority=True, show=False,
-                tooltip="Save the plan now, here or to another file"),
+        Binding(
+            "ctrl+s",
+            "save_elsewhere",
+            "Save as",
+            id="app.save_as",
+            priority=True,
+            show=False,
+            tooltip="Save the plan now, here or to another file",
+        ),
     ]
 
-    def __init__(self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False,
-                 today: str | None = None) -> None:
+    def __init__(
+        self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False, today: str | None = None
+    ) -> None:
         super().__init__()
         self.project_dir = Path(project_dir)
         self.knowledge_url = knowledge_url
@@ -260,8 +272,11 @@ class AiwfApp(App):
 
     def _save_failed(self, line: str) -> None:
         self.save_error = line
-        self.notify(f"{line}. Your edits are kept in memory; the next change retries, "
-                    "or press ctrl+s to save them elsewhere.", severity="error", timeout=10)
+        self.notify(
+            f"{line}. Your edits are kept in memory; the next change retries, or press ctrl+s to save them elsewhere.",
+            severity="error",
+            timeout=10,
+        )
 
     def save_now(self) -> str | None:
         """Save synchronously (quit, SIGHUP); returns the problem when the save failed."""
@@ -332,8 +347,12 @@ class AiwfApp(App):
         problem = self.save_now()
         if problem and not self._quit_unsaved:
             self._quit_unsaved = True
-            self.notify(f"{problem}. Press ctrl+s to save the plan elsewhere, or ctrl+q again to quit "
-                        "without saving the latest edits.", severity="error", timeout=15)
+            self.notify(
+                f"{problem}. Press ctrl+s to save the plan elsewhere, or ctrl+q again to quit "
+                "without saving the latest edits.",
+                severity="error",
+                timeout=15,
+            )
             return
         self.exit()
 
@@ -403,9 +422,14 @@ class AiwfApp(App):
             if yes:
                 self._write_files(self.ctx.plan.model_copy(deep=True))
 
-        self.push_screen(ConfirmModal("Write the Phase 5 project files now?",
-                                      "sidecar.yaml, decision-log.md, project-spec.md, the runbook, the alerts config "
-                                      "and the Prometheus files are written all or nothing."), answer)
+        self.push_screen(
+            ConfirmModal(
+                "Write the Phase 5 project files now?",
+                "sidecar.yaml, decision-log.md, project-spec.md, the runbook, the alerts config "
+                "and the Prometheus files are written all or nothing.",
+            ),
+            answer,
+        )
 
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def _write_files(self, plan) -> None:
@@ -417,7 +441,9 @@ class AiwfApp(App):
             written = write_artifacts(self.ctx.project, plan, self.today)
             project = load_project(self.ctx.project.root)
         except AiwfError as exc:
-            self.call_from_thread(self.notify, "Nothing was written: " + " | ".join(exc.lines()), severity="error", timeout=12)
+            self.call_from_thread(
+                self.notify, "Nothing was written: " + " | ".join(exc.lines()), severity="error", timeout=12
+            )
             return
         self.call_from_thread(self._written, project, written)
 
@@ -453,8 +479,12 @@ class AiwfApp(App):
         if self.ctx is None or not self.ctx.read_only:
             return
         if self.force_read_only:
-            self.notify("Opened with --read-only: nothing can be changed here. Reopen the project without "
-                        "--read-only (once no other aiwf has it open) to change it.", severity="warning", timeout=8)
+            self.notify(
+                "Opened with --read-only: nothing can be changed here. Reopen the project without "
+                "--read-only (once no other aiwf has it open) to change it.",
+                severity="warning",
+                timeout=8,
+            )
             return
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
@@ -466,11 +496,22 @@ class AiwfApp(App):
         except AiwfError as exc:
             self.notify(" | ".join(exc.lines()), severity="error")
             return
-        for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+        for key in (
+            "monitoring",
+            "drift",
+            "alerting",
+            "incident",
+            "runbook",
+            "alerts_config",
+            "improvement",
+            "decisions",
+        ):
             plan.section(key).status = "draft"
         self.ctx.plan = plan
         self.ctx.read_only = False
-        self.notify("Phase 5 reopened: existing files stay as they are until you confirm and write new ones.", timeout=8)
+        self.notify(
+            "Phase 5 reopened: existing files stay as they are until you confirm and write new ones.", timeout=8
+        )
         self.workflow_screen.show_section("monitoring")
 
     def action_exit_workflow(self) -> None:
@@ -481,10 +522,16 @@ class AiwfApp(App):
         def answer(yes: bool | None) -> None:
             if yes:
                 self.save_now()
-                self.exit(return_code=0, message="aiwf: workflow complete." if complete else
-                          "aiwf: exited; Phase 5 is not written yet (your answers are saved).")
+                self.exit(
+                    return_code=0,
+                    message="aiwf: workflow complete."
+                    if complete
+                    else "aiwf: exited; Phase 5 is not written yet (your answers are saved).",
+                )
 
-        question = "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
+        question = (
+            "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
+        )
         self.push_screen(ConfirmModal(question), answer)
 
 
@@ -507,8 +554,13 @@ class SavePlanModal(ModalScreen[str | None]):
 
         with Vertical():
             yield Static(Text("Save the operations plan to", style="bold"))
-            yield Static(Text("Keep the path to retry saving into the project, or give another file or folder "
-                              "(a relative path is inside the project folder).", style="dim"))
+            yield Static(
+                Text(
+                    "Keep the path to retry saving into the project, or give another file or folder "
+                    "(a relative path is inside the project folder).",
+                    style="dim",
+                )
+            )
             yield Input(self.default, id="save-as-path")
             yield Static(Text("enter: save    escape: cancel", style="dim"))
 

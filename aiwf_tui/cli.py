@@ -46,9 +46,15 @@ def _open_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"aiwf {__version__}")
-    parser.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR",
-                        help="the project folder (holding sidecar.yaml); default: a new copy of the demo")
-    parser.add_argument("--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)")
+    parser.add_argument(
+        "project_dir",
+        nargs="?",
+        metavar="PROJECT_DIR",
+        help="the project folder (holding sidecar.yaml); default: a new copy of the demo",
+    )
+    parser.add_argument(
+        "--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)"
+    )
     parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
     return parser
 

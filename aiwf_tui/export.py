@@ -141,11 +141,17 @@ def _link_problem(path: Path, root: Path, real_root: Path) -> Problem | None:
     except (OSError, RuntimeError):
         return Problem(rel, "is a symbolic link that loops", "replace the link with the file itself")
     if not target.is_relative_to(real_root):
-        return Problem(rel, f"is a symbolic link that leads outside the project ({os.readlink(path)})",
-                       "replace the link with the file itself, or remove it; nothing was exported")
+        return Problem(
+            rel,
+            f"is a symbolic link that leads outside the project ({os.readlink(path)})",
+            "replace the link with the file itself, or remove it; nothing was exported",
+        )
     if not target.exists():
-        return Problem(rel, f"is a symbolic link to nothing ({os.readlink(path)})",
-                       "remove the link or restore its target; nothing was exported")
+        return Problem(
+            rel,
+            f"is a symbolic link to nothing ({os.readlink(path)})",
+            "remove the link or restore its target; nothing was exported",
+        )
     return None
 
 
@@ -182,8 +188,11 @@ def _open(path: Path, root: Path):
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise AiwfError.at(_rel(root, path), f"cannot be read ({exc.strerror or exc})",
-                           "fix its permissions (chmod u+r); nothing was exported") from None
+        raise AiwfError.at(
+            _rel(root, path),
+            f"cannot be read ({exc.strerror or exc})",
+            "fix its permissions (chmod u+r); nothing was exported",
+        ) from None
 
 
 class _HashingReader:
@@ -293,8 +302,11 @@ def _write_tar(handle, root: Path, files: list[Path]) -> None:
                 try:
                     tar.addfile(info, _HashingReader(source, digest))
                 except OSError as exc:
-                    raise AiwfError.at(rel, f"changed while it was being archived ({exc})",
-                                       "export again once nothing is writing to the project") from None
+                    raise AiwfError.at(
+                        rel,
+                        f"changed while it was being archived ({exc})",
+                        "export again once nothing is writing to the project",
+                    ) from None
             lines.append(manifest_line(digest.hexdigest(), rel))
         data = "".join(lines).encode("utf-8")
         info = tarfile.TarInfo(f"{root.name}/{MANIFEST_NAME}")
@@ -336,10 +348,15 @@ def prometheus_files(root: str | Path) -> list[Path]:
     """`phase-5-operations/prometheus/*.yml`, sorted; AiwfError when there are none."""
     root = _check_root(Path(root).absolute())
     folder = root / PROMETHEUS_DIR
-    found = sorted(p for p in folder.glob("*.yml") if p.is_file() and not _is_excluded(p.name)) if folder.is_dir() else []
+    found = (
+        sorted(p for p in folder.glob("*.yml") if p.is_file() and not _is_excluded(p.name)) if folder.is_dir() else []
+    )
     if not found:
-        raise AiwfError.at(PROMETHEUS_DIR, "has no Prometheus files (*.yml)",
-                           "run aiwf render first (it writes the rules, their tests and the Alertmanager config)")
+        raise AiwfError.at(
+            PROMETHEUS_DIR,
+            "has no Prometheus files (*.yml)",
+            "run aiwf render first (it writes the rules, their tests and the Alertmanager config)",
+        )
     return found
 
 
@@ -360,16 +377,31 @@ def export_prometheus(root: str | Path, out_dir: str | Path, force: bool = False
     if out_dir.resolve() == (root / PROMETHEUS_DIR).resolve():
         raise AiwfError.at(out_dir, "is where the Prometheus files already are", "pass another folder")
     texts = {out_dir / src.name: read_text(src, root) for src in sources}
-    clashes = [p for p, text in texts.items() if p.exists() and not (p.is_file() and p.read_bytes() == text.encode("utf-8"))]
+    clashes = [
+        p for p, text in texts.items() if p.exists() and not (p.is_file() and p.read_bytes() == text.encode("utf-8"))
+    ]
     if clashes and not force:
-        raise AiwfError(*(Problem(str(p), "already exists with other content",
-                                  "pass --force to overwrite; nothing was copied") for p in clashes))
+        raise AiwfError(
+            *(
+                Problem(str(p), "already exists with other content", "pass --force to overwrite; nothing was copied")
+                for p in clashes
+            )
+        )
     write_all(texts)
     return list(texts)
 
 
 __all__ = [
-    "ARCHIVE_SUFFIXES", "ExportResult", "MANIFEST_NAME", "archive_format",
-    "default_archive_path", "export_archive", "export_prometheus", "manifest", "manifest_line", "plan_export",
-    "prometheus_files", "write_archive",
+    "ARCHIVE_SUFFIXES",
+    "ExportResult",
+    "MANIFEST_NAME",
+    "archive_format",
+    "default_archive_path",
+    "export_archive",
+    "export_prometheus",
+    "manifest",
+    "manifest_line",
+    "plan_export",
+    "prometheus_files",
+    "write_archive",
 ]

@@ -17,13 +17,17 @@ from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.layout import TEMP_PREFIX
 
 
-
 def _explain(exc: OSError, shown: str) -> AiwfError:
     if exc.errno == errno.ENOSPC:
-        return AiwfError.at(shown, "could not be written: the disk is full", "free some space and try again; nothing was changed")
+        return AiwfError.at(
+            shown, "could not be written: the disk is full", "free some space and try again; nothing was changed"
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return AiwfError.at(shown, "could not be written: permission denied (read-only folder?)",
-                            "make the project folder writable or save elsewhere; nothing was changed")
+        return AiwfError.at(
+            shown,
+            "could not be written: permission denied (read-only folder?)",
+            "make the project folder writable or save elsewhere; nothing was changed",
+        )
     return AiwfError.at(shown, f"could not be written ({exc.strerror or exc})", "check the disk; nothing was changed")
 
 
@@ -176,6 +180,11 @@ def check_writable(paths: list[Path], root: Path) -> list[Problem]:
         while not folder.exists() and folder != root:
             folder = folder.parent
         if not os.access(folder, os.W_OK):
-            problems.append(Problem(str(path.relative_to(root)), "cannot be written: the folder is read-only",
-                                    "make the project folder writable; nothing was changed"))
+            problems.append(
+                Problem(
+                    str(path.relative_to(root)),
+                    "cannot be written: the folder is read-only",
+                    "make the project folder writable; nothing was changed",
+                )
+            )
     return problems

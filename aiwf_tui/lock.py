@@ -156,10 +156,16 @@ class Lock:
 
 def _cannot_create(root: Path, exc: OSError) -> AiwfError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return AiwfError.at(root / LOCK_NAME, "cannot be created: the project folder is read-only",
-                            "open it with --read-only, or make the project folder writable")
-    return AiwfError.at(root / LOCK_NAME, f"cannot be created ({exc.strerror or exc})",
-                        "check the project folder, or open it with --read-only")
+        return AiwfError.at(
+            root / LOCK_NAME,
+            "cannot be created: the project folder is read-only",
+            "open it with --read-only, or make the project folder writable",
+        )
+    return AiwfError.at(
+        root / LOCK_NAME,
+        f"cannot be created ({exc.strerror or exc})",
+        "check the project folder, or open it with --read-only",
+    )
 
 
 def acquire(root: str | Path) -> Lock:

@@ -25,7 +25,14 @@ from pathlib import Path
 
 import yaml
 
-from aiwf_tui.layout import ALERTMANAGER_NAME, PROMETHEUS_DIR, PROMETHEUS_NAMES, ROUTES_TEST_NAME, RULES_NAME, RULES_TEST_NAME
+from aiwf_tui.layout import (
+    ALERTMANAGER_NAME,
+    PROMETHEUS_DIR,
+    PROMETHEUS_NAMES,
+    ROUTES_TEST_NAME,
+    RULES_NAME,
+    RULES_TEST_NAME,
+)
 
 #: Versions the generated files were written against (Debian bookworm's packages).
 PINNED = {"promtool": "2.42", "amtool": "0.25"}
@@ -74,7 +81,7 @@ def _key_line(output: str, ok: bool) -> str:
         return lines[-1] if len(lines) > 1 else lines[0]
     for i, line in enumerate(lines):
         if "FAILED" in line or "WARNING" in line or "error" in line.lower():
-            rest = " ".join(lines[i + 1:i + 3])
+            rest = " ".join(lines[i + 1 : i + 3])
             return " ".join(f"{line} {rest}".split())[:400]
     return " ".join(lines[:3])[:400]
 
@@ -106,8 +113,14 @@ def _run(name: str, argv: list[str], cwd: Path, timeout: float) -> CheckResult:
     if path is None:
         return CheckResult(name, False, f"{tool} is not installed - {INSTALL_HINT.get(tool, 'put it on PATH')}")
     try:
-        done = subprocess.run([path, *argv[1:]], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "LC_ALL": "C"})
+        done = subprocess.run(
+            [path, *argv[1:]],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "LC_ALL": "C"},
+        )
     except subprocess.TimeoutExpired:
         return CheckResult(name, False, f"timed out after {timeout:g}s")
     except OSError as exc:
@@ -137,11 +150,18 @@ def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
 def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT) -> list[CheckResult]:
     """Run every check on a project folder (or on its prometheus folder itself)."""
     folder = Path(folder)
-    directory = folder if (folder / RULES_NAME).is_file() and not (folder / PROMETHEUS_DIR).is_dir() else folder / PROMETHEUS_DIR
+    directory = (
+        folder
+        if (folder / RULES_NAME).is_file() and not (folder / PROMETHEUS_DIR).is_dir()
+        else folder / PROMETHEUS_DIR
+    )
     missing = [name for name in PROMETHEUS_NAMES if not (directory / name).is_file()]
     if missing:
-        return [CheckResult("prometheus files", False,
-                            f"{', '.join(missing)} not found in {directory} - run aiwf render first")]
+        return [
+            CheckResult(
+                "prometheus files", False, f"{', '.join(missing)} not found in {directory} - run aiwf render first"
+            )
+        ]
     results = [
         _run("promtool check rules", ["promtool", "check", "rules", RULES_NAME], directory, timeout),
         _run("promtool test rules", ["promtool", "test", "rules", RULES_TEST_NAME], directory, timeout),
@@ -153,14 +173,31 @@ def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT) -> list[Check
     for test in tests:
         labels = [f"{k}={v}" for k, v in test["labels"].items()]
         expected = ",".join(str(r) for r in test["receivers"])
-        result = _run(f"amtool config routes test {' '.join(labels)}",
-                      ["amtool", "config", "routes", "test", f"--config.file={ALERTMANAGER_NAME}",
-                       f"--verify.receivers={expected}", *labels], directory, timeout)
+        result = _run(
+            f"amtool config routes test {' '.join(labels)}",
+            [
+                "amtool",
+                "config",
+                "routes",
+                "test",
+                f"--config.file={ALERTMANAGER_NAME}",
+                f"--verify.receivers={expected}",
+                *labels,
+            ],
+            directory,
+            timeout,
+        )
         if result.ok:
             result = CheckResult(result.name, True, f"routes to {result.detail}", result.output)
         elif "WARNING" in result.output:
-            got = next((ln.strip() for ln in result.output.splitlines() if ln.strip() and "WARNING" not in ln
-                        and not ln.startswith("Warning")), "?")
+            got = next(
+                (
+                    ln.strip()
+                    for ln in result.output.splitlines()
+                    if ln.strip() and "WARNING" not in ln and not ln.startswith("Warning")
+                ),
+                "?",
+            )
             result = CheckResult(result.name, False, f"routes to {got}, expected {expected}", result.output)
         results.append(result)
     return results

@@ -68,11 +68,13 @@ async def until(predicate, limit: float = 10.0, step: float = 0.001) -> float:
 
 def on_screen(driver: CaptureDriver, start: int, needle: str):
     """The time of the first frame written after index `start` that contains `needle`."""
+
     def check():
         for stamp, text in driver.frames[start:]:
             if needle in text:
                 return stamp
         return None
+
     return check
 
 
@@ -189,8 +191,12 @@ async def run_table(project: Path) -> dict:
             return None
 
         t1 = await until(shown, limit=60)
-    return {"decisions": count, "open_ms": (t1 - t0) * 1000, "app_loaded_ms": loaded_ms,
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "decisions": count,
+        "open_ms": (t1 - t0) * 1000,
+        "app_loaded_ms": loaded_ms,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:

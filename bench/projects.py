@@ -25,20 +25,27 @@ def ready_plan(project, *, runbook_issues: int = 0, components: int = 0):
         plan.section(key).status = "confirmed"
     for channel in plan.alerting.channels:
         if not channel.target.strip():
-            channel.target = {"email": "ops@example.com", "slack": "#ops-alerts",
-                              "pagerduty": "PD-SERVICE-KEY"}.get(channel.kind, "https://hooks.example.com/ops")
+            channel.target = {"email": "ops@example.com", "slack": "#ops-alerts", "pagerduty": "PD-SERVICE-KEY"}.get(
+                channel.kind, "https://hooks.example.com/ops"
+            )
     rb = plan.runbook
     if not rb.components:
         rb.components.append(Component(name="API gateway", purpose="Routes technician questions"))
     for i in range(components):
-        rb.components.append(Component(name=f"Worker {i:04d}", purpose=f"Background worker number {i} of the ingestion pool"))
+        rb.components.append(
+            Component(name=f"Worker {i:04d}", purpose=f"Background worker number {i} of the ingestion pool")
+        )
     for i in range(runbook_issues):
-        rb.issues.append(CommonIssue(
-            anchor=f"bench-issue-{i:04d}", title=f"Bench issue {i:04d}",
-            symptoms=[f"Symptom {j} of issue {i}" for j in range(3)],
-            diagnosis=[f"Check dashboard panel {j} for issue {i}" for j in range(3)],
-            resolution=[f"Resolution step {j}: restart worker {i}" for j in range(3)],
-            escalation="Platform on-call after 30 minutes"))
+        rb.issues.append(
+            CommonIssue(
+                anchor=f"bench-issue-{i:04d}",
+                title=f"Bench issue {i:04d}",
+                symptoms=[f"Symptom {j} of issue {i}" for j in range(3)],
+                diagnosis=[f"Check dashboard panel {j} for issue {i}" for j in range(3)],
+                resolution=[f"Resolution step {j}: restart worker {i}" for j in range(3)],
+                escalation="Platform on-call after 30 minutes",
+            )
+        )
     return plan
 
 
@@ -98,19 +105,23 @@ def decisions_copy(where: Path, count: int) -> Path:
     for i in range(count):
         prefix = PREFIXES[i % len(PREFIXES)]
         did = f"{prefix}-{1000 + i}"
-        items.append(f'  - id: "{did}"\n'
-                     f'    choice: "Bench choice {i}: option {i % 7} for component {i % 97}"\n'
-                     f'    rationale: "Generated for the benchmark; decision {i} of {count}."\n'
-                     f'    knowledge_ref: "get_patterns:bench-{i % 50}"\n')
-        entries.append(f"## {did.upper()}: Bench decision {i}\n\n"
-                       f"**Decision:** Bench choice {i}: option {i % 7} for component {i % 97}\n"
-                       f"**Date:** 2026-02-{1 + i % 28:02d}\n"
-                       f"**Phase:** {PHASE_OF[prefix]} - Bench\n\n"
-                       f"**Context:** Generated context for decision {i}.\n\n"
-                       f"**Options Evaluated:**\n1. Option A\n2. Option B\n\n"
-                       f"**Choice Rationale:** Generated for the benchmark; decision {i} of {count}.\n\n"
-                       f"**Knowledge Reference:** `get_patterns:bench-{i % 50}`\n\n"
-                       f"**Consequences:**\n- None in particular\n")
+        items.append(
+            f'  - id: "{did}"\n'
+            f'    choice: "Bench choice {i}: option {i % 7} for component {i % 97}"\n'
+            f'    rationale: "Generated for the benchmark; decision {i} of {count}."\n'
+            f'    knowledge_ref: "get_patterns:bench-{i % 50}"\n'
+        )
+        entries.append(
+            f"## {did.upper()}: Bench decision {i}\n\n"
+            f"**Decision:** Bench choice {i}: option {i % 7} for component {i % 97}\n"
+            f"**Date:** 2026-02-{1 + i % 28:02d}\n"
+            f"**Phase:** {PHASE_OF[prefix]} - Bench\n\n"
+            f"**Context:** Generated context for decision {i}.\n\n"
+            f"**Options Evaluated:**\n1. Option A\n2. Option B\n\n"
+            f"**Choice Rationale:** Generated for the benchmark; decision {i} of {count}.\n\n"
+            f"**Knowledge Reference:** `get_patterns:bench-{i % 50}`\n\n"
+            f"**Consequences:**\n- None in particular\n"
+        )
     text = text.replace(marker, "\n" + "".join(items) + marker, 1)
     sidecar.write_text(text, encoding="utf-8")
     log = root / DECISION_LOG

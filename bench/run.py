@@ -53,8 +53,12 @@ def fresh(source: Path, scratch: Path) -> Path:
 
 
 def child(mode: str, project: Path, *args) -> dict:
-    out = subprocess.run([PY, str(HERE / "interactive.py"), mode, str(project), *map(str, args)],
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [PY, str(HERE / "interactive.py"), mode, str(project), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"bench/interactive.py {mode} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -66,7 +70,9 @@ def bench_startup(demo: Path, scratch: Path, reps: int) -> dict:
     for _ in range(reps):  # interleaved, so both see the same machine state
         floor.append(terminal.time_to_marker([PY, str(HERE / "floor_app.py")], "floor  ready") * 1000)
         project = fresh(demo, scratch)
-        app.append(terminal.time_to_marker([PY, "-m", "aiwf_tui", str(project)], "aiwf  opening", cwd=str(scratch)) * 1000)
+        app.append(
+            terminal.time_to_marker([PY, "-m", "aiwf_tui", str(project)], "aiwf  opening", cwd=str(scratch)) * 1000
+        )
     loaded = []
     for _ in range(max(1, reps // 3)):
         project = fresh(demo, scratch)
@@ -129,8 +135,13 @@ def machine() -> dict:
         pass
     import textual
 
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "textual": textual.__version__, "platform": platform.platform()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def run(quick: bool, log) -> dict:
@@ -150,20 +161,26 @@ def run(quick: bool, log) -> dict:
 
         log("start-up (pty)")
         s = bench_startup(demo, scratch, reps)
-        result.update(startup_ms=s["startup"]["median"], startup_p95_ms=s["startup"]["p95"],
-                      textual_floor_ms=s["floor"]["median"], textual_floor_p95_ms=s["floor"]["p95"],
-                      startup_ratio=s["startup"]["median"] / s["floor"]["median"],
-                      loaded_ms=s["loaded"]["median"])
+        result.update(
+            startup_ms=s["startup"]["median"],
+            startup_p95_ms=s["startup"]["p95"],
+            textual_floor_ms=s["floor"]["median"],
+            textual_floor_p95_ms=s["floor"]["p95"],
+            startup_ratio=s["startup"]["median"] / s["floor"]["median"],
+            loaded_ms=s["loaded"]["median"],
+        )
 
         log("keystroke -> preview")
         prev = child("preview", fresh(demo, scratch), presses)
         prev2k = child("preview", fresh(big, scratch), presses)
-        result.update(keystroke_preview_p95_ms=p95(prev["samples_ms"]),
-                      keystroke_preview_median_ms=statistics.median(prev["samples_ms"]),
-                      runbook_lines_demo=prev["lines"],
-                      keystroke_preview_2k_p95_ms=p95(prev2k["samples_ms"]),
-                      keystroke_preview_2k_median_ms=statistics.median(prev2k["samples_ms"]),
-                      runbook_lines_2k=prev2k["lines"])
+        result.update(
+            keystroke_preview_p95_ms=p95(prev["samples_ms"]),
+            keystroke_preview_median_ms=statistics.median(prev["samples_ms"]),
+            runbook_lines_demo=prev["lines"],
+            keystroke_preview_2k_p95_ms=p95(prev2k["samples_ms"]),
+            keystroke_preview_2k_median_ms=statistics.median(prev2k["samples_ms"]),
+            runbook_lines_2k=prev2k["lines"],
+        )
 
         log("keystroke -> echo")
         for suffix, project in (("", demo), ("_2k", big)):
@@ -174,7 +191,9 @@ def run(quick: bool, log) -> dict:
             result[key + "_median_ms"] = statistics.median(on["samples_ms"])
             result["echo_floor" + suffix + "_p95_ms"] = p95(off["samples_ms"])
             result["echo_floor" + suffix + "_median_ms"] = statistics.median(off["samples_ms"])
-            result["echo_ratio" + suffix] = result[key + "_p95_ms"] / max(result["echo_floor" + suffix + "_p95_ms"], 1e-9)
+            result["echo_ratio" + suffix] = result[key + "_p95_ms"] / max(
+                result["echo_floor" + suffix + "_p95_ms"], 1e-9
+            )
 
         log("aiwf render")
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
@@ -195,9 +214,15 @@ def run(quick: bool, log) -> dict:
         rss = bench_rss(decisions[large], scratch)
         result["peak_rss_mb"] = rss["peak_rss_mb"]
         result["open_10k_ms"] = rss["open_ms"]
-    result["targets"] = {key: {"limit": limit, "unit": unit, "value": result.get(key),
-                               "met": result.get(key) is not None and result[key] <= limit}
-                         for key, (limit, unit) in TARGETS.items()}
+    result["targets"] = {
+        key: {
+            "limit": limit,
+            "unit": unit,
+            "value": result.get(key),
+            "met": result.get(key) is not None and result[key] <= limit,
+        }
+        for key, (limit, unit) in TARGETS.items()
+    }
     return result
 
 
@@ -222,8 +247,10 @@ ROWS = [
 def table(result: dict) -> str:
     lines = []
     m = result["machine"]
-    lines.append(f"aiwf-tui benchmark{' (quick)' if result['quick'] else ''}: {m['nproc']} cores, {m['cpu']}, "
-                 f"Python {m['python']}, Textual {m['textual']}")
+    lines.append(
+        f"aiwf-tui benchmark{' (quick)' if result['quick'] else ''}: {m['nproc']} cores, {m['cpu']}, "
+        f"Python {m['python']}, Textual {m['textual']}"
+    )
     if result["quick"]:
         lines.append(f"quick run: few samples; 'large' means {result['large_decisions']:,} decisions, not 10,000")
     lines.append(f"{'figure':30} {'value':>10}  {'target':>24}  {'':6} what")
@@ -242,11 +269,16 @@ def table(result: dict) -> str:
         lines.append(f"{key:30} {shown:>10}  {target:>24}  {status:6} {what}")
     g = result["render_decisions_ms"]
     t = targets["render_growth_1k_to_10k"]
-    lines.append("render growth: " + ", ".join(f"{int(n):,} decisions {v:.0f} ms" for n, v in g.items())
-                 + f"  (last step x{t['value']:.2f}, <= {t['limit']:g} linear: {'ok' if t['met'] else 'MISSED'})")
-    lines.append(f"runbook lines: demo {result['runbook_lines_demo']}, large {result['runbook_lines_2k']}; "
-                 f"medians: preview {result['keystroke_preview_median_ms']:.0f} / {result['keystroke_preview_2k_median_ms']:.0f} ms, "
-                 f"echo {result['keystroke_echo_median_ms']:.0f} (floor {result['echo_floor_median_ms']:.0f}) ms")
+    lines.append(
+        "render growth: "
+        + ", ".join(f"{int(n):,} decisions {v:.0f} ms" for n, v in g.items())
+        + f"  (last step x{t['value']:.2f}, <= {t['limit']:g} linear: {'ok' if t['met'] else 'MISSED'})"
+    )
+    lines.append(
+        f"runbook lines: demo {result['runbook_lines_demo']}, large {result['runbook_lines_2k']}; "
+        f"medians: preview {result['keystroke_preview_median_ms']:.0f} / {result['keystroke_preview_2k_median_ms']:.0f} ms, "
+        f"echo {result['keystroke_echo_median_ms']:.0f} (floor {result['echo_floor_median_ms']:.0f}) ms"
+    )
     return "\n".join(lines)
 
 

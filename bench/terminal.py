@@ -26,12 +26,22 @@ class PtyProcess:
     def __init__(self, argv: list[str], cwd: str | None = None, env: dict | None = None) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        full_env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLS),
-                        LINES=str(ROWS), **(env or {}))
+        full_env = dict(
+            os.environ, TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLS), LINES=str(ROWS), **(env or {})
+        )
         full_env.pop("TEXTUAL", None)
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=full_env,
-                                     start_new_session=True, preexec_fn=_set_ctty, close_fds=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=full_env,
+            start_new_session=True,
+            preexec_fn=_set_ctty,
+            close_fds=True,
+        )
         os.close(slave)
         self.master = master
         self.raw = bytearray()

@@ -7,13 +7,42 @@ from pathlib import Path
 
 from aiwf_tui.app import AiwfApp
 
-KEY_NAMES = {" ": "space", "\n": "enter", ":": "colon", "[": "left_square_bracket", "]": "right_square_bracket",
-             "{": "left_curly_bracket", "}": "right_curly_bracket", "#": "number_sign", '"': "quotation_mark",
-             "/": "slash", ".": "full_stop", ",": "comma", "-": "minus", "*": "asterisk", "+": "plus",
-             "'": "apostrophe", "?": "question_mark", "!": "exclamation_mark", "=": "equals_sign",
-             "(": "left_parenthesis", ")": "right_parenthesis", "%": "percent_sign", "@": "at", "_": "underscore",
-             "<": "less_than_sign", ">": "greater_than_sign", "&": "ampersand", "$": "dollar_sign", "|": "vertical_line",
-             "\\": "backslash", ";": "semicolon", "~": "tilde", "`": "grave_accent", "^": "circumflex_accent"}
+KEY_NAMES = {
+    " ": "space",
+    "\n": "enter",
+    ":": "colon",
+    "[": "left_square_bracket",
+    "]": "right_square_bracket",
+    "{": "left_curly_bracket",
+    "}": "right_curly_bracket",
+    "#": "number_sign",
+    '"': "quotation_mark",
+    "/": "slash",
+    ".": "full_stop",
+    ",": "comma",
+    "-": "minus",
+    "*": "asterisk",
+    "+": "plus",
+    "'": "apostrophe",
+    "?": "question_mark",
+    "!": "exclamation_mark",
+    "=": "equals_sign",
+    "(": "left_parenthesis",
+    ")": "right_parenthesis",
+    "%": "percent_sign",
+    "@": "at",
+    "_": "underscore",
+    "<": "less_than_sign",
+    ">": "greater_than_sign",
+    "&": "ampersand",
+    "$": "dollar_sign",
+    "|": "vertical_line",
+    "\\": "backslash",
+    ";": "semicolon",
+    "~": "tilde",
+    "`": "grave_accent",
+    "^": "circumflex_accent",
+}
 
 
 def copy_project(source: Path, tmp_path: Path) -> Path:

@@ -65,8 +65,9 @@ def _degrade(result: dict[str, Any]) -> dict[str, Any]:
     if "steps" in result:
         result.update(steps=[], prerequisites=None, outputs=None)
     else:
-        result.update(description="", symptoms=None, consequences=None, prevention=None,
-                      source_title="Unknown", chunk_id=None)
+        result.update(
+            description="", symptoms=None, consequences=None, prevention=None, source_title="Unknown", chunk_id=None
+        )
     return result
 
 
@@ -166,9 +167,12 @@ class KnowledgeServer:
             text = params.get("query", "")
             words = {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2}
             results = [
-                r for r in self.methodologies + self.warnings
-                if words & set(re.findall(r"\w+", " ".join(
-                    [r.get("name") or r.get("title") or "", *r.get("topics", [])]).lower()))
+                r
+                for r in self.methodologies + self.warnings
+                if words
+                & set(
+                    re.findall(r"\w+", " ".join([r.get("name") or r.get("title") or "", *r.get("topics", [])]).lower())
+                )
             ]
         else:
             return 404, {"error": {"code": "NOT_FOUND", "message": "Not found", "details": {}, "retry_after": None}}
@@ -180,9 +184,16 @@ class KnowledgeServer:
             results = [_hostile(r) for r in results]
         results = results[:limit]
         sources = sorted({r["source_title"] for r in results})
-        return 200, {"results": results, "metadata": {
-            "query": text, "sources_cited": sources, "result_count": len(results),
-            "search_type": "filtered", "latency_ms": 12}}
+        return 200, {
+            "results": results,
+            "metadata": {
+                "query": text,
+                "sources_cited": sources,
+                "result_count": len(results),
+                "search_type": "filtered",
+                "latency_ms": 12,
+            },
+        }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -205,12 +216,28 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         with owner._lock:
-            owner.requests.append({"method": method, "path": parts.path, "params": params,
-                                   "headers": dict(self.headers.items()), "body": body})
+            owner.requests.append(
+                {
+                    "method": method,
+                    "path": parts.path,
+                    "params": params,
+                    "headers": dict(self.headers.items()),
+                    "body": body,
+                }
+            )
         expected = "POST" if parts.path == "/search_knowledge" else "GET"
         if method != expected:
-            return self._json(405, {"error": {"code": "METHOD_NOT_ALLOWED", "message": "Method not allowed",
-                                              "details": {}, "retry_after": None}})
+            return self._json(
+                405,
+                {
+                    "error": {
+                        "code": "METHOD_NOT_ALLOWED",
+                        "message": "Method not allowed",
+                        "details": {},
+                        "retry_after": None,
+                    }
+                },
+            )
         try:
             self._dispatch(owner, parts.path, params)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -233,8 +260,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             return
         if mode == "500" or (mode == "500_once" and owner.first_time(path, key_text)):
-            return self._json(500, {"error": {"code": "INTERNAL_ERROR", "message": "Internal server error",
-                                              "details": {}, "retry_after": None}})
+            return self._json(
+                500,
+                {
+                    "error": {
+                        "code": "INTERNAL_ERROR",
+                        "message": "Internal server error",
+                        "details": {},
+                        "retry_after": None,
+                    }
+                },
+            )
         if mode == "429" or (mode in ("429_once", "429_header_once") and owner.first_time(path, key_text)):
             body = _load("error__rate-limited.json")["body"]
             body["error"]["retry_after"] = None if mode == "429_header_once" else owner.retry_after
@@ -245,12 +281,28 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "wrong_shape":
             return self._json(200, {"results": "not a list", "metadata": None})
         if mode == "odd_items":
-            return self._json(200, {"results": [
-                1, None, "text", [], {"name": None}, {"name": {"nested": True}},
-                {"name": "x" * 100_000, "steps": ["y" * 5_000] * 100, "topics": "drift detection",
-                 "source_title": 42, "prerequisites": "single string"},
-                {"title": "Only a title", "description": None},
-            ], "metadata": []})
+            return self._json(
+                200,
+                {
+                    "results": [
+                        1,
+                        None,
+                        "text",
+                        [],
+                        {"name": None},
+                        {"name": {"nested": True}},
+                        {
+                            "name": "x" * 100_000,
+                            "steps": ["y" * 5_000] * 100,
+                            "topics": "drift detection",
+                            "source_title": 42,
+                            "prerequisites": "single string",
+                        },
+                        {"title": "Only a title", "description": None},
+                    ],
+                    "metadata": [],
+                },
+            )
         if mode in ("huge", "huge_declared"):
             return self._huge(declared=mode == "huge_declared")
         return self._json(*owner.answer(path, params))
@@ -273,8 +325,12 @@ class _Handler(BaseHTTPRequestHandler):
         if declared:
             self.send_header("Content-Length", str(HUGE_BYTES))
         self.end_headers()
-        item = json.dumps({"name": "Padding", "steps": ["z" * 1000], "topics": ["drift detection"],
-                           "source_title": "Big"}).encode() + b","
+        item = (
+            json.dumps(
+                {"name": "Padding", "steps": ["z" * 1000], "topics": ["drift detection"], "source_title": "Big"}
+            ).encode()
+            + b","
+        )
         chunk = item * (65536 // len(item))
         self.wfile.write(b'{"results": [')
         sent = 0

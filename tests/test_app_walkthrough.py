@@ -16,7 +16,10 @@ from tests.render_helpers import tree_hashes
 
 ANSWERS = {
     "monitoring": ["Prometheus + Grafana on AKS; Langfuse for traces", "Numeric exactness, P99 latency, token spend"],
-    "drift": ["Service bulletins weekly; new vehicle models twice a year", "Embedding drift weekly plus performance proxies"],
+    "drift": [
+        "Service bulletins weekly; new vehicle models twice a year",
+        "Embedding drift weekly plus performance proxies",
+    ],
     "alerting": ["PagerDuty, Teams, email", "On-call SRE for critical; fleet-docs team for the rest"],
     "incident": ["Platform on-call rotation; escalate to the fleet-docs lead after 30 min"],
     "alerts_config": ["https://wiki.corvane.example/fleet-docs/runbook"],
@@ -34,7 +37,16 @@ async def test_walk_every_section_confirm_and_write(tmp_path):
         assert screen.current == "welcome"
         await pilot.press("n")
         assert screen.current == "knowledge"
-        for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+        for key in (
+            "monitoring",
+            "drift",
+            "alerting",
+            "incident",
+            "runbook",
+            "alerts_config",
+            "improvement",
+            "decisions",
+        ):
             await pilot.press("n")
             await pilot.pause()
             assert screen.current == key

@@ -60,8 +60,12 @@ class Case:
         """The file every message must name."""
         if self.named:
             return self.named
-        for prefix, name in (("sidecar-", "sidecar.yaml"), ("plan-", "operations-plan.yaml"),
-                             ("spec-", "project-spec.md"), ("decision-log-", "decision-log.md")):
+        for prefix, name in (
+            ("sidecar-", "sidecar.yaml"),
+            ("plan-", "operations-plan.yaml"),
+            ("spec-", "project-spec.md"),
+            ("decision-log-", "decision-log.md"),
+        ):
             if self.name.startswith(prefix):
                 return name
         return None
@@ -94,6 +98,7 @@ def _write(rel: str, data: bytes):
     def make(project: Path, scratch: Path) -> Path:
         (project / rel).write_bytes(data)
         return project
+
     return make
 
 
@@ -102,6 +107,7 @@ def _huge(rel: str):
         with open(project / rel, "ab") as handle:
             handle.truncate(HUGE)  # sparse: cheap to make, too large to be a project file
         return project
+
     return make
 
 
@@ -112,6 +118,7 @@ def _link_outside(rel: str):
         (project / rel).unlink()
         (project / rel).symlink_to(outside)
         return project
+
     return make
 
 
@@ -136,6 +143,7 @@ def _line_endings(crlf: bool, bom: bool):
                 text = text.replace("\n", "\r\n")
             (project / rel).write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
         return project
+
     return make
 
 
@@ -157,18 +165,48 @@ def _nowhere(project: Path, scratch: Path) -> Path:
 SIDECAR_LATIN1 = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8").replace("Priya Raman", "Andrés Peña")
 
 GENERATED = [
-    Case("sidecar-binary", "is binary, not text", "is binary, not text", make=_write("sidecar.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")),
-    Case("sidecar-latin1", "is not UTF-8 text", "re-save it as UTF-8", make=_write("sidecar.yaml", SIDECAR_LATIN1.encode("latin-1"))),
-    Case("spec-cp1252", "is not UTF-8 text", "is not UTF-8 text", make=_write("project-spec.md", b"# Spec\n\x93smart quotes\x94\n")),
+    Case(
+        "sidecar-binary",
+        "is binary, not text",
+        "is binary, not text",
+        make=_write("sidecar.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+    ),
+    Case(
+        "sidecar-latin1",
+        "is not UTF-8 text",
+        "re-save it as UTF-8",
+        make=_write("sidecar.yaml", SIDECAR_LATIN1.encode("latin-1")),
+    ),
+    Case(
+        "spec-cp1252",
+        "is not UTF-8 text",
+        "is not UTF-8 text",
+        make=_write("project-spec.md", b"# Spec\n\x93smart quotes\x94\n"),
+    ),
     Case("decision-log-binary", "is binary", "is binary", make=_write("decision-log.md", bytes(range(256)) * 4)),
     Case("plan-binary", "ok", "is binary", make=_write(PLAN, b"\x00\x01\x02version: 1\n")),
     Case("plan-utf16", "ok", "operations-plan.yaml", make=_write(PLAN, "version: 1\n".encode("utf-16"))),
     Case("sidecar-huge", "is too large", "is too large", make=_huge("sidecar.yaml")),
     Case("spec-huge", "is too large", "is too large", make=_huge("project-spec.md")),
     Case("plan-huge", "ok", "is too large", make=_huge(PLAN)),
-    Case("sidecar-symlink-outside", "leads outside the project", "leads outside the project", make=_link_outside("sidecar.yaml")),
-    Case("spec-symlink-outside", "leads outside the project", "leads outside the project", make=_link_outside("project-spec.md")),
-    Case("decision-log-symlink-outside", "leads outside the project", "leads outside the project", make=_link_outside("decision-log.md")),
+    Case(
+        "sidecar-symlink-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_link_outside("sidecar.yaml"),
+    ),
+    Case(
+        "spec-symlink-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_link_outside("project-spec.md"),
+    ),
+    Case(
+        "decision-log-symlink-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_link_outside("decision-log.md"),
+    ),
     Case("plan-symlink-outside", "ok", "leads outside the project", make=_link_outside(PLAN)),
     Case("decision-log-dangling-symlink", "decision-log.md: is missing", "is missing", make=_dangling),
     Case("project-is-a-file", "is not a folder", "is not a folder", make=_is_file),
@@ -237,8 +275,14 @@ def _build(case: Case, base: Path, where: Path) -> tuple[Path, Path]:
 
 
 def _run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True,
-                          cwd=REPO, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _hashes(root: Path) -> dict[str, str]:

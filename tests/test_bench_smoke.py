@@ -13,21 +13,46 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-KEYS = ("startup_ms", "textual_floor_ms", "startup_ratio", "keystroke_preview_p95_ms", "keystroke_preview_2k_p95_ms",
-        "keystroke_echo_p95_ms", "echo_floor_p95_ms", "render_demo_ms", "render_10k_ms", "render_decisions_ms",
-        "decisions_table_10k_ms", "peak_rss_mb", "targets", "machine")
+KEYS = (
+    "startup_ms",
+    "textual_floor_ms",
+    "startup_ratio",
+    "keystroke_preview_p95_ms",
+    "keystroke_preview_2k_p95_ms",
+    "keystroke_echo_p95_ms",
+    "echo_floor_p95_ms",
+    "render_demo_ms",
+    "render_10k_ms",
+    "render_decisions_ms",
+    "decisions_table_10k_ms",
+    "peak_rss_mb",
+    "targets",
+    "machine",
+)
 
 
 @pytest.mark.skipif(bool(os.environ.get("AIWF_SKIP_BENCH_SMOKE")), reason="AIWF_SKIP_BENCH_SMOKE is set")
 def test_quick_benchmark_prints_json_with_every_figure():
-    out = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json"], cwd=REPO,
-                         capture_output=True, text=True, timeout=170)
+    out = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout)
     for key in KEYS:
         assert key in result, key
     assert result["quick"] is True
-    for key in ("startup_ms", "textual_floor_ms", "keystroke_preview_p95_ms", "keystroke_echo_p95_ms",
-                "render_demo_ms", "decisions_table_10k_ms", "peak_rss_mb"):
+    for key in (
+        "startup_ms",
+        "textual_floor_ms",
+        "keystroke_preview_p95_ms",
+        "keystroke_echo_p95_ms",
+        "render_demo_ms",
+        "decisions_table_10k_ms",
+        "peak_rss_mb",
+    ):
         assert isinstance(result[key], (int, float)) and result[key] > 0, key
     assert all("met" in t for t in result["targets"].values())

@@ -13,7 +13,9 @@ FIXTURES = SHARED_DIR / "fixtures"
 
 
 def aiwf(*args):
-    return subprocess.run([sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])

@@ -63,8 +63,11 @@ MARK = "aiwf-test: write_all start"
 def project_files(root: Path) -> dict[str, str]:
     """sha256 of every project file, leaving out writer temp files and the lock file
     (a SIGKILL can leave those behind; export and the next writer ignore them)."""
-    return {rel: digest for rel, digest in tree_hashes(root).items()
-            if not Path(rel).name.startswith(TEMP_PREFIX) and Path(rel).name != LOCK_NAME}
+    return {
+        rel: digest
+        for rel, digest in tree_hashes(root).items()
+        if not Path(rel).name.startswith(TEMP_PREFIX) and Path(rel).name != LOCK_NAME
+    }
 
 
 def leftovers(root: Path) -> list[Path]:
@@ -90,7 +93,7 @@ def autosave_version(plan, k: int):
     return plan
 
 
-SERVER = r'''
+SERVER = r"""
 import gc, json, os, sys, time, traceback
 from pathlib import Path
 sys.path.insert(0, {repo!r})
@@ -188,7 +191,7 @@ while True:
     _, status = os.waitpid(pid, 0)
     reply({{"status": os.waitstatus_to_exitcode(status), "stderr": err.decode("utf-8", "replace"),
            "write_seconds": time.monotonic() - marked if req.get("measure") else None}})
-'''
+"""
 
 
 class ForkServer:
@@ -198,8 +201,9 @@ class ForkServer:
         script = folder / "fork_server.py"
         if not script.exists():
             script.write_text(SERVER.format(repo=str(REPO), mark=MARK), encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, cwd=REPO, bufsize=1)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO, bufsize=1
+        )
         if warm is not None:
             scratch = folder / f"warm-{self.proc.pid}"
             shutil.copytree(warm, scratch)
@@ -342,8 +346,10 @@ def test_sigkill_during_render_leaves_old_or_new_files(render_template):
     elapsed = time.monotonic() - started
     states = Counter(state for _, state, _, _ in results)
     killed = sum(1 for _, _, status, _ in results if status == -signal.SIGKILL)
-    print(f"\n{len(results)} renders SIGKILLed in {elapsed:.1f}s over a {window * 1000:.0f} ms write; files "
-          f"already new at the kill: {dict(sorted(states.items()))}; temp files left: {sum(t for *_, t in results)}")
+    print(
+        f"\n{len(results)} renders SIGKILLed in {elapsed:.1f}s over a {window * 1000:.0f} ms write; files "
+        f"already new at the kill: {dict(sorted(states.items()))}; temp files left: {sum(t for *_, t in results)}"
+    )
     assert len(results) == FORK_RUNS
     assert killed >= FORK_RUNS * 0.9  # (a few may finish first: that is the "all new" case)
     # The kills did land all over the write: before any rename, between renames, after the last.
@@ -359,8 +365,13 @@ def test_sigkill_of_the_real_aiwf_render_command(render_template):
     def one(index: int) -> int:
         folder = base / f"real-{index}"
         shutil.copytree(template, folder)
-        proc = subprocess.Popen([sys.executable, "-m", "aiwf_tui", "render", str(folder)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, env=env, cwd=REPO)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aiwf_tui", "render", str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=REPO,
+        )
         err = b""
         while MARK.encode() not in err:
             chunk = proc.stderr.read1(4096)
@@ -372,8 +383,13 @@ def test_sigkill_of_the_real_aiwf_render_command(render_template):
         proc.kill()
         proc.wait()
         state = check_old_or_new(folder, old, new)
-        result = subprocess.run([sys.executable, "-m", "aiwf_tui", "render", str(folder)], capture_output=True,
-                                text=True, cwd=REPO, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "aiwf_tui", "render", str(folder)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         assert project_files(folder) == new
         shutil.rmtree(folder)
@@ -415,8 +431,10 @@ def test_sigkill_during_plan_autosave_leaves_a_plan_that_parses(tmp_path):
         return k
 
     versions = in_pool(tmp_path, list(enumerate(delays)), one)
-    print(f"\n{len(versions)} autosave loops SIGKILLed; the plan file was the original {versions.count(-1)} "
-          f"times, else a whole version between {min(v for v in versions if v >= 0)} and {max(versions)}")
+    print(
+        f"\n{len(versions)} autosave loops SIGKILLed; the plan file was the original {versions.count(-1)} "
+        f"times, else a whole version between {min(v for v in versions if v >= 0)} and {max(versions)}"
+    )
     assert len(versions) == AUTOSAVE_RUNS
     assert len(set(versions)) >= 6  # the kills landed all over the sequence of saves
 
@@ -427,15 +445,22 @@ class Pty:
 
     `command` replaces `python -m aiwf_tui` (e.g. a shell line), `env` the inherited environment."""
 
-    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40),
-                 command: list[str] | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        size: tuple[int, int] = (120, 40),
+        command: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         env = dict(os.environ if env is None else env, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
         env.pop("AIWF_TEST_SLOW_WRITE", None)
         command = [sys.executable, "-m", "aiwf_tui"] if command is None else command
-        self.proc = subprocess.Popen([*command, *args], stdin=slave, stdout=slave,
-                                     stderr=slave, cwd=cwd, env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [*command, *args], stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env, start_new_session=True
+        )
         os.close(slave)
         self.master = master
         self.buffer = bytearray()
@@ -569,10 +594,15 @@ def rendered_pair(tmp_path_factory):
     return project, files
 
 
-@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"),
-                                        (errno.EACCES, "permission denied (read-only folder?)"),
-                                        (errno.EROFS, "permission denied (read-only folder?)"),
-                                        (errno.EIO, "could not be written")])
+@pytest.mark.parametrize(
+    "code,words",
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EACCES, "permission denied (read-only folder?)"),
+        (errno.EROFS, "permission denied (read-only folder?)"),
+        (errno.EIO, "could not be written"),
+    ],
+)
 @pytest.mark.parametrize("where", ["mkstemp", "fsync", "replace"])
 def test_write_failures_change_nothing(tmp_path, monkeypatch, rendered_pair, code, words, where):
     template, files = rendered_pair
@@ -593,8 +623,9 @@ def test_write_failures_change_nothing(tmp_path, monkeypatch, rendered_pair, cod
 
 
 @pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"), (errno.EACCES, "permission denied")])
-def test_render_and_plan_commands_report_a_full_disk_in_one_line(tmp_path, monkeypatch, capsys, rendered_pair,
-                                                                  code, words):
+def test_render_and_plan_commands_report_a_full_disk_in_one_line(
+    tmp_path, monkeypatch, capsys, rendered_pair, code, words
+):
     from aiwf_tui import cli
 
     template, _files = rendered_pair

@@ -251,7 +251,9 @@ def test_cli_prometheus(project, tmp_path, capsys):
     assert main(["export", str(project), "--format", "prometheus", "-o", str(tmp_path / "mon")]) == 0
     assert sorted(p.name for p in (tmp_path / "mon").iterdir()) == names
     for name in names:
-        assert (tmp_path / "mon" / name).read_bytes() == (project / "phase-5-operations" / "prometheus" / name).read_bytes()
+        assert (tmp_path / "mon" / name).read_bytes() == (
+            project / "phase-5-operations" / "prometheus" / name
+        ).read_bytes()
 
 
 def test_cli_missing_project(tmp_path, capsys):

@@ -119,7 +119,7 @@ YAML12_CASES = [
     "a: 1\n---\nb: 2\n",
     "a:\n\t- 1\n",
     "a: _\nb: 0b\nc: 0x_\nd: ._\n",
-    "a: \"x\\u2028y\"\nb: \"tab\\there\"\n",
+    'a: "x\\u2028y"\nb: "tab\\there"\n',
     "a: |\n  line\n   more\nb: >-\n  folded\n  text\n\n  para\nc: |+\n  keep\n\n",
     "# only a comment\n",
     "",
@@ -137,9 +137,11 @@ def test_resolver_table_is_ruamels_yaml_12_table():
     def squeeze(pattern):
         return re.sub(r"\s+", "", pattern)
 
-    theirs = [(tag, squeeze(getattr(rx, "pattern", str(rx))), list(first))
-              for versions, tag, rx, first in resolver.implicit_resolvers
-              if (1, 2) in versions and tag != "tag:yaml.org,2002:yaml"]
+    theirs = [
+        (tag, squeeze(getattr(rx, "pattern", str(rx))), list(first))
+        for versions, tag, rx, first in resolver.implicit_resolvers
+        if (1, 2) in versions and tag != "tag:yaml.org,2002:yaml"
+    ]
     assert [(tag, squeeze(p), list(first)) for tag, p, first in yamlio.YAML12_IMPLICIT] == theirs
 
 
@@ -149,8 +151,15 @@ def test_fast_loader_keeps_yaml_12_meaning_and_ruamel_errors(text):
 
 
 def test_fast_loader_refuses_what_only_ruamel_reads_exactly():
-    for text in ("a: 2026-01-19 10:00:00\n", "a: !!set {x}\n", "a: 1\na: 2\n", "%YAML 1.1\n---\na: 1\n",
-                 "base: &b {x: 1}\no:\n  <<: *b\n", "a: !x y\n", "a: b\rc: d\n"):
+    for text in (
+        "a: 2026-01-19 10:00:00\n",
+        "a: !!set {x}\n",
+        "a: 1\na: 2\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "base: &b {x: 1}\no:\n  <<: *b\n",
+        "a: !x y\n",
+        "a: b\rc: d\n",
+    ):
         with pytest.raises(Exception):
             yamlio.load_fast(text)
 
@@ -167,9 +176,44 @@ def test_alias_bomb_and_depth_limits_hold_on_the_fast_path():
 
 
 _PLAIN_TOKENS = st.one_of(
-    st.sampled_from(["yes", "no", "on", "off", "true", "False", "null", "~", "0o17", "017", "0x1F", "0b11",
-                     "1_000", "1:30", "1e3", ".5", "-.inf", ".nan", "2026-01-19", "12", "-3", "+4", "0", "1.5",
-                     "=", "x y", "a-b", "0.1.2", "1e", "2026-1-9", "00", "-_", "Yes", "NO"]),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "true",
+            "False",
+            "null",
+            "~",
+            "0o17",
+            "017",
+            "0x1F",
+            "0b11",
+            "1_000",
+            "1:30",
+            "1e3",
+            ".5",
+            "-.inf",
+            ".nan",
+            "2026-01-19",
+            "12",
+            "-3",
+            "+4",
+            "0",
+            "1.5",
+            "=",
+            "x y",
+            "a-b",
+            "0.1.2",
+            "1e",
+            "2026-1-9",
+            "00",
+            "-_",
+            "Yes",
+            "NO",
+        ]
+    ),
     st.from_regex(r"\A[-+]?[0-9][0-9_.eEoxb:]{0,6}\Z"),
     st.from_regex(r"\A[a-zA-Z][a-zA-Z0-9 _.-]{0,8}[a-zA-Z0-9]\Z"),
 )
@@ -228,8 +272,7 @@ def test_check_parses_is_safe_load():
 
 
 # -- key lines --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", [p for p in _yaml_files() if p.name == "sidecar.yaml"],
-                         ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", [p for p in _yaml_files() if p.name == "sidecar.yaml"], ids=lambda p: p.parent.name)
 def test_key_lines_from_text_match_the_round_trip_document(path):
     text = path.read_text(encoding="utf-8")
     try:
@@ -337,8 +380,12 @@ def test_block_path_gives_up_when_an_earlier_decision_follows_the_operations_one
     path = root / "sidecar.yaml"
     text = path.read_text(encoding="utf-8")
     late = '  - id: "zz-001"\n    choice: "late"\n    rationale: "r"\n    knowledge_ref: "k"\n'
-    path.write_text(text.replace("\nwarnings_acknowledged:", late + "\nwarnings_acknowledged:", 1).replace(
-        '\n\n  - id: "zz-001"', '\n  - id: "zz-001"'), encoding="utf-8")
+    path.write_text(
+        text.replace("\nwarnings_acknowledged:", late + "\nwarnings_acknowledged:", 1).replace(
+            '\n\n  - id: "zz-001"', '\n  - id: "zz-001"'
+        ),
+        encoding="utf-8",
+    )
     project = load_project(root)
     assert [d.id for d in project.sidecar.decisions][-1] == "zz-001"
     plan = _plan(project)
@@ -355,11 +402,15 @@ def test_block_path_falls_back_or_agrees_on_odd_layouts(layout, tmp_path):
     if layout == "interleaved":
         text = text.replace('  - id: "fp-002"', '  - id: "op-001"\n    choice: "old"\n  - id: "fp-002"', 1)
     elif layout == "block-scalar":
-        text = text.replace('    knowledge_ref: "get_patterns:embedding"',
-                            '    knowledge_ref: "get_patterns:embedding"\n    notes: |\n      - id: not an item\n      text', 1)
+        text = text.replace(
+            '    knowledge_ref: "get_patterns:embedding"',
+            '    knowledge_ref: "get_patterns:embedding"\n    notes: |\n      - id: not an item\n      text',
+            1,
+        )
     elif layout == "anchors":
         text = text.replace('    choice: "hybrid"', '    choice: &arch "hybrid"', 1).replace(
-            '    choice: "intfloat/e5-large-v2 (1024 dims), self-hosted"', "    choice: *arch", 1)
+            '    choice: "intfloat/e5-large-v2 (1024 dims), self-hosted"', "    choice: *arch", 1
+        )
     elif layout == "comments":
         text = text.replace('  - id: "fp-003"', '  # a comment between items\n\n  - id: "fp-003"', 1)
         text = text.replace("\nquality_gate:", "  # trailing comment of the list\n\nquality_gate:", 1)
@@ -450,15 +501,24 @@ def _old_parse(text):
         if not match:
             continue
         end = len(lines)
-        for j, other_level in headings[idx + 1:]:
+        for j, other_level in headings[idx + 1 :]:
             if other_level <= level:
                 end = j
                 break
         stop = end
         while stop > i + 1 and lines[stop - 1].strip() in ("", "---"):
             stop -= 1
-        entries.append(_OldEntry(match.group(2).upper(), match.group(3), level, i, stop,
-                                 "\n".join(lines[i:stop]), _old_fields(lines[i + 1:stop])))
+        entries.append(
+            _OldEntry(
+                match.group(2).upper(),
+                match.group(3),
+                level,
+                i,
+                stop,
+                "\n".join(lines[i:stop]),
+                _old_fields(lines[i + 1 : stop]),
+            )
+        )
     phase5_heading = phase5_end = None
     for line_no, level, number in phase_headings:
         if number == 5:
@@ -475,8 +535,13 @@ def _old_parse(text):
 
 def _view(text):
     log = parse_decision_log(text)
-    return (log.lines, [_OldEntry(e.id, e.title, e.level, e.start, e.end, e.text, e.fields) for e in log.entries],
-            log.layout, log.phase5_heading, log.phase5_end)
+    return (
+        log.lines,
+        [_OldEntry(e.id, e.title, e.level, e.start, e.end, e.text, e.fields) for e in log.entries],
+        log.layout,
+        log.phase5_heading,
+        log.phase5_end,
+    )
 
 
 def _logs():
@@ -491,13 +556,40 @@ def test_decision_log_parser_matches_the_former_one(path):
 
 
 _LOG_LINE = st.one_of(
-    st.sampled_from(["", "---", "```", "```python", "## Decisions", "### Phase 5: Operations", "## Phase 1: Feature",
-                     "### Phase 0: Scoping", "## Quick Reference", "# Title", "#### Deep", "**Decision:** x",
-                     "**Date:** 2026-01-01", "  **Phase:** 1", "text", "- bullet", "#NoSpace", "####### seven"]),
-    st.builds(lambda h, p, n, t: f"{h} {p}-{n:03d}: {t}", st.sampled_from(["##", "###", "####", "#"]),
-              st.sampled_from(["ARCH", "op", "FP", "Ev"]), st.integers(0, 20), st.sampled_from(["T", "", "x: y"])),
-    st.builds(lambda f, v: f"**{f}:** {v}", st.sampled_from(["Decision", "Date", "Rationale", "Context"]),
-              st.sampled_from(["", "a", "b c"])),
+    st.sampled_from(
+        [
+            "",
+            "---",
+            "```",
+            "```python",
+            "## Decisions",
+            "### Phase 5: Operations",
+            "## Phase 1: Feature",
+            "### Phase 0: Scoping",
+            "## Quick Reference",
+            "# Title",
+            "#### Deep",
+            "**Decision:** x",
+            "**Date:** 2026-01-01",
+            "  **Phase:** 1",
+            "text",
+            "- bullet",
+            "#NoSpace",
+            "####### seven",
+        ]
+    ),
+    st.builds(
+        lambda h, p, n, t: f"{h} {p}-{n:03d}: {t}",
+        st.sampled_from(["##", "###", "####", "#"]),
+        st.sampled_from(["ARCH", "op", "FP", "Ev"]),
+        st.integers(0, 20),
+        st.sampled_from(["T", "", "x: y"]),
+    ),
+    st.builds(
+        lambda f, v: f"**{f}:** {v}",
+        st.sampled_from(["Decision", "Date", "Rationale", "Context"]),
+        st.sampled_from(["", "a", "b c"]),
+    ),
 )
 
 

@@ -25,8 +25,10 @@ from tests.conftest import DEMO_DIR, SHARED_DIR
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 
 SIDECAR_TEXT = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8")
-LOG_TEXTS = [(DEMO_DIR / "decision-log.md").read_text(encoding="utf-8"),
-             (SHARED_DIR / "fixtures" / "contract-finetune" / "decision-log.md").read_text(encoding="utf-8")]
+LOG_TEXTS = [
+    (DEMO_DIR / "decision-log.md").read_text(encoding="utf-8"),
+    (SHARED_DIR / "fixtures" / "contract-finetune" / "decision-log.md").read_text(encoding="utf-8"),
+]
 SPEC_TEXT = (DEMO_DIR / "project-spec.md").read_text(encoding="utf-8")
 
 
@@ -39,18 +41,86 @@ def _plan_text() -> str:
 PLAN_TEXT = _plan_text()
 
 # Text that looks like YAML / Markdown more often than uniform noise does.
-TOKENS = st.sampled_from([
-    ":", ": ", "- ", "-", "\n", "\n  ", "\n    ", "  ", "[", "]", "{", "}", ",", "&a ", "*a", "&b ", "*b", "!!str ",
-    "!!python/object:os.system ", "!tag ", "'", '"', "|", ">", "#", "---\n", "...\n", "? ", "%YAML 1.2\n", "\t", "\r\n",
-    "\x00", "\ufeff", "\x1b[2J", "~", "null", "true", "1e309", "0x1F", "2026-03-10", "12:30:00", "version", "project_name",
-    "architecture", "quality_gate", "decision", "go", "no-go", "stepsCompleted", "decisions", "id", "phases", "monitoring",
-    "status", "confirmed", "alerting", "rules", "channels", "## ", "### ", "ARCH-001", "Phase 5: ", "**Decision:** ", "```",
-    "<<: *a", "=", "é", "☃", "\U0001f600", "\udcff",
-])
+TOKENS = st.sampled_from(
+    [
+        ":",
+        ": ",
+        "- ",
+        "-",
+        "\n",
+        "\n  ",
+        "\n    ",
+        "  ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "&b ",
+        "*b",
+        "!!str ",
+        "!!python/object:os.system ",
+        "!tag ",
+        "'",
+        '"',
+        "|",
+        ">",
+        "#",
+        "---\n",
+        "...\n",
+        "? ",
+        "%YAML 1.2\n",
+        "\t",
+        "\r\n",
+        "\x00",
+        "\ufeff",
+        "\x1b[2J",
+        "~",
+        "null",
+        "true",
+        "1e309",
+        "0x1F",
+        "2026-03-10",
+        "12:30:00",
+        "version",
+        "project_name",
+        "architecture",
+        "quality_gate",
+        "decision",
+        "go",
+        "no-go",
+        "stepsCompleted",
+        "decisions",
+        "id",
+        "phases",
+        "monitoring",
+        "status",
+        "confirmed",
+        "alerting",
+        "rules",
+        "channels",
+        "## ",
+        "### ",
+        "ARCH-001",
+        "Phase 5: ",
+        "**Decision:** ",
+        "```",
+        "<<: *a",
+        "=",
+        "é",
+        "☃",
+        "\U0001f600",
+        "\udcff",
+    ]
+)
 YAMLISH = st.lists(st.one_of(TOKENS, st.text(max_size=8)), max_size=60).map("".join)
 PLAIN_DATA = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20)),
-    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(st.text(max_size=10), children, max_size=5)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=5), st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -65,10 +135,10 @@ def _mutate(text: str, data) -> str:
         if op == "insert":
             text = text[:at] + data.draw(st.one_of(TOKENS, YAMLISH)) + text[at:]
         elif op == "delete":
-            text = text[:at] + text[at + data.draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + data.draw(st.integers(1, 40)) :]
         else:
             other = data.draw(st.integers(0, len(text)))
-            text = text[:at] + text[other:other + 30] + text[at:]
+            text = text[:at] + text[other : other + 30] + text[at:]
     return text
 
 
@@ -99,9 +169,26 @@ def test_sidecar_mutated(data):
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["project_name", "architecture", "quality_gate", "stepsCompleted", "decisions",
-                                        "phases", "currentPhase", "warnings_acknowledged", "created", "other"]),
-                       PLAIN_DATA, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "project_name",
+                "architecture",
+                "quality_gate",
+                "stepsCompleted",
+                "decisions",
+                "phases",
+                "currentPhase",
+                "warnings_acknowledged",
+                "created",
+                "other",
+            ]
+        ),
+        PLAIN_DATA,
+        max_size=8,
+    )
+)
 def test_sidecar_random_structure(data):
     text = yaml.safe_dump(data, allow_unicode=True)
     only_aiwf_errors(load_sidecar_text, text)

@@ -64,8 +64,19 @@ def _assert_clean(text: str) -> None:
 
 
 def _all_text(item: KnowledgeItem) -> list[str]:
-    return [item.title, item.summary, item.prevention, item.source_title, item.id,
-            *item.steps, *item.prerequisites, *item.outputs, *item.symptoms, *item.consequences, *item.topics]
+    return [
+        item.title,
+        item.summary,
+        item.prevention,
+        item.source_title,
+        item.id,
+        *item.steps,
+        *item.prerequisites,
+        *item.outputs,
+        *item.symptoms,
+        *item.consequences,
+        *item.topics,
+    ]
 
 
 # --------------------------------------------------------------------------- safe text
@@ -99,8 +110,10 @@ class TestCleanText:
         assert clean_text("abc", 0) == ""
 
     @settings(max_examples=300, deadline=None)
-    @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x07\x9b\x9d\r[]")),
-           st.one_of(st.none(), st.integers(min_value=0, max_value=50)))
+    @given(
+        st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x07\x9b\x9d\r[]")),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=50)),
+    )
     def test_property_never_leaves_controls(self, text, max_len):
         out = clean_text(text, max_len)
         _assert_clean(out)
@@ -162,9 +175,21 @@ class TestEmbedded:
 
     def test_content_covers_the_brief(self):
         text = " ".join(t for i in embedded.all_items() for t in _all_text(i))
-        for needle in ("Kolmogorov-Smirnov", "Chi-squared", "Wasserstein", "Jensen-Shannon",
-                       "Population Stability Index", "0.1", "0.25", "Embedding Drift",
-                       "Token usage", "Empty or weak retrieval", "Traces", "Logs", "Metrics"):
+        for needle in (
+            "Kolmogorov-Smirnov",
+            "Chi-squared",
+            "Wasserstein",
+            "Jensen-Shannon",
+            "Population Stability Index",
+            "0.1",
+            "0.25",
+            "Embedding Drift",
+            "Token usage",
+            "Empty or weak retrieval",
+            "Traces",
+            "Logs",
+            "Metrics",
+        ):
             assert needle.lower() in text.lower(), needle
         titles = " ".join(i.title for i in embedded.all_items("warning")).lower()
         for needle in ("alert fatigue", "silent quality", "embedding model", "cost runaway"):
@@ -192,7 +217,11 @@ async def test_live_bundle(server):
     assert time.monotonic() - started < BUDGET_BOUND
     assert bundle.status_line() == f"Knowledge: live ({server.url})"
     assert [(r.status, r.origin, len(r.items)) for r in bundle.results] == [
-        ("live", "server", 3), ("live", "server", 3), ("live", "server", 2), ("live", "server", 7)]
+        ("live", "server", 3),
+        ("live", "server", 3),
+        ("live", "server", 2),
+        ("live", "server", 7),
+    ]
     drift = bundle.items_for("get_methodologies:drift-detection")
     assert drift[0].title == "Embedding-Based Input Drift Monitoring"
     assert drift[0].source_title == "LLM Engineer's Handbook" and drift[0].origin == "server"
@@ -323,12 +352,15 @@ async def test_429_always_waits_then_gives_up_within_budget(server):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("mode,reason", [
-    ("invalid_json", "invalid answer (not JSON)"),
-    ("wrong_shape", "invalid answer (no results list)"),
-    ("huge", "answer too large (over 2 MB)"),
-    ("huge_declared", "answer too large (over 2 MB)"),
-])
+@pytest.mark.parametrize(
+    "mode,reason",
+    [
+        ("invalid_json", "invalid answer (not JSON)"),
+        ("wrong_shape", "invalid answer (no results list)"),
+        ("huge", "answer too large (over 2 MB)"),
+        ("huge_declared", "answer too large (over 2 MB)"),
+    ],
+)
 async def test_bad_answers_go_to_embedded(server, mode, reason):
     server.mode = mode
     started = time.monotonic()
@@ -393,15 +425,17 @@ async def test_mock_transport_and_partial_status():
 
     def handler(request):
         if request.url.params.get("topic") == "production ML":
-            return httpx.Response(503, json={"error": {"code": "UNAVAILABLE", "message": "down",
-                                                       "details": {}, "retry_after": 0}})
+            return httpx.Response(
+                503, json={"error": {"code": "UNAVAILABLE", "message": "down", "details": {}, "retry_after": 0}}
+            )
         data = json.loads((FIXTURES / "get_methodologies__data-drift.json").read_text())
         return httpx.Response(200, json=data)
 
     bundle = await load_phase5_knowledge("http://kb.test", None, transport=httpx.MockTransport(handler))
     assert bundle.get("get_warnings:production-ml").status == "failed"
     assert bundle.status_line() == (
-        "Knowledge: live (http://kb.test) — 1 of 4 topics from embedded (server failed: HTTP 503 after retry: down)")
+        "Knowledge: live (http://kb.test) — 1 of 4 topics from embedded (server failed: HTTP 503 after retry: down)"
+    )
     assert isinstance(bundle, KnowledgeBundle) and bundle.status == "live"
 
 
@@ -438,12 +472,15 @@ def test_display_url_hides_credentials():
 
 
 def test_headless_modules_import_no_textual_or_rich():
-    code = ("import sys, aiwf_tui.knowledge, aiwf_tui.knowledge.client, aiwf_tui.knowledge.service, "
-            "aiwf_tui.knowledge.embedded, aiwf_tui.config, aiwf_tui.safetext\n"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-            "print(bad); sys.exit(1 if bad else 0)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                          env=_env(), timeout=60)
+    code = (
+        "import sys, aiwf_tui.knowledge, aiwf_tui.knowledge.client, aiwf_tui.knowledge.service, "
+        "aiwf_tui.knowledge.embedded, aiwf_tui.config, aiwf_tui.safetext\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=_env(), timeout=60
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -502,14 +539,22 @@ def _env(**extra):
 
 
 CLI_WIRED = (REPO / "aiwf_tui" / "cli.py").exists() and "aiwf_tui.commands.knowledge" in (
-    REPO / "aiwf_tui" / "cli.py").read_text(encoding="utf-8")
+    REPO / "aiwf_tui" / "cli.py"
+).read_text(encoding="utf-8")
 
 
 def _cli(*argv, tmp_path, timeout=30, **env):
     env.setdefault("AIWF_CONFIG", str(tmp_path / "none.toml"))
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "aiwf_tui", *argv], cwd=REPO, capture_output=True,
-                          env=_env(**env), timeout=timeout, encoding="utf-8", errors="replace")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", *argv],
+        cwd=REPO,
+        capture_output=True,
+        env=_env(**env),
+        timeout=timeout,
+        encoding="utf-8",
+        errors="replace",
+    )
     return proc, time.monotonic() - started
 
 
@@ -575,8 +620,9 @@ class TestKnowledgeCommandInProcess:
 @pytest.mark.skipif(not CLI_WIRED, reason="aiwf_tui/cli.py does not wire the knowledge verb yet")
 class TestKnowledgeCommandSubprocess:
     def test_live_and_origin(self, server, tmp_path):
-        proc, elapsed = _cli("knowledge", "methodologies", "drift detection", "--knowledge-url", server.url,
-                             tmp_path=tmp_path)
+        proc, elapsed = _cli(
+            "knowledge", "methodologies", "drift detection", "--knowledge-url", server.url, tmp_path=tmp_path
+        )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines()[0] == f"Knowledge: live ({server.url})"
         assert "origin: server · source: LLMs in Production" in proc.stdout
@@ -590,8 +636,7 @@ class TestKnowledgeCommandSubprocess:
 
     def test_stall_is_bounded(self, server, tmp_path):
         server.mode = "stall"
-        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url,
-                             tmp_path=tmp_path)
+        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
         assert proc.stdout.startswith("Knowledge: embedded — server failed: timed out")
         assert "origin: embedded" in proc.stdout
@@ -605,8 +650,7 @@ class TestKnowledgeCommandSubprocess:
     @pytest.mark.parametrize("mode", ["hostile", "huge", "invalid_json"])
     def test_hostile_answers_print_safely(self, server, tmp_path, mode):
         server.mode = mode
-        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url,
-                             tmp_path=tmp_path)
+        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
         assert "\x1b" not in proc.stdout and not CONTROL.search(proc.stdout.replace("\n", ""))
         if mode == "hostile":

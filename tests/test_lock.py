@@ -160,8 +160,14 @@ def test_render_refuses_while_the_app_holds_the_lock(ready_project, other_aiwf):
 
 def test_second_aiwf_says_so_and_exits_without_a_terminal(ready_project, other_aiwf):
     proc = other_aiwf(ready_project)
-    result = subprocess.run([sys.executable, "-m", "aiwf_tui", str(ready_project)], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, cwd=REPO, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", str(ready_project)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=REPO,
+        timeout=60,
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -200,8 +206,9 @@ def test_open_app_holds_the_lock_while_running_and_releases_it(ready_project, fa
 
 
 @pytest.mark.parametrize("reply,opened", [("y\n", True), ("\n", False), ("no\n", False)])
-def test_open_app_offers_read_only_on_a_terminal(ready_project, other_aiwf, fake_app, monkeypatch, capsys,
-                                                 reply, opened):
+def test_open_app_offers_read_only_on_a_terminal(
+    ready_project, other_aiwf, fake_app, monkeypatch, capsys, reply, opened
+):
     from aiwf_tui.commands import open_app
 
     other_aiwf(ready_project)

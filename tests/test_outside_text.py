@@ -39,8 +39,9 @@ def hostile_project(tmp_path):
     text = text.replace('choice: "rag-only"', f"choice: {json.dumps('rag-only ' + MARKUP + ' ' + ESCAPES)}", 1)
     sidecar.write_text(text, encoding="utf-8")
     log = project / "decision-log.md"
-    log.write_text(log.read_text(encoding="utf-8").replace("ARCH-001: ", f"ARCH-001: {MARKUP} {ESCAPES} ", 1),
-                   encoding="utf-8")
+    log.write_text(
+        log.read_text(encoding="utf-8").replace("ARCH-001: ", f"ARCH-001: {MARKUP} {ESCAPES} ", 1), encoding="utf-8"
+    )
     # The plan: answers and table cells.
     plan = ready(new_plan(load_project(project)))
     plan.monitoring.infrastructure = PAYLOAD
@@ -125,8 +126,11 @@ def test_render_writes_hostile_text_verbatim(tmp_path):
     result = aiwf("render", project)
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout + result.stderr  # the summary printed to the terminal is clean
-    texts = {p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
-             for p in (project / "phase-5-operations").rglob("*") if p.is_file()}
+    texts = {
+        p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
+        for p in (project / "phase-5-operations").rglob("*")
+        if p.is_file()
+    }
     texts["project-spec.md"] = (project / "project-spec.md").read_text(encoding="utf-8")
     texts["decision-log.md"] = (project / "decision-log.md").read_text(encoding="utf-8")
     everything = "\n".join(texts.values())

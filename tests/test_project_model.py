@@ -64,7 +64,9 @@ def test_nogo_and_complete():
     assert [d.id for d in done.decisions if d.phase == 5] == ["op-001", "op-002", "op-003", "op-004"]
 
 
-@pytest.mark.parametrize("value,expected", [("passed", "go"), ("blocked", "no-go"), ("conditional", "conditional"), ("GO", "go")])
+@pytest.mark.parametrize(
+    "value,expected", [("passed", "go"), ("blocked", "no-go"), ("conditional", "conditional"), ("GO", "go")]
+)
 def test_quality_gate_string_form(value, expected):
     s = Sidecar.model_validate({"project_name": "x", "quality_gate": value})
     assert s.quality_gate.decision == expected

@@ -36,8 +36,13 @@ PROJECTS = {
     "support-rag-bot": FIXTURES / "support-rag-bot",
     "contract-finetune": FIXTURES / "contract-finetune",
 }
-TARGETS = {"pagerduty": "ops-oncall", "slack": "#ops-alerts", "email": "ops-team@example.com",
-           "webhook": "https://hooks.example.com/alert", "msteams": "https://msteams-bridge.example.com/alerts"}
+TARGETS = {
+    "pagerduty": "ops-oncall",
+    "slack": "#ops-alerts",
+    "email": "ops-team@example.com",
+    "webhook": "https://hooks.example.com/alert",
+    "msteams": "https://msteams-bridge.example.com/alerts",
+}
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -118,13 +123,16 @@ def test_docs_list_every_exported_metric():
             assert f"`{spec.record}`" in text
 
 
-@pytest.mark.parametrize(("promql", "expected"), [
-    ("foo > 3", True),
-    ('sum(rate(x{a!="b"}[5m]))', False),
-    ('x{a="<>"}', False),
-    ("a / b", False),
-    ("a == bool 1", True),
-])
+@pytest.mark.parametrize(
+    ("promql", "expected"),
+    [
+        ("foo > 3", True),
+        ('sum(rate(x{a!="b"}[5m]))', False),
+        ('x{a="<>"}', False),
+        ("a / b", False),
+        ("a == bool 1", True),
+    ],
+)
 def test_custom_promql_with_its_own_comparison_is_used_as_written(promql, expected):
     assert is_condition(promql) is expected
 
@@ -132,7 +140,7 @@ def test_custom_promql_with_its_own_comparison_is_used_as_written(promql, expect
 def test_simple_selector():
     assert simple_selector('queue_depth{service="x", tier="a"}') == ("queue_depth", {"service": "x", "tier": "a"})
     assert simple_selector("queue_depth") == ("queue_depth", {})
-    assert simple_selector('rate(x[5m])') is None
+    assert simple_selector("rate(x[5m])") is None
     assert simple_selector('x{a=~"b"}') is None
 
 
@@ -189,12 +197,24 @@ def test_runbook_url_from_the_plan(demo):
     _, project, plan = demo
     plan.alerts_config.runbook_url = "https://wiki.example.com/ops/runbook"
     found = alerts(prom.prometheus_artifacts(project, plan)[RULES_FILE])
-    assert found["HighErrorRate"]["annotations"]["runbook_url"] == "https://wiki.example.com/ops/runbook#error-rate-high"
+    assert (
+        found["HighErrorRate"]["annotations"]["runbook_url"] == "https://wiki.example.com/ops/runbook#error-rate-high"
+    )
 
 
 def test_alert_names_are_unique_camel_case():
-    rules = [AlertRule(name=n, category="availability", metric="up", comparator="==", threshold=0,
-                       severity="critical", runbook_anchor="service-down") for n in ("Service down", "service DOWN!", "5xx spike")]
+    rules = [
+        AlertRule(
+            name=n,
+            category="availability",
+            metric="up",
+            comparator="==",
+            threshold=0,
+            severity="critical",
+            runbook_anchor="service-down",
+        )
+        for n in ("Service down", "service DOWN!", "5xx spike")
+    ]
     assert prom.alert_names(rules) == ["ServiceDown", "ServiceDOWN", "Alert5xxSpike"]
     rules[1].name = "Service Down"
     assert prom.alert_names(rules)[:2] == ["ServiceDown", "ServiceDown2"]
@@ -238,15 +258,29 @@ def test_fire_minute_follows_the_for_duration(demo):
     sc = prom.scenario(drift, plan.alerting.service)
     assert sc.fire_minute - sc.switch_minute == 60
     drift.duration = "90m"
-    assert prom.scenario(drift, plan.alerting.service).fire_minute - prom.scenario(drift, plan.alerting.service).switch_minute == 90
+    assert (
+        prom.scenario(drift, plan.alerting.service).fire_minute
+        - prom.scenario(drift, plan.alerting.service).switch_minute
+        == 90
+    )
 
 
 def test_untestable_rules_get_a_comment_not_a_test(demo):
     _, project, plan = demo
     plan.alerting.rules[1].threshold = 1  # error ratio > 1 can never hold
-    plan.alerting.rules.append(AlertRule(
-        name="Queue Backlog", category="performance", metric="custom", promql="sum(rate(queue_items_total[5m]))",
-        comparator=">", threshold=50, duration="5m", severity="medium", runbook_anchor="queue-backlog"))
+    plan.alerting.rules.append(
+        AlertRule(
+            name="Queue Backlog",
+            category="performance",
+            metric="custom",
+            promql="sum(rate(queue_items_total[5m]))",
+            comparator=">",
+            threshold=50,
+            duration="5m",
+            severity="medium",
+            runbook_anchor="queue-backlog",
+        )
+    )
     text = prom.prometheus_artifacts(project, plan)[prom.RULES_TEST_FILE]
     assert "# HighErrorRate: no unit test" in text
     assert "# QueueBacklog: no unit test - custom PromQL" in text
@@ -269,15 +303,24 @@ def test_alertmanager_routes_by_severity_and_reads_secrets_from_files(demo):
     _, project, plan = demo
     config = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.ALERTMANAGER_FILE])
     routes = {r["matchers"][0]: r["receiver"] for r in config["route"]["routes"]}
-    assert routes == {'severity="critical"': "pagerduty", 'severity="high"': "slack+email",
-                      'severity="medium"': "slack", 'severity="low"': "slack"}
+    assert routes == {
+        'severity="critical"': "pagerduty",
+        'severity="high"': "slack+email",
+        'severity="medium"': "slack",
+        'severity="low"': "slack",
+    }
     keys = dict(_walk_keys(config))
     for secret in ("routing_key", "service_key", "api_url", "auth_password", "url"):
         assert secret not in keys
     files = [v for k, v in _walk_keys(config) if k.endswith("_file")]
     assert set(files) == {f"/etc/alertmanager/secrets/{n}" for n in ("pagerduty", "slack", "email")}
-    assert config["inhibit_rules"] == [{"source_matchers": ['severity="critical"'],
-                                        "target_matchers": ['severity=~"high|medium|low"'], "equal": ["service"]}]
+    assert config["inhibit_rules"] == [
+        {
+            "source_matchers": ['severity="critical"'],
+            "target_matchers": ['severity=~"high|medium|low"'],
+            "equal": ["service"],
+        }
+    ]
 
 
 def test_a_rule_with_its_own_channels_gets_its_own_route(demo):
@@ -285,10 +328,15 @@ def test_a_rule_with_its_own_channels_gets_its_own_route(demo):
     plan.alerting.rules[2].channels = ["pagerduty"]  # Latency P99 High (high) pages
     files = prom.prometheus_artifacts(project, plan)
     first = yaml.safe_load(files[prom.ALERTMANAGER_FILE])["route"]["routes"][0]
-    assert first == {"matchers": ['alertname="LatencyP99High"', f'service="{plan.alerting.service}"'], "receiver": "pagerduty"}
+    assert first == {
+        "matchers": ['alertname="LatencyP99High"', f'service="{plan.alerting.service}"'],
+        "receiver": "pagerduty",
+    }
     tests = yaml.safe_load(files[prom.ROUTES_TEST_FILE])["tests"]
-    assert {"labels": {"alertname": "LatencyP99High", "severity": "high", "service": plan.alerting.service},
-            "receivers": ["pagerduty"]} in tests
+    assert {
+        "labels": {"alertname": "LatencyP99High", "severity": "high", "service": plan.alerting.service},
+        "receivers": ["pagerduty"],
+    } in tests
 
 
 def test_channel_without_a_target_renders_a_reserved_placeholder(demo):
@@ -367,11 +415,17 @@ def test_validate_catches_a_hand_edited_route(demo, tools):
     assert not high.ok and high.detail == "routes to slack, expected slack+email"
     assert results["amtool check-config"].ok
     rules = directory / "alert-rules.yml"
-    rules.write_text(rules.read_text().replace("error_ratio:rate5m{service=\"fleet-docs-assistant\"} > 0.05",
-                                               "error_ratio:rate5m{service=\"fleet-docs-assistant\"} > 0.5"))
+    rules.write_text(
+        rules.read_text().replace(
+            'error_ratio:rate5m{service="fleet-docs-assistant"} > 0.05',
+            'error_ratio:rate5m{service="fleet-docs-assistant"} > 0.5',
+        )
+    )
     results = {r.name: r for r in validate(root)}
     assert results["promtool check rules"].ok
-    assert results["promtool test rules"].detail.endswith("FAILED 1: HighErrorRate at 20m: expected it firing, got none")
+    assert results["promtool test rules"].detail.endswith(
+        "FAILED 1: HighErrorRate at 20m: expected it firing, got none"
+    )
 
 
 def _mutations(rule: AlertRule) -> list[tuple[str, str]]:
@@ -418,13 +472,31 @@ def test_mutated_rules_fail_their_unit_test(demo, tools):
 
 def test_custom_promql_and_wording_hazards_pass_with_promtool(demo, tools):
     root, project, plan = demo
-    plan.alerting.rules.append(AlertRule(
-        name="Queue Depth High", category="performance", metric="custom", promql=f'queue_depth{{service="{plan.alerting.service}"}}',
-        comparator=">=", threshold=200, duration="10m", severity="high", runbook_anchor="queue-depth",
-        description='Check {{ticket_text}} and "quotes", [markup] and $value.'))
-    plan.alerting.rules.append(AlertRule(
-        name="Queue Stalled", category="security", metric="custom", promql="sum(rate(queue_items_total[5m])) == 0",
-        threshold=0, severity="low", runbook_anchor="queue-stalled"))
+    plan.alerting.rules.append(
+        AlertRule(
+            name="Queue Depth High",
+            category="performance",
+            metric="custom",
+            promql=f'queue_depth{{service="{plan.alerting.service}"}}',
+            comparator=">=",
+            threshold=200,
+            duration="10m",
+            severity="high",
+            runbook_anchor="queue-depth",
+            description='Check {{ticket_text}} and "quotes", [markup] and $value.',
+        )
+    )
+    plan.alerting.rules.append(
+        AlertRule(
+            name="Queue Stalled",
+            category="security",
+            metric="custom",
+            promql="sum(rate(queue_items_total[5m])) == 0",
+            threshold=0,
+            severity="low",
+            runbook_anchor="queue-stalled",
+        )
+    )
     directory = write_artifacts(root, project, plan)
     text = (directory / "alert-rules.test.yml").read_text()
     assert "QueueDepthHigh" in text and "# QueueStalled: no unit test" in text
@@ -437,19 +509,32 @@ def test_burn_rate_rules_load_and_page(tmp_path, tools):
     (tmp_path / "slo.yml").write_text(yaml.safe_dump({"groups": [group]}, sort_keys=False))
     assert promtool("check", "rules", "slo.yml", cwd=tmp_path).returncode == 0
     fast = next(r for r in group["rules"] if r.get("alert") == "ErrorBudgetBurnFast")
-    test = {"rule_files": ["slo.yml"], "evaluation_interval": "1m", "tests": [{
-        "interval": "1m",
-        "input_series": [  # 2% errors: 20x the 0.1% budget
-            {"series": 'llm_requests_errors_total{service="svc"}', "values": "0+20x120"},
-            {"series": 'llm_requests_total{service="svc"}', "values": "0+1000x120"},
+    test = {
+        "rule_files": ["slo.yml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": [  # 2% errors: 20x the 0.1% budget
+                    {"series": 'llm_requests_errors_total{service="svc"}', "values": "0+20x120"},
+                    {"series": 'llm_requests_total{service="svc"}', "values": "0+1000x120"},
+                ],
+                "alert_rule_test": [
+                    {"eval_time": "1m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": []},
+                    {
+                        "eval_time": "60m",
+                        "alertname": "ErrorBudgetBurnFast",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {"alertname": "ErrorBudgetBurnFast", **fast["labels"]},
+                                "exp_annotations": fast["annotations"],
+                            }
+                        ],
+                    },
+                ],
+            }
         ],
-        "alert_rule_test": [
-            {"eval_time": "1m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": []},
-            {"eval_time": "60m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": [{
-                "exp_labels": {"alertname": "ErrorBudgetBurnFast", **fast["labels"]},
-                "exp_annotations": fast["annotations"]}]},
-        ],
-    }]}
+    }
     (tmp_path / "slo.test.yml").write_text(yaml.safe_dump(test, sort_keys=False))
     done = promtool("test", "rules", "slo.test.yml", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -66,8 +66,16 @@ def externally_managed_python(prefix: Path) -> Path:
 
 def fresh_clone(target: Path) -> Path:
     """The repository's tracked (and new, not ignored) files, as `git clone` would lay them out."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
@@ -79,9 +87,14 @@ def fresh_clone(target: Path) -> Path:
 def clean_env(bin_dir: Path, home: Path) -> dict[str, str]:
     """A login-like environment: the PEP 668 python first on PATH, an empty HOME, the machine's pip config."""
     env = {key: value for key, value in os.environ.items() if key.startswith("PIP_") or key in ("LANG", "LC_ALL")}
-    env.update(PATH=f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", HOME=str(home),
-               XDG_CONFIG_HOME=str(home / ".config"), XDG_CACHE_HOME=str(home / ".cache"),
-               XDG_STATE_HOME=str(home / ".local" / "state"), XDG_DATA_HOME=str(home / ".local" / "share"))
+    env.update(
+        PATH=f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+    )
     return env
 
 
@@ -96,8 +109,14 @@ def test_command_1_works_on_an_externally_managed_python(tmp_path):
     assert python3.stdout.strip() == str(bin_dir / "python3")
 
     # The environment is faithful: installing system-wide is refused, as on Debian 12.
-    refused = subprocess.run(["python3", "-m", "pip", "install", "--no-deps", "--no-build-isolation", "."],
-                             cwd=clone, env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        ["python3", "-m", "pip", "install", "--no-deps", "--no-build-isolation", "."],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode != 0 and "externally-managed-environment" in refused.stdout + refused.stderr
 
     command = readme_command(1)

@@ -22,16 +22,45 @@ from aiwf_tui.render.spec_section import render_spec
 from tests.conftest import SHARED_DIR
 from tests.render_helpers import confirmed
 
-HAZARDS = ["{{ 7*7 }}", "{% raw %}", "{% endraw %}", "[bold]", "[/]", '"quoted"', "'single'", "key: value",
-           "# not a comment", "a\nb", "§ Ünïcödé 日本語 🚀", "| pipe |", "`tick`", "{#anchor}", "\\", "- item",
-           "${VAR}", "&amp;", "<b>", "*star*", "null", "yes", "0x1F", "1e3", "~"]
+HAZARDS = [
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{% endraw %}",
+    "[bold]",
+    "[/]",
+    '"quoted"',
+    "'single'",
+    "key: value",
+    "# not a comment",
+    "a\nb",
+    "§ Ünïcödé 日本語 🚀",
+    "| pipe |",
+    "`tick`",
+    "{#anchor}",
+    "\\",
+    "- item",
+    "${VAR}",
+    "&amp;",
+    "<b>",
+    "*star*",
+    "null",
+    "yes",
+    "0x1F",
+    "1e3",
+    "~",
+]
 
 text = st.one_of(
     st.sampled_from(HAZARDS),
-    st.lists(st.one_of(st.sampled_from(HAZARDS),
-                       st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
-                       st.sampled_from(["\n", " ", ":", "#", '"', "'"])),
-             min_size=1, max_size=6).map("".join),
+    st.lists(
+        st.one_of(
+            st.sampled_from(HAZARDS),
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
+            st.sampled_from(["\n", " ", ":", "#", '"', "'"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ).map("".join),
 )
 
 

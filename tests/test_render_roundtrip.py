@@ -105,8 +105,15 @@ def test_runbook_sections_and_anchors(project_root):
     plan = _filled(project)
     text = render_runbook(project, plan)
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## System Overview", "## Health Checks", "## Common Issues and Resolutions",
-                        "## Rollback Procedures", "## Maintenance Procedures", "## Contacts", "## Appendix"]
+    assert headings == [
+        "## System Overview",
+        "## Health Checks",
+        "## Common Issues and Resolutions",
+        "## Rollback Procedures",
+        "## Maintenance Procedures",
+        "## Contacts",
+        "## Appendix",
+    ]
     anchors = runbook_anchors(text)
     assert anchors == {i.anchor for i in plan.runbook.issues}
     assert set(plan.anchors_needed()) <= anchors
@@ -201,7 +208,13 @@ def test_spec_has_exactly_one_operations_section(project_root):
     text = render_spec(project, plan)
     assert len(re.findall(r"^## Phase 5: Operations$", text, re.M)) == 1
     assert "*To be completed in Phase 5*" not in text
-    for sub in ("### Monitoring", "### Drift Detection", "### Alerting", "### Incident Response", "### Continuous Improvement"):
+    for sub in (
+        "### Monitoring",
+        "### Drift Detection",
+        "### Alerting",
+        "### Incident Response",
+        "### Continuous Improvement",
+    ):
         assert text.count(sub) == 1
     assert text.count("**Full Runbook:** See `phase-5-operations/runbook.md`") == 1
     if "## Decision Summary" in project.spec_text:

@@ -49,8 +49,10 @@ def run(args) -> int:
     for line in summary_lines(project):
         print(clean_text(line))
     if project.phase5_complete:
-        print(f"status:        Phase 5 is complete (completed {project.sidecar.completed_date or 'date not recorded'}); "
-              "open it to review or export")
+        print(
+            f"status:        Phase 5 is complete (completed {project.sidecar.completed_date or 'date not recorded'}); "
+            "open it to review or export"
+        )
     else:
         print("status:        ready for Phase 5")
     return EXIT_OK

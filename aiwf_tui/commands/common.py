@@ -21,7 +21,9 @@ def report(error: AiwfError, prefix: str = "aiwf") -> int:
 
 
 def add_project_argument(parser) -> None:
-    parser.add_argument("project_dir", metavar="PROJECT_DIR", type=Path, help="the project folder (holding sidecar.yaml)")
+    parser.add_argument(
+        "project_dir", metavar="PROJECT_DIR", type=Path, help="the project folder (holding sidecar.yaml)"
+    )
 
 
 def no_go_line(project) -> str:
@@ -51,9 +53,11 @@ def take_project_lock(project_dir, prefix: str, verb: str):
     try:
         return acquire(project_dir), None
     except LockedError as exc:
-        print(f"{prefix}: {project_dir} is open in aiwf ({exc.holder.describe()}) - "
-              f"close that aiwf (its answers are saved) and run aiwf {verb} again; nothing was changed",
-              file=sys.stderr)
+        print(
+            f"{prefix}: {project_dir} is open in aiwf ({exc.holder.describe()}) - "
+            f"close that aiwf (its answers are saved) and run aiwf {verb} again; nothing was changed",
+            file=sys.stderr,
+        )
         return None, EXIT_INVALID
     except AiwfError:
         return None, None

@@ -17,8 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     subs = parser.add_subparsers(dest="config_command", metavar="{path,show}")
     subs.add_parser("path", help="print the path of the user config file (it need not exist)")
     show = subs.add_parser("show", help="print the Knowledge server URL in effect and where it comes from")
-    show.add_argument("--knowledge-url", metavar="URL", default=argparse.SUPPRESS,
-                      help="as for other verbs (highest priority)")
+    show.add_argument(
+        "--knowledge-url", metavar="URL", default=argparse.SUPPRESS, help="as for other verbs (highest priority)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

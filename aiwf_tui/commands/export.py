@@ -17,14 +17,25 @@ from aiwf_tui.errors import AiwfError
 
 def add_arguments(parser) -> None:
     add_project_argument(parser)
-    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
-                        help="archive to write: .tar.gz/.tgz or .zip by extension "
-                             "(default: PROJECT_DIR/../NAME-phase5-YYYYMMDD.tar.gz); "
-                             "with --format prometheus, the folder to copy the files into (required)")
-    parser.add_argument("--force", action="store_true", help="overwrite an existing archive (or existing Prometheus files)")
-    parser.add_argument("--format", choices=("archive", "prometheus"), default="archive",
-                        help="archive: the whole project folder (default); prometheus: just the rule, test and "
-                             "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="archive to write: .tar.gz/.tgz or .zip by extension "
+        "(default: PROJECT_DIR/../NAME-phase5-YYYYMMDD.tar.gz); "
+        "with --format prometheus, the folder to copy the files into (required)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite an existing archive (or existing Prometheus files)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("archive", "prometheus"),
+        default="archive",
+        help="archive: the whole project folder (default); prometheus: just the rule, test and "
+        "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository",
+    )
     parser.add_argument("-n", "--dry-run", action="store_true", help="list what would be exported; write nothing")
 
 
@@ -45,16 +56,20 @@ def run(args) -> int:
     try:
         if args.format == "prometheus":
             if args.output is None:
-                print(f"{prefix}: --format prometheus needs -o DIR (the folder of your monitoring repository)",
-                      file=sys.stderr)
+                print(
+                    f"{prefix}: --format prometheus needs -o DIR (the folder of your monitoring repository)",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             if args.dry_run:
                 for path in export.prometheus_files(root):
                     print(path.relative_to(root.absolute()).as_posix())
                 return EXIT_OK
             written = export.export_prometheus(root, args.output, force=args.force)
-            print(f"copied {len(written)} Prometheus file{'s' if len(written) != 1 else ''} to {args.output}",
-                  file=sys.stderr)
+            print(
+                f"copied {len(written)} Prometheus file{'s' if len(written) != 1 else ''} to {args.output}",
+                file=sys.stderr,
+            )
             for path in written:
                 print(path)
             return EXIT_OK
@@ -65,13 +80,18 @@ def run(args) -> int:
             base = root.absolute()
             for path in files:
                 print(path.relative_to(base).as_posix())
-            print(f"{len(files)} files + {export.MANIFEST_NAME} would go into {out}"
-                  + (" (it exists: --force would overwrite it)" if out.exists() else ""), file=sys.stderr)
+            print(
+                f"{len(files)} files + {export.MANIFEST_NAME} would go into {out}"
+                + (" (it exists: --force would overwrite it)" if out.exists() else ""),
+                file=sys.stderr,
+            )
             return EXIT_OK
         result = export.export_archive(root, out, force=args.force)
     except AiwfError as exc:
         return report(exc, prefix)
-    print(f"wrote {result.path} ({len(result.files)} files + {export.MANIFEST_NAME}, {human_size(result.size)})",
-          file=sys.stderr)
+    print(
+        f"wrote {result.path} ({len(result.files)} files + {export.MANIFEST_NAME}, {human_size(result.size)})",
+        file=sys.stderr,
+    )
     print(result.path)
     return EXIT_OK

@@ -39,13 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name, (endpoint, help_text) in SUBCOMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
-            "text", metavar="QUERY" if endpoint == "search_knowledge" else "TOPIC",
+            "text",
+            metavar="QUERY" if endpoint == "search_knowledge" else "TOPIC",
             help='e.g. "drift detection", "production ML"',
         )
         sub.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
         sub.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N results (1-50, default 10)")
-        sub.add_argument("--knowledge-url", metavar="URL", default=argparse.SUPPRESS,
-                         help="Knowledge server URL (else AIWF_KNOWLEDGE_URL, else the config file)")
+        sub.add_argument(
+            "--knowledge-url",
+            metavar="URL",
+            default=argparse.SUPPRESS,
+            help="Knowledge server URL (else AIWF_KNOWLEDGE_URL, else the config file)",
+        )
 
 
 def _print(text: str = "", *, file=None) -> None:
@@ -76,9 +81,13 @@ def format_result(result) -> list[str]:
             lines.append("   (details unavailable: the server returned this item without its content)")
         if item.summary:
             lines.append(_indent(item.summary, "   "))
-        for label, values in (("steps", item.steps), ("prerequisites", item.prerequisites),
-                              ("outputs", item.outputs), ("symptoms", item.symptoms),
-                              ("consequences", item.consequences)):
+        for label, values in (
+            ("steps", item.steps),
+            ("prerequisites", item.prerequisites),
+            ("outputs", item.outputs),
+            ("symptoms", item.symptoms),
+            ("consequences", item.consequences),
+        ):
             if values:
                 lines.append(f"   {label}:")
                 marker = (lambda i: f"{i}.") if label == "steps" else (lambda i: "-")
@@ -96,13 +105,18 @@ def run(args: argparse.Namespace) -> int:
 
     command = getattr(args, "knowledge_command", None)
     if command not in SUBCOMMANDS:
-        _print("aiwf knowledge: choose one of: methodologies, warnings, search "
-               '(e.g. aiwf knowledge methodologies "drift detection")', file=sys.stderr)
+        _print(
+            "aiwf knowledge: choose one of: methodologies, warnings, search "
+            '(e.g. aiwf knowledge methodologies "drift detection")',
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     endpoint = SUBCOMMANDS[command][0]
     text = " ".join(str(args.text).split())
     if not text:
-        _print(f"aiwf knowledge {command}: give a non-empty {'query' if command == 'search' else 'topic'}", file=sys.stderr)
+        _print(
+            f"aiwf knowledge {command}: give a non-empty {'query' if command == 'search' else 'topic'}", file=sys.stderr
+        )
         return EXIT_USAGE
     try:
         url = resolve_knowledge_url(getattr(args, "knowledge_url", None)).url

@@ -29,8 +29,10 @@ def run(args) -> int:
         try:
             project_dir = copy_demo(Path.cwd())
         except OSError as exc:
-            print(f"aiwf: cannot copy the demo project into {Path.cwd()}: {exc.strerror} - run aiwf from a writable folder",
-                  file=sys.stderr)
+            print(
+                f"aiwf: cannot copy the demo project into {Path.cwd()}: {exc.strerror} - run aiwf from a writable folder",
+                file=sys.stderr,
+            )
             return 1
         print(f"aiwf: copied the demo project to {project_dir}")
     else:

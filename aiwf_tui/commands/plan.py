@@ -20,8 +20,13 @@ from aiwf_tui.errors import AiwfError
 
 def add_arguments(parser) -> None:
     add_project_argument(parser)
-    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
-                        help="where to write the plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="where to write the plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing plan")
 
 
@@ -41,10 +46,16 @@ def run(args) -> int:
         print(f"{prefix}: {no_go_line(project)}", file=sys.stderr)
         return EXIT_NO_GO
     target = args.output if args.output is not None else project.root / PLAN_FILE
-    shown = str(target.relative_to(project.root)) if target.is_absolute() and target.is_relative_to(project.root) else str(target)
+    shown = (
+        str(target.relative_to(project.root))
+        if target.is_absolute() and target.is_relative_to(project.root)
+        else str(target)
+    )
     if target.exists() and not args.force:
-        print(f"{prefix}: {shown} already exists - edit it, or pass --force to replace it with a fresh plan",
-              file=sys.stderr)
+        print(
+            f"{prefix}: {shown} already exists - edit it, or pass --force to replace it with a fresh plan",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     if target.exists() and target.is_dir():
         print(f"{prefix}: {shown} is a folder - pass a file path with -o", file=sys.stderr)

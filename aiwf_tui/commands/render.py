@@ -21,9 +21,15 @@ from aiwf_tui.errors import AiwfError
 
 def add_arguments(parser) -> None:
     add_project_argument(parser)
-    parser.add_argument("--plan", metavar="FILE", type=Path,
-                        help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)")
-    parser.add_argument("--dry-run", action="store_true", help="print unified diffs of what would change; write nothing")
+    parser.add_argument(
+        "--plan",
+        metavar="FILE",
+        type=Path,
+        help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print unified diffs of what would change; write nothing"
+    )
 
 
 def run(args) -> int:
@@ -57,8 +63,10 @@ def _render(args, prefix: str) -> int:
     plan_path = args.plan if args.plan is not None else project.root / PLAN_FILE
     if not plan_path.exists():
         shown = PLAN_FILE if args.plan is None else str(plan_path)
-        print(f"{prefix}: {shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
-              file=sys.stderr)
+        print(
+            f"{prefix}: {shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     today = date.today().isoformat()
     try:

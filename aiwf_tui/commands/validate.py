@@ -9,8 +9,13 @@ from aiwf_tui.commands.common import EXIT_INVALID, EXIT_OK, add_project_argument
 
 def add_arguments(parser) -> None:
     add_project_argument(parser)
-    parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                        help="give up on a tool after this many seconds (default 120)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="give up on a tool after this many seconds (default 120)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print the full tool output of failed checks")
 
 
@@ -19,7 +24,10 @@ def run(args) -> int:
 
     folder = args.project_dir
     if not folder.is_dir():
-        print(f"aiwf validate: {folder}: is not a folder - pass the project folder (holding sidecar.yaml)", file=sys.stderr)
+        print(
+            f"aiwf validate: {folder}: is not a folder - pass the project folder (holding sidecar.yaml)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     results = validate(folder, timeout=args.timeout)
     for result in results:

@@ -70,6 +70,7 @@ def _httpx():  # noqa: ANN202 - returns the module
 
     return httpx
 
+
 CONNECT_TIMEOUT = 2.0
 REQUEST_TIMEOUT = 5.0
 #: Longest a whole query (request, retry, search fallback) may take before the embedded
@@ -217,16 +218,12 @@ class KnowledgeClient:
             await asyncio.sleep(wait)
             response = await self._attempt(method, endpoint, params, deadline)
             if _retryable(response.status):
-                raise KnowledgeServerError(
-                    _status_reason(response, " after retry"), status=response.status
-                )
+                raise KnowledgeServerError(_status_reason(response, " after retry"), status=response.status)
         if response.status != 200:
             raise KnowledgeServerError(_status_reason(response), status=response.status)
         return _parse_answer(response, endpoint)
 
-    async def _attempt(
-        self, method: str, endpoint: str, params: dict[str, str | int], deadline: Deadline
-    ) -> _Response:
+    async def _attempt(self, method: str, endpoint: str, params: dict[str, str | int], deadline: Deadline) -> _Response:
         if self._http is None:
             raise KnowledgeServerError(self._url_error)
         budget = min(self.request_timeout, deadline.remaining())

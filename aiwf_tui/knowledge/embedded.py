@@ -64,9 +64,7 @@ def search(query: str, limit: int = 10, *, kind: ItemKind | None = None) -> list
     for order, item in enumerate(all_items(kind)):
         tags = _words(" ".join(item.topics))
         title = _words(item.title)
-        body = _words(
-            " ".join([item.summary, item.prevention, *item.steps, *item.symptoms, *item.consequences])
-        )
+        body = _words(" ".join([item.summary, item.prevention, *item.steps, *item.symptoms, *item.consequences]))
         score = sum(3 * (w in tags) + 3 * (w in title) + (w in body) for w in words)
         if score:
             scored.append((-score, order, item))

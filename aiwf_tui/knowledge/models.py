@@ -40,9 +40,7 @@ ENDPOINT_KIND: dict[str, ItemKind] = {
 }
 
 #: A citation of a knowledge query, as decisions record it: ``get_methodologies:drift-detection``.
-KnowledgeRef = Annotated[
-    str, StringConstraints(pattern=r"^[a-z_]+:[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)
-]
+KnowledgeRef = Annotated[str, StringConstraints(pattern=r"^[a-z_]+:[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)]
 
 # Length bounds for text shown in the app (server text is untrusted and may be huge).
 MAX_TITLE = 200
@@ -143,8 +141,10 @@ def item_from_raw(raw: Any, *, kind: ItemKind, origin: Origin, index: int = 0) -
     if not isinstance(raw, dict):
         return None
     # A search hit that has the warning shape is a warning whatever was asked.
-    if kind == "methodology" and "steps" not in raw and (
-        "symptoms" in raw or "consequences" in raw or "prevention" in raw
+    if (
+        kind == "methodology"
+        and "steps" not in raw
+        and ("symptoms" in raw or "consequences" in raw or "prevention" in raw)
     ):
         kind = "warning"
 

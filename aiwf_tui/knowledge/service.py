@@ -177,10 +177,7 @@ class KnowledgeBundle(BaseModel):
                 return f"Knowledge: embedded — server failed: {failed[0].reason}"
             return f"Knowledge: embedded — server had no results ({self.server})"
         why = f"server failed: {failed[0].reason}" if failed else "no server results"
-        return (
-            f"Knowledge: live ({self.server}) — {len(fallback)} of {len(self.results)} "
-            f"topics from embedded ({why})"
-        )
+        return f"Knowledge: live ({self.server}) — {len(fallback)} of {len(self.results)} topics from embedded ({why})"
 
 
 def _server_items(results: list[object], endpoint: str, limit: int) -> list[KnowledgeItem]:
@@ -247,7 +244,9 @@ async def _run_query(
             kind = ENDPOINT_KIND[endpoint]
             # Search hits answer the original question: show them as its kind unless they
             # are clearly the other shape.
-            items = [i if i.kind == kind or i.steps or i.symptoms else i.model_copy(update={"kind": kind}) for i in items]
+            items = [
+                i if i.kind == kind or i.steps or i.symptoms else i.model_copy(update={"kind": kind}) for i in items
+            ]
             return done(items, "server", "live", "", "search_knowledge")
         return fallback("embedded", f"server had no results for '{shown_topic}'")
     except KnowledgeServerError as exc:
@@ -282,9 +281,7 @@ async def query(
     if not url:
         return await _run_query(None, endpoint, topic, limit=limit, server="", budget=budget)
     async with _client(url, api_key, transport) as client:
-        return await _run_query(
-            client, endpoint, topic, limit=limit, server=display_url(url), budget=budget
-        )
+        return await _run_query(client, endpoint, topic, limit=limit, server=display_url(url), budget=budget)
 
 
 async def load_phase5_knowledge(
@@ -303,8 +300,7 @@ async def load_phase5_knowledge(
     limit = max(1, min(int(limit), MAX_LIMIT))
     if not url:
         results = [
-            await _run_query(None, q.endpoint, q.topic, limit=limit, server="", budget=budget)
-            for q in PHASE5_QUERIES
+            await _run_query(None, q.endpoint, q.topic, limit=limit, server="", budget=budget) for q in PHASE5_QUERIES
         ]
         return KnowledgeBundle(server="", results=results)
     server = display_url(url)

@@ -84,8 +84,14 @@ def _monitoring(retrieves: bool) -> MonitoringSection:
 def _drift(trains: bool, retrieves: bool) -> DriftSection:
     types = [
         DriftType(type="Data Drift", changes="Input distribution shifts", detection="Statistical tests on inputs"),
-        DriftType(type="Concept Drift", changes="Relationship between input/output changes", detection="Performance degradation"),
-        DriftType(type="Model Drift", changes="Model behavior changes over time", detection="Output distribution analysis"),
+        DriftType(
+            type="Concept Drift",
+            changes="Relationship between input/output changes",
+            detection="Performance degradation",
+        ),
+        DriftType(
+            type="Model Drift", changes="Model behavior changes over time", detection="Output distribution analysis"
+        ),
         DriftType(type="Label Drift", changes="Ground truth distribution changes", detection="Label monitoring"),
     ]
     if trains:
@@ -119,25 +125,104 @@ def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[Alert
 
     def rule(name, category, metric, comparator, threshold, duration, severity, anchor, placeholder=None):
         return AlertRule(
-            name=name, category=category, metric=metric, comparator=comparator, threshold=threshold,
-            duration=duration, severity=severity, channels=list(channels.get(severity, [])),
-            runbook_anchor=anchor, placeholder=placeholder,
+            name=name,
+            category=category,
+            metric=metric,
+            comparator=comparator,
+            threshold=threshold,
+            duration=duration,
+            severity=severity,
+            channels=list(channels.get(severity, [])),
+            runbook_anchor=anchor,
+            placeholder=placeholder,
         )
 
     rules = [
         rule("Service Down", "availability", "up", "==", 0, "1m", "critical", "service-down"),
-        rule("High Error Rate", "availability", "error_rate", ">", 0.05, "5m", "critical", "error-rate-high", "ERROR_THRESHOLD"),
-        rule("Latency P99 High", "performance", "latency_p99", ">", 5, "10m", "high", "latency-high", "LATENCY_P99_THRESHOLD"),
-        rule("Throughput Drop", "performance", "throughput", "<", 1, "15m", "medium", "throughput-low", "MIN_THROUGHPUT"),
-        rule("Data Drift Detected", "quality", "drift_score", ">", 0.3, "1h", "medium", "drift-detected", "DRIFT_THRESHOLD"),
+        rule(
+            "High Error Rate",
+            "availability",
+            "error_rate",
+            ">",
+            0.05,
+            "5m",
+            "critical",
+            "error-rate-high",
+            "ERROR_THRESHOLD",
+        ),
+        rule(
+            "Latency P99 High",
+            "performance",
+            "latency_p99",
+            ">",
+            5,
+            "10m",
+            "high",
+            "latency-high",
+            "LATENCY_P99_THRESHOLD",
+        ),
+        rule(
+            "Throughput Drop", "performance", "throughput", "<", 1, "15m", "medium", "throughput-low", "MIN_THROUGHPUT"
+        ),
+        rule(
+            "Data Drift Detected",
+            "quality",
+            "drift_score",
+            ">",
+            0.3,
+            "1h",
+            "medium",
+            "drift-detected",
+            "DRIFT_THRESHOLD",
+        ),
         rule("Quality Score Drop", "quality", "quality_score", "<", 0.8, "1h", "high", "quality-drop", "MIN_QUALITY"),
-        rule("Token Budget Warning", "cost", "daily_tokens", ">", 8_000_000, "1h", "medium", "cost-warning", "TOKEN_WARNING_THRESHOLD"),
-        rule("Token Budget Critical", "cost", "daily_tokens", ">", 10_000_000, "30m", "high", "cost-critical", "TOKEN_CRITICAL_THRESHOLD"),
+        rule(
+            "Token Budget Warning",
+            "cost",
+            "daily_tokens",
+            ">",
+            8_000_000,
+            "1h",
+            "medium",
+            "cost-warning",
+            "TOKEN_WARNING_THRESHOLD",
+        ),
+        rule(
+            "Token Budget Critical",
+            "cost",
+            "daily_tokens",
+            ">",
+            10_000_000,
+            "30m",
+            "high",
+            "cost-critical",
+            "TOKEN_CRITICAL_THRESHOLD",
+        ),
     ]
     if retrieves:
         rules += [
-            rule("Empty Retrieval Rate High", "rag", "empty_retrieval_rate", ">", 0.05, "30m", "medium", "empty-retrieval", "EMPTY_RETRIEVAL_THRESHOLD"),
-            rule("Vector DB Latency High", "rag", "vector_db_latency_p99", ">", 0.5, "10m", "high", "vector-db-issues", "VECTOR_LATENCY_THRESHOLD"),
+            rule(
+                "Empty Retrieval Rate High",
+                "rag",
+                "empty_retrieval_rate",
+                ">",
+                0.05,
+                "30m",
+                "medium",
+                "empty-retrieval",
+                "EMPTY_RETRIEVAL_THRESHOLD",
+            ),
+            rule(
+                "Vector DB Latency High",
+                "rag",
+                "vector_db_latency_p99",
+                ">",
+                0.5,
+                "10m",
+                "high",
+                "vector-db-issues",
+                "VECTOR_LATENCY_THRESHOLD",
+            ),
         ]
     return rules
 
@@ -155,16 +240,31 @@ def _alerting(retrieves: bool) -> AlertingSection:
         routing=routing,
         rules=default_rules(retrieves, routing),
         principles=[
-            Principle(principle="Actionable", description="Every alert should have a clear response",
-                      how="Every rule links a runbook section with diagnosis and resolution steps"),
-            Principle(principle="Prioritized", description="Severity levels matter",
-                      how="Severity decides the channel: only critical alerts page"),
-            Principle(principle="Deduplicated", description="Avoid alert storms",
-                      how="Alertmanager groups by alert and service; a critical alert inhibits lesser ones"),
-            Principle(principle="Contextual", description="Include relevant information",
-                      how="Each alert carries a summary, description and runbook link"),
-            Principle(principle="Tested", description="Verify alerts fire correctly",
-                      how="promtool unit tests prove each rule fires at its threshold and duration, not before"),
+            Principle(
+                principle="Actionable",
+                description="Every alert should have a clear response",
+                how="Every rule links a runbook section with diagnosis and resolution steps",
+            ),
+            Principle(
+                principle="Prioritized",
+                description="Severity levels matter",
+                how="Severity decides the channel: only critical alerts page",
+            ),
+            Principle(
+                principle="Deduplicated",
+                description="Avoid alert storms",
+                how="Alertmanager groups by alert and service; a critical alert inhibits lesser ones",
+            ),
+            Principle(
+                principle="Contextual",
+                description="Include relevant information",
+                how="Each alert carries a summary, description and runbook link",
+            ),
+            Principle(
+                principle="Tested",
+                description="Verify alerts fire correctly",
+                how="promtool unit tests prove each rule fires at its threshold and duration, not before",
+            ),
         ],
     )
 
@@ -173,10 +273,34 @@ def _incident() -> IncidentSection:
     return IncidentSection(
         knowledge_refs=[REF_WARNINGS],
         levels=[
-            IncidentLevel(level="P1", name="Critical", description="Service down, data breach", response_time="< 15 min", responders="On-call + escalation"),
-            IncidentLevel(level="P2", name="High", description="Degraded service, quality issues", response_time="< 1 hour", responders="On-call"),
-            IncidentLevel(level="P3", name="Medium", description="Minor issues, drift detected", response_time="< 4 hours", responders="Next business day OK"),
-            IncidentLevel(level="P4", name="Low", description="Improvements, non-urgent", response_time="Best effort", responders="Backlog"),
+            IncidentLevel(
+                level="P1",
+                name="Critical",
+                description="Service down, data breach",
+                response_time="< 15 min",
+                responders="On-call + escalation",
+            ),
+            IncidentLevel(
+                level="P2",
+                name="High",
+                description="Degraded service, quality issues",
+                response_time="< 1 hour",
+                responders="On-call",
+            ),
+            IncidentLevel(
+                level="P3",
+                name="Medium",
+                description="Minor issues, drift detected",
+                response_time="< 4 hours",
+                responders="Next business day OK",
+            ),
+            IncidentLevel(
+                level="P4",
+                name="Low",
+                description="Improvements, non-urgent",
+                response_time="Best effort",
+                responders="Backlog",
+            ),
         ],
         workflow=[
             WorkflowStep(step="Detect", what="An alert fires or a user reports a problem"),
@@ -189,37 +313,66 @@ def _incident() -> IncidentSection:
     )
 
 
-def _issue(anchor: str, title: str, symptoms: list[str], diagnosis: list[str], resolution: list[str], escalation: str = "") -> CommonIssue:
-    return CommonIssue(anchor=anchor, title=title, symptoms=symptoms, diagnosis=diagnosis, resolution=resolution, escalation=escalation)
+def _issue(
+    anchor: str, title: str, symptoms: list[str], diagnosis: list[str], resolution: list[str], escalation: str = ""
+) -> CommonIssue:
+    return CommonIssue(
+        anchor=anchor, title=title, symptoms=symptoms, diagnosis=diagnosis, resolution=resolution, escalation=escalation
+    )
 
 
 def runbook_issues(rules: list[AlertRule], retrieves: bool) -> list[CommonIssue]:
     """The workflow's four common issues, plus one for every other anchor an alert links to
     (the workflow's own template links anchors its runbook never defines)."""
     issues = [
-        _issue("error-rate-high", "High Error Rate", ["Error rate > 5%", "Users reporting failures"],
-               ["Check error logs", "Identify error pattern", "Check dependent services"],
-               ["If LLM provider issue: ", "If vector DB issue: " if retrieves else "If dependency issue: ", "If code issue: "]),
-        _issue("latency-high", "High Latency", ["P99 latency > 5s", "User complaints about slowness"],
-               ["Check component latencies", "Identify bottleneck", "Check for traffic spike"],
-               (["If retrieval slow: "] if retrieves else []) + ["If LLM slow: ", "If traffic spike: "]),
-        _issue("drift-detected", "Drift Detected", ["Drift alert fired", "Quality metrics degrading"],
-               ["Review drift metrics", "Identify drift type (data/concept/model)", "Analyze recent changes"],
-               ["If data drift: ", "If concept drift: ", "Schedule retraining if needed"]),
+        _issue(
+            "error-rate-high",
+            "High Error Rate",
+            ["Error rate > 5%", "Users reporting failures"],
+            ["Check error logs", "Identify error pattern", "Check dependent services"],
+            [
+                "If LLM provider issue: ",
+                "If vector DB issue: " if retrieves else "If dependency issue: ",
+                "If code issue: ",
+            ],
+        ),
+        _issue(
+            "latency-high",
+            "High Latency",
+            ["P99 latency > 5s", "User complaints about slowness"],
+            ["Check component latencies", "Identify bottleneck", "Check for traffic spike"],
+            (["If retrieval slow: "] if retrieves else []) + ["If LLM slow: ", "If traffic spike: "],
+        ),
+        _issue(
+            "drift-detected",
+            "Drift Detected",
+            ["Drift alert fired", "Quality metrics degrading"],
+            ["Review drift metrics", "Identify drift type (data/concept/model)", "Analyze recent changes"],
+            ["If data drift: ", "If concept drift: ", "Schedule retraining if needed"],
+        ),
     ]
     if retrieves:
         issues.append(
-            _issue("vector-db-issues", "Vector DB Issues", ["Retrieval failures", "Empty results"],
-                   ["Check vector DB health", "Verify collection exists", "Check index status"],
-                   ["If connection issue: ", "If index corrupted: ", "If collection missing: "])
+            _issue(
+                "vector-db-issues",
+                "Vector DB Issues",
+                ["Retrieval failures", "Empty results"],
+                ["Check vector DB health", "Verify collection exists", "Check index status"],
+                ["If connection issue: ", "If index corrupted: ", "If collection missing: "],
+            )
         )
     known = {i.anchor for i in issues}
     for rule in rules:
         if rule.runbook_anchor not in known:
             known.add(rule.runbook_anchor)
             issues.append(
-                _issue(rule.runbook_anchor, rule.name, [f"Alert \"{rule.name}\" fired ({rule.condition} for {rule.duration})"],
-                       [], [])
+                _issue(
+                    rule.runbook_anchor,
+                    rule.name,
+                    [f'Alert "{rule.name}" fired ({rule.condition} for {rule.duration})'],
+                    [],
+                    [],
+                )
             )
     return issues
 
@@ -228,7 +381,10 @@ def _runbook(retrieves: bool, rules: list[AlertRule]) -> RunbookSection:
     checks = [HealthCheck(component="API", check="", expected="")]
     if retrieves:
         checks.append(HealthCheck(component="Vector DB", check="", expected=""))
-    checks += [HealthCheck(component="Cache", check="", expected=""), HealthCheck(component="LLM Provider", check="", expected="")]
+    checks += [
+        HealthCheck(component="Cache", check="", expected=""),
+        HealthCheck(component="LLM Provider", check="", expected=""),
+    ]
     commands = [
         UsefulCommand(purpose="Check service status", command=""),
         UsefulCommand(purpose="View recent logs", command=""),
@@ -273,26 +429,52 @@ def _improvement() -> ImprovementSection:
 
 def _decisions(trains: bool) -> DecisionsSection:
     def d(number, title, ref, options, context):
-        return OperationsDecision(id=f"op-{number:03d}", title=title, knowledge_ref=ref, options=options, context=context)
+        return OperationsDecision(
+            id=f"op-{number:03d}", title=title, knowledge_ref=ref, options=options, context=context
+        )
 
     return DecisionsSection(
         decisions=[
-            d(1, "Monitoring Approach", REF_MLOPS,
-              ["Opik (LLM tracing and prompt monitoring)", "Existing metrics stack only (Prometheus/CloudWatch)", "Commercial APM with an LLM add-on"],
-              "How the system's health, cost and answer quality are observed in production."),
-            d(2, "Drift Detection Approach", REF_DRIFT,
-              ["Statistical Tests", "Embedding Similarity", "Performance Monitoring", "Reference Window Comparison"],
-              "How shifts in inputs, outputs and quality are detected before users notice."),
-            d(3, "Alert Routing", REF_WARNINGS,
-              ["Page on every alert", "Page only on critical (availability) alerts, chat for the rest"],
-              "Which alerts wake someone up and which wait for business hours."),
-            d(4, "Incident Response", REF_WARNINGS,
-              ["P1-P4 levels with on-call rotation", "Best-effort response by the owning team"],
-              "How incidents are triaged, who responds, and how fast."),
-            d(5, "Continuous Improvement", REF_MLOPS,
-              ["Scheduled reviews (weekly/monthly/quarterly) plus triggers", "Ad hoc improvements"]
-              + (["Scheduled retraining on drift triggers"] if trains else []),
-              "How feedback and drift turn into changes to data, prompts, models and architecture."),
+            d(
+                1,
+                "Monitoring Approach",
+                REF_MLOPS,
+                [
+                    "Opik (LLM tracing and prompt monitoring)",
+                    "Existing metrics stack only (Prometheus/CloudWatch)",
+                    "Commercial APM with an LLM add-on",
+                ],
+                "How the system's health, cost and answer quality are observed in production.",
+            ),
+            d(
+                2,
+                "Drift Detection Approach",
+                REF_DRIFT,
+                ["Statistical Tests", "Embedding Similarity", "Performance Monitoring", "Reference Window Comparison"],
+                "How shifts in inputs, outputs and quality are detected before users notice.",
+            ),
+            d(
+                3,
+                "Alert Routing",
+                REF_WARNINGS,
+                ["Page on every alert", "Page only on critical (availability) alerts, chat for the rest"],
+                "Which alerts wake someone up and which wait for business hours.",
+            ),
+            d(
+                4,
+                "Incident Response",
+                REF_WARNINGS,
+                ["P1-P4 levels with on-call rotation", "Best-effort response by the owning team"],
+                "How incidents are triaged, who responds, and how fast.",
+            ),
+            d(
+                5,
+                "Continuous Improvement",
+                REF_MLOPS,
+                ["Scheduled reviews (weekly/monthly/quarterly) plus triggers", "Ad hoc improvements"]
+                + (["Scheduled retraining on drift triggers"] if trains else []),
+                "How feedback and drift turn into changes to data, prompts, models and architecture.",
+            ),
         ]
     )
 
@@ -318,8 +500,15 @@ def new_plan(project) -> OperationsPlan:
 def todos(plan: OperationsPlan) -> list[str]:
     """Project-specific answers still empty, in workflow order: what the engineer must supply."""
     items: list[str] = []
-    m, dr, al, inc, rb, ac, im = (plan.monitoring, plan.drift, plan.alerting, plan.incident,
-                                  plan.runbook, plan.alerts_config, plan.improvement)
+    m, dr, al, inc, rb, ac, im = (
+        plan.monitoring,
+        plan.drift,
+        plan.alerting,
+        plan.incident,
+        plan.runbook,
+        plan.alerts_config,
+        plan.improvement,
+    )
     if not m.infrastructure:
         items.append("monitoring: answer 'What monitoring infrastructure do you have?'")
     if not m.critical_metrics:
@@ -347,7 +536,11 @@ def todos(plan: OperationsPlan) -> list[str]:
         if not hc.check:
             items.append(f"runbook: health check for {hc.component}")
     for issue in rb.issues:
-        if not issue.diagnosis or not issue.resolution or any(not s.split(":", 1)[-1].strip() for s in issue.resolution):
+        if (
+            not issue.diagnosis
+            or not issue.resolution
+            or any(not s.split(":", 1)[-1].strip() for s in issue.resolution)
+        ):
             items.append(f"runbook: diagnosis and resolution steps for '{issue.title}'")
     if not rb.full_rollback_steps:
         items.append("runbook: full rollback steps")

@@ -226,11 +226,15 @@ class AlertingSection(Section):
         for severity, names in self.routing.items():
             for name in names:
                 if name not in declared:
-                    raise ValueError(f"routing for {severity} names channel {name!r}, which is not declared under channels")
+                    raise ValueError(
+                        f"routing for {severity} names channel {name!r}, which is not declared under channels"
+                    )
         for rule in self.rules:
             for name in rule.channels:
                 if name not in declared:
-                    raise ValueError(f"alert {rule.name!r} names channel {name!r}, which is not declared under channels")
+                    raise ValueError(
+                        f"alert {rule.name!r} names channel {name!r}, which is not declared under channels"
+                    )
         return self
 
 
@@ -405,7 +409,9 @@ class OperationsPlan(BaseModel):
     @classmethod
     def _version(cls, value: int) -> int:
         if value > PLAN_VERSION:
-            raise ValueError(f"this plan was written by a newer aiwf (version {value}; this aiwf reads up to {PLAN_VERSION})")
+            raise ValueError(
+                f"this plan was written by a newer aiwf (version {value}; this aiwf reads up to {PLAN_VERSION})"
+            )
         if value < 1:
             raise ValueError("version must be 1 or more")
         return value

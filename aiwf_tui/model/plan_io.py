@@ -24,7 +24,7 @@ class _PlanDumper(yaml.SafeDumper):
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> Any:
-    if "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029") and value == value.rstrip(" \t") :
+    if "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029") and value == value.rstrip(" \t"):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
@@ -40,8 +40,14 @@ HEADER = (
 
 def dump_plan(plan: OperationsPlan) -> str:
     """The plan as YAML text (stable: the same plan always gives the same bytes)."""
-    body = yaml.dump(plan_data(plan), Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100_000,
-                     default_flow_style=False)
+    body = yaml.dump(
+        plan_data(plan),
+        Dumper=_PlanDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100_000,
+        default_flow_style=False,
+    )
     return HEADER + body
 
 
@@ -61,8 +67,11 @@ def parse_plan(text: str, shown: str) -> OperationsPlan:
     if data is None:
         raise AiwfError.at(shown, "is empty", "delete it and run `aiwf plan` to write a fresh one")
     if not isinstance(data, dict):
-        raise AiwfError.at(shown, "is not a plan (expected a mapping with version, project_name, ...)",
-                           "delete it and run `aiwf plan` to write a fresh one")
+        raise AiwfError.at(
+            shown,
+            "is not a plan (expected a mapping with version, project_name, ...)",
+            "delete it and run `aiwf plan` to write a fresh one",
+        )
     try:
         return OperationsPlan.model_validate(data)
     except ValidationError as exc:

@@ -177,16 +177,29 @@ class Project:
             seen.add(key)
             entry = entries.get(key)
             result.append(
-                Decision(key, decision_phase(key, d.phase), d.choice, d.rationale, d.knowledge_ref,
-                         d.date or (entry.fields.get("Date") if entry else None), entry)
+                Decision(
+                    key,
+                    decision_phase(key, d.phase),
+                    d.choice,
+                    d.rationale,
+                    d.knowledge_ref,
+                    d.date or (entry.fields.get("Date") if entry else None),
+                    entry,
+                )
             )
         for key, entry in entries.items():
             if key not in seen:
                 f = entry.fields
                 result.append(
-                    Decision(key, decision_phase(key), f.get("Decision", entry.title),
-                             f.get("Choice Rationale", f.get("Rationale", "")),
-                             (f.get("Knowledge Reference") or "").strip("`") or None, f.get("Date"), entry)
+                    Decision(
+                        key,
+                        decision_phase(key),
+                        f.get("Decision", entry.title),
+                        f.get("Choice Rationale", f.get("Rationale", "")),
+                        (f.get("Knowledge Reference") or "").strip("`") or None,
+                        f.get("Date"),
+                        entry,
+                    )
                 )
         return result
 
@@ -265,9 +278,12 @@ def _parse_sidecar_text(text: str) -> tuple[Sidecar, Any]:
     key_lines = _LazyKeyLines(text, data)
     sidecar = parse_sidecar(data, SIDECAR, key_lines)
     if sidecar.architecture is None:
-        raise AiwfError.at(SIDECAR, "architecture is not set",
-                           "set architecture to rag-only, fine-tuning or hybrid (decided in Phase 0)",
-                           line=key_lines.get("architecture"))
+        raise AiwfError.at(
+            SIDECAR,
+            "architecture is not set",
+            "set architecture to rag-only, fine-tuning or hybrid (decided in Phase 0)",
+            line=key_lines.get("architecture"),
+        )
     return sidecar, data
 
 
@@ -309,8 +325,11 @@ def load_project(root: str | Path) -> Project:
                 raise AiwfError.at(SIDECAR, "is empty", "restore it from version control or the earlier phases")
             sidecar, data = _parse_sidecar_text(texts[SIDECAR])
             if sidecar.quality_gate is None:
-                raise AiwfError.at(SIDECAR, "quality_gate is missing",
-                                   "finish Phase 4: record quality_gate {decision: go | no-go | conditional, date}")
+                raise AiwfError.at(
+                    SIDECAR,
+                    "quality_gate is missing",
+                    "finish Phase 4: record quality_gate {decision: go | no-go | conditional, date}",
+                )
         except AiwfError as exc:
             problems.extend(exc.problems)
             sidecar = None

@@ -146,8 +146,11 @@ def parse_sidecar(data: Any, shown: str, key_lines: dict[str, int] | None = None
     if data is None:
         raise AiwfError.at(shown, "is empty", "restore it from version control or the earlier phases")
     if not isinstance(data, dict):
-        raise AiwfError.at(shown, f"must be a YAML mapping of keys, not {type(data).__name__}",
-                           "restore the sidecar's key: value layout")
+        raise AiwfError.at(
+            shown,
+            f"must be a YAML mapping of keys, not {type(data).__name__}",
+            "restore the sidecar's key: value layout",
+        )
     try:
         return Sidecar.model_validate(data)
     except ValidationError as exc:

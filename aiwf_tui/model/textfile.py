@@ -30,8 +30,11 @@ def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT
     if path.is_symlink() and root is not None:
         target = path.resolve()
         if not target.is_relative_to(root.resolve()):
-            raise AiwfError.at(shown, f"is a symbolic link that leads outside the project ({target})",
-                               "replace the link with the file itself")
+            raise AiwfError.at(
+                shown,
+                f"is a symbolic link that leads outside the project ({target})",
+                "replace the link with the file itself",
+            )
     if not path.exists():
         raise AiwfError.at(shown, "is missing", "restore it from the earlier phases or version control")
     if path.is_dir():
@@ -39,8 +42,11 @@ def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise AiwfError.at(shown, f"is too large ({size // (1024 * 1024)} MB)",
-                               f"a project file must be under {max_bytes // (1024 * 1024)} MB; check it is the right file")
+            raise AiwfError.at(
+                shown,
+                f"is too large ({size // (1024 * 1024)} MB)",
+                f"a project file must be under {max_bytes // (1024 * 1024)} MB; check it is the right file",
+            )
         data = path.read_bytes()
     except PermissionError:
         raise AiwfError.at(shown, "cannot be read (permission denied)", "fix its permissions (chmod u+r)") from None

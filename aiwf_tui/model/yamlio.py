@@ -62,8 +62,10 @@ def guess_indent(text: str) -> tuple[int, int | None]:
 
 def null_word(text: str) -> str:
     """How the file spells null (`null`, `~`), or "" when it shows no habit."""
-    return "null" if re.search(r":\s+null\s*(#.*)?$", text, re.M) else (
-        "~" if re.search(r":\s+~\s*(#.*)?$", text, re.M) else ""
+    return (
+        "null"
+        if re.search(r":\s+null\s*(#.*)?$", text, re.M)
+        else ("~" if re.search(r":\s+~\s*(#.*)?$", text, re.M) else "")
     )
 
 
@@ -86,9 +88,7 @@ def _roundtrip_yaml(text: str, layout_text: str | None = None) -> YAML:
     if word:
         # A subclass per instance: add_representer mutates the class it is called on.
         representer = type("NullStyleRepresenter", (RoundTripRepresenter,), {})
-        representer.add_representer(
-            type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", word)
-        )
+        representer.add_representer(type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", word))
         yaml.Representer = representer
     return yaml
 
@@ -147,8 +147,9 @@ def to_plain(node: Any, shown: str) -> Any:
     def walk(value: Any, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise AiwfError.at(shown, "expands to too much data (a YAML alias bomb?)",
-                               "remove the repeated anchors/aliases")
+            raise AiwfError.at(
+                shown, "expands to too much data (a YAML alias bomb?)", "remove the repeated anchors/aliases"
+            )
         if depth > MAX_DEPTH:
             raise AiwfError.at(shown, "is nested too deeply to be a project file", "check the file's structure")
         if isinstance(value, dict):
@@ -178,25 +179,41 @@ class NeedsRoundTrip(Exception):
 #: ruamel.yaml's implicit resolvers for YAML 1.2 (ruamel/yaml/resolver.py), in its order.
 YAML12_IMPLICIT = (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:float", r"""^(?:
+    (
+        "tag:yaml.org,2002:float",
+        r"""^(?:
          [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
         |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
         |[-+]?\.(?:inf|Inf|INF)
-        |\.(?:nan|NaN|NAN))$""", "-+0123456789."),
-    ("tag:yaml.org,2002:int", r"""^(?:[-+]?0b[0-1_]+
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        r"""^(?:[-+]?0b[0-1_]+
         |[-+]?0o?[0-7_]+
         |[-+]?[0-9_]+
-        |[-+]?0x[0-9a-fA-F_]+)$""", "-+0123456789"),
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        "-+0123456789",
+    ),
     ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
-    ("tag:yaml.org,2002:null", r"""^(?: ~
+    (
+        "tag:yaml.org,2002:null",
+        r"""^(?: ~
         |null|Null|NULL
-        | )$""", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:timestamp", r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        | )$""",
+        ["~", "n", "N", ""],
+    ),
+    (
+        "tag:yaml.org,2002:timestamp",
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
         |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
         (?:[Tt]|[ \t]+)[0-9][0-9]?
         :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", "0123456789"),
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        "0123456789",
+    ),
     ("tag:yaml.org,2002:value", r"^(?:=)$", "="),
 )
 
@@ -281,13 +298,18 @@ def _fast_loader_class() -> Any:
     for tag, pattern, first in YAML12_IMPLICIT:
         FastLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
     FastLoader.yaml_constructors = {
-        tag: fn for tag, fn in FastLoader.yaml_constructors.items()
+        tag: fn
+        for tag, fn in FastLoader.yaml_constructors.items()
         if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq")
     }
-    for tag, fn in (("tag:yaml.org,2002:int", construct_int), ("tag:yaml.org,2002:float", construct_float),
-                    ("tag:yaml.org,2002:bool", construct_bool),
-                    ("tag:yaml.org,2002:timestamp", construct_timestamp),
-                    ("tag:yaml.org,2002:map", construct_mapping), (None, refuse)):
+    for tag, fn in (
+        ("tag:yaml.org,2002:int", construct_int),
+        ("tag:yaml.org,2002:float", construct_float),
+        ("tag:yaml.org,2002:bool", construct_bool),
+        ("tag:yaml.org,2002:timestamp", construct_timestamp),
+        ("tag:yaml.org,2002:map", construct_mapping),
+        (None, refuse),
+    ):
         FastLoader.add_constructor(tag, fn)
     _FAST_LOADER = FastLoader
     return FastLoader

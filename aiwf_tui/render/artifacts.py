@@ -27,6 +27,7 @@ from aiwf_tui.layout import (
     RUNBOOK_FILE,
     SIDECAR,
 )
+
 ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 
 
@@ -91,28 +92,37 @@ def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> lis
                 check_parses(text)
             except yaml.YAMLError as exc:
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                problems.append(Problem(rel, f"would not parse back as YAML ({first})",
-                                        "this is a bug in aiwf: please report it; nothing was written"))
+                problems.append(
+                    Problem(
+                        rel,
+                        f"would not parse back as YAML ({first})",
+                        "this is a bug in aiwf: please report it; nothing was written",
+                    )
+                )
     if RUNBOOK_FILE in files:
         anchors = runbook_anchors(files[RUNBOOK_FILE])
         for rule in plan.alerting.rules:
             if rule.runbook_anchor not in anchors:
-                problems.append(Problem(
-                    RUNBOOK_FILE,
-                    f"alert {rule.name!r} links #{rule.runbook_anchor}, which the runbook does not define",
-                    f"add a common issue with anchor {rule.runbook_anchor} in the Runbook section, "
-                    "or point the alert at an existing one",
-                ))
+                problems.append(
+                    Problem(
+                        RUNBOOK_FILE,
+                        f"alert {rule.name!r} links #{rule.runbook_anchor}, which the runbook does not define",
+                        f"add a common issue with anchor {rule.runbook_anchor} in the Runbook section, "
+                        "or point the alert at an existing one",
+                    )
+                )
     if DECISION_LOG in files:
         counts = Counter(e.key for e in parse_decision_log(files[DECISION_LOG]).entries)
         for decision in plan.decisions.decisions:
             count = counts[decision.id]
             if count != 1:
-                problems.append(Problem(
-                    DECISION_LOG,
-                    f"{decision.id.upper()} would appear {count} times",
-                    "check that no text in the decision's fields starts a Markdown heading; nothing was written",
-                ))
+                problems.append(
+                    Problem(
+                        DECISION_LOG,
+                        f"{decision.id.upper()} would appear {count} times",
+                        "check that no text in the decision's fields starts a Markdown heading; nothing was written",
+                    )
+                )
     return problems
 
 

@@ -161,13 +161,15 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
                 rules.append({"record": spec.record, "expr": spec.expr(service)})
                 recorded.add(spec.record)
                 local.add(spec.record)
-            rules.append({
-                "alert": name,
-                "expr": alert_expr(rule, service, use_record=spec is not None and spec.record in local),
-                "for": rule.duration,
-                "labels": rule_labels(plan, rule),
-                "annotations": {k: template_literal(v) for k, v in annotations(plan, rule).items()},
-            })
+            rules.append(
+                {
+                    "alert": name,
+                    "expr": alert_expr(rule, service, use_record=spec is not None and spec.record in local),
+                    "for": rule.duration,
+                    "labels": rule_labels(plan, rule),
+                    "annotations": {k: template_literal(v) for k, v in annotations(plan, rule).items()},
+                }
+            )
         groups.append({"name": f"{slugify(service) or 'service'}-{category}", "rules": rules})
     return groups
 
@@ -271,17 +273,27 @@ class Scenario:
 
 
 _COMPARE = {
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 #: (margin below, margin above) the threshold, as fractions of it; tried in order until
 #: no evaluated value lands within rounding distance of the threshold.
-MARGINS = ((Fraction(1, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(13, 100)),
-           (Fraction(13, 100), Fraction(1, 10)), (Fraction(7, 100), Fraction(17, 100)))
+MARGINS = (
+    (Fraction(1, 10), Fraction(1, 10)),
+    (Fraction(1, 10), Fraction(13, 100)),
+    (Fraction(13, 100), Fraction(1, 10)),
+    (Fraction(7, 100), Fraction(17, 100)),
+)
 
 
-def _levels(kind: str, comparator: str, threshold: Fraction, lo_m: Fraction, hi_m: Fraction) -> tuple[Fraction, Fraction]:
+def _levels(
+    kind: str, comparator: str, threshold: Fraction, lo_m: Fraction, hi_m: Fraction
+) -> tuple[Fraction, Fraction]:
     """(value before, value after) the switch: on the quiet side, then across the threshold."""
     bounded = kind == "ratio"  # a share: 0..1
     nonnegative = kind in ("ratio", "rate", "increase", "quantile")
@@ -372,7 +384,9 @@ def scenario(rule: AlertRule, service: str) -> Scenario:
         elif kind == "gauge":
             labels = svc
             text, vals = _gauge_values(a, b, n_a, n_b)
-            series.append({"series": _series_text(spec.series[0], {**svc, "instance": f"{service}:8080"}), "values": text})
+            series.append(
+                {"series": _series_text(spec.series[0], {**svc, "instance": f"{service}:8080"}), "values": text}
+            )
             values = list(vals)
         elif kind in ("rate", "increase"):
             labels = svc
@@ -406,7 +420,9 @@ def scenario(rule: AlertRule, service: str) -> Scenario:
             for le, inc in ((low_le, in_low), (high_le, (per_minute, per_minute)), (None, (per_minute, per_minute))):
                 text, vals = _counter_values(inc[0], inc[1], n_a, n_b)
                 le_text = "+Inf" if le is None else _num(le)
-                series.append({"series": _series_text(f"{spec.series[0]}_bucket", {**svc, "le": le_text}), "values": text})
+                series.append(
+                    {"series": _series_text(f"{spec.series[0]}_bucket", {**svc, "le": le_text}), "values": text}
+                )
                 bucket_vals.append([float(v) for v in vals])
             q = _frac(spec.quantile)
             values = []
@@ -464,16 +480,21 @@ def rule_tests(plan: OperationsPlan) -> tuple[list[dict[str, Any]], list[str]]:
             notes.append(f"{name}: no unit test - {exc}. `promtool check rules` still checks its syntax.")
             continue
         labels = {"alertname": name, **sc.labels, **rule_labels(plan, rule)}
-        tests.append({
-            "name": f"{name} fires when {_condition_text(rule)} holds for {rule.duration}",
-            "interval": f"{EVAL_INTERVAL_MINUTES}m",
-            "input_series": sc.series,
-            "alert_rule_test": [
-                {"eval_time": f"{sc.fire_minute - 1}m", "alertname": name, "exp_alerts": []},
-                {"eval_time": f"{sc.fire_minute}m", "alertname": name,
-                 "exp_alerts": [{"exp_labels": labels, "exp_annotations": annotations(plan, rule)}]},
-            ],
-        })
+        tests.append(
+            {
+                "name": f"{name} fires when {_condition_text(rule)} holds for {rule.duration}",
+                "interval": f"{EVAL_INTERVAL_MINUTES}m",
+                "input_series": sc.series,
+                "alert_rule_test": [
+                    {"eval_time": f"{sc.fire_minute - 1}m", "alertname": name, "exp_alerts": []},
+                    {
+                        "eval_time": f"{sc.fire_minute}m",
+                        "alertname": name,
+                        "exp_alerts": [{"exp_labels": labels, "exp_annotations": annotations(plan, rule)}],
+                    },
+                ],
+            }
+        )
     return tests, notes
 
 
@@ -512,7 +533,13 @@ def _receiver(plan: OperationsPlan, names: list[str]) -> dict[str, Any]:
             receiver.setdefault("slack_configs", []).append(config)
         elif channel.kind == "email":
             receiver.setdefault("email_configs", []).append(
-                {"to": target or TODO_EMAIL, "auth_username": EMAIL_FROM, "auth_password_file": secret, "send_resolved": True})
+                {
+                    "to": target or TODO_EMAIL,
+                    "auth_username": EMAIL_FROM,
+                    "auth_password_file": secret,
+                    "send_resolved": True,
+                }
+            )
         else:  # webhook, msteams (Alertmanager 0.25 has no msteams receiver: use a bridge's webhook URL)
             receiver.setdefault("webhook_configs", []).append({"url": target or TODO_URL, "send_resolved": True})
     return receiver
@@ -571,11 +598,13 @@ def alertmanager_config(plan: OperationsPlan) -> dict[str, Any]:
             for matchers, names in routes
         ],
     }
-    config["inhibit_rules"] = [{
-        "source_matchers": ['severity="critical"'],
-        "target_matchers": [f'severity=~"{lesser}"'],
-        "equal": ["service"],
-    }]
+    config["inhibit_rules"] = [
+        {
+            "source_matchers": ['severity="critical"'],
+            "target_matchers": [f'severity=~"{lesser}"'],
+            "equal": ["service"],
+        }
+    ]
     config["receivers"] = list(receivers.values())
     return config
 
@@ -587,7 +616,9 @@ def route_tests(plan: OperationsPlan) -> list[dict[str, Any]]:
     tests = []
     for matchers, names in routes:
         if "alertname" in matchers:
-            rule = next(r for n, r in zip(alert_names(plan.alerting.rules), plan.alerting.rules) if n == matchers["alertname"])
+            rule = next(
+                r for n, r in zip(alert_names(plan.alerting.rules), plan.alerting.rules) if n == matchers["alertname"]
+            )
             labels = {"alertname": matchers["alertname"], "severity": rule.severity, "service": service}
         else:
             labels = {"severity": matchers["severity"], "service": service}
@@ -637,9 +668,13 @@ def burn_rate_rules(service: str, objective: float) -> dict[str, Any]:
     sel = "{" + f"service={label_value(service)}" + "}"
     windows = sorted({w for _, long, short, _, _ in BURN_RATE_WINDOWS for w in (long, short)}, key=duration_seconds)
     rules: list[dict[str, Any]] = [
-        {"record": f"slo:sli_error:ratio_rate{w}",
-         "expr": (f"sum by (service) (rate(llm_requests_errors_total{sel}[{w}])) / "
-                  f"sum by (service) (rate(llm_requests_total{sel}[{w}]))")}
+        {
+            "record": f"slo:sli_error:ratio_rate{w}",
+            "expr": (
+                f"sum by (service) (rate(llm_requests_errors_total{sel}[{w}])) / "
+                f"sum by (service) (rate(llm_requests_total{sel}[{w}]))"
+            ),
+        }
         for w in windows
     ]
     target = format_number(objective)
@@ -647,20 +682,23 @@ def burn_rate_rules(service: str, objective: float) -> dict[str, Any]:
         parts = [
             f"(slo:sli_error:ratio_rate{long}{sel} > ({format_number(factor)} * {format_number(round(budget, 12))}) "
             f"and slo:sli_error:ratio_rate{short}{sel} > ({format_number(factor)} * {format_number(round(budget, 12))}))"
-            for sev, long, short, factor, _ in BURN_RATE_WINDOWS if sev == severity
+            for sev, long, short, factor, _ in BURN_RATE_WINDOWS
+            if sev == severity
         ]
         hold = next(h for sev, *_, h in BURN_RATE_WINDOWS if sev == severity)
         name = "ErrorBudgetBurnFast" if severity == "critical" else "ErrorBudgetBurnSlow"
-        rules.append({
-            "alert": name,
-            "expr": " or ".join(parts),
-            "for": hold,
-            "labels": {"severity": severity, "service": service, "category": "availability"},
-            "annotations": {
-                "summary": f"{service} is burning its error budget ({'page' if severity == 'critical' else 'ticket'})",
-                "description": f"Error ratio is using the {target} availability objective's budget too fast.",
-            },
-        })
+        rules.append(
+            {
+                "alert": name,
+                "expr": " or ".join(parts),
+                "for": hold,
+                "labels": {"severity": severity, "service": service, "category": "availability"},
+                "annotations": {
+                    "summary": f"{service} is burning its error budget ({'page' if severity == 'critical' else 'ticket'})",
+                    "description": f"Error ratio is using the {target} availability objective's budget too fast.",
+                },
+            }
+        )
     return {"name": f"{slugify(service) or 'service'}-slo", "rules": rules}
 
 
@@ -677,7 +715,17 @@ def prometheus_artifacts(project: Any, plan: OperationsPlan) -> dict[str, str]:
 
 
 __all__ = [
-    "prometheus_artifacts", "rule_groups", "rule_tests", "alertmanager_config", "route_tests",
-    "burn_rate_rules", "scenario", "alert_names", "annotations", "Untestable",
-        "PROMTOOL_VERSION", "AMTOOL_VERSION", "SECRETS_DIR",
+    "prometheus_artifacts",
+    "rule_groups",
+    "rule_tests",
+    "alertmanager_config",
+    "route_tests",
+    "burn_rate_rules",
+    "scenario",
+    "alert_names",
+    "annotations",
+    "Untestable",
+    "PROMTOOL_VERSION",
+    "AMTOOL_VERSION",
+    "SECRETS_DIR",
 ]

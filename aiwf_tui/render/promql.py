@@ -69,7 +69,7 @@ class MetricSpec:
         sel = label_selector(service=service)
         w = self.window
         if self.kind == "up":
-            return f'up{label_selector(job=service)}'
+            return f"up{label_selector(job=service)}"
         if self.kind == "gauge":
             return f"{self.aggregation} by (service) ({self.series[0]}{sel})"
         if self.kind == "rate":
@@ -80,8 +80,9 @@ class MetricSpec:
             num, den = self.series
             return f"sum by (service) (rate({num}{sel}[{w}])) / sum by (service) (rate({den}{sel}[{w}]))"
         if self.kind == "quantile":
-            return (f"histogram_quantile({self.quantile}, "
-                    f"sum by (service, le) (rate({self.series[0]}_bucket{sel}[{w}])))")
+            return (
+                f"histogram_quantile({self.quantile}, sum by (service, le) (rate({self.series[0]}_bucket{sel}[{w}])))"
+            )
         raise ValueError(f"unknown metric kind {self.kind!r}")
 
     def value(self, service: str) -> str:
@@ -96,26 +97,74 @@ METRIC_SPECS: dict[str, MetricSpec] = {
     s.metric: s
     for s in (
         MetricSpec("up", "up", None, ("up",)),
-        MetricSpec("error_rate", "ratio", "service:llm_request_error_ratio:rate5m",
-                   ("llm_requests_errors_total", "llm_requests_total"), unit="ratio"),
-        MetricSpec("latency_p99", "quantile", "service:llm_request_duration_seconds:p99_rate5m",
-                   ("llm_request_duration_seconds",), quantile=0.99, unit="seconds"),
-        MetricSpec("latency_p95", "quantile", "service:llm_request_duration_seconds:p95_rate5m",
-                   ("llm_request_duration_seconds",), quantile=0.95, unit="seconds"),
-        MetricSpec("throughput", "rate", "service:llm_requests:rate5m", ("llm_requests_total",),
-                   unit="requests per second"),
+        MetricSpec(
+            "error_rate",
+            "ratio",
+            "service:llm_request_error_ratio:rate5m",
+            ("llm_requests_errors_total", "llm_requests_total"),
+            unit="ratio",
+        ),
+        MetricSpec(
+            "latency_p99",
+            "quantile",
+            "service:llm_request_duration_seconds:p99_rate5m",
+            ("llm_request_duration_seconds",),
+            quantile=0.99,
+            unit="seconds",
+        ),
+        MetricSpec(
+            "latency_p95",
+            "quantile",
+            "service:llm_request_duration_seconds:p95_rate5m",
+            ("llm_request_duration_seconds",),
+            quantile=0.95,
+            unit="seconds",
+        ),
+        MetricSpec(
+            "throughput", "rate", "service:llm_requests:rate5m", ("llm_requests_total",), unit="requests per second"
+        ),
         MetricSpec("drift_score", "gauge", "service:llm_drift_score:max", ("llm_drift_score",), aggregation="max"),
-        MetricSpec("quality_score", "gauge", "service:llm_quality_score:min", ("llm_quality_score",), aggregation="min"),
-        MetricSpec("daily_tokens", "increase", "service:llm_tokens:increase1d", ("llm_tokens_total",),
-                   window=DAY_WINDOW, unit="tokens"),
-        MetricSpec("cache_hit_rate", "ratio", "service:llm_cache_hit_ratio:rate5m",
-                   ("llm_cache_hits_total", "llm_requests_total"), unit="ratio"),
-        MetricSpec("empty_retrieval_rate", "ratio", "service:rag_empty_retrieval_ratio:rate5m",
-                   ("rag_retrievals_empty_total", "rag_retrievals_total"), unit="ratio"),
-        MetricSpec("vector_db_latency_p99", "quantile", "service:rag_vector_db_query_duration_seconds:p99_rate5m",
-                   ("rag_vector_db_query_duration_seconds",), quantile=0.99, unit="seconds"),
-        MetricSpec("retrieval_latency_p99", "quantile", "service:rag_retrieval_duration_seconds:p99_rate5m",
-                   ("rag_retrieval_duration_seconds",), quantile=0.99, unit="seconds"),
+        MetricSpec(
+            "quality_score", "gauge", "service:llm_quality_score:min", ("llm_quality_score",), aggregation="min"
+        ),
+        MetricSpec(
+            "daily_tokens",
+            "increase",
+            "service:llm_tokens:increase1d",
+            ("llm_tokens_total",),
+            window=DAY_WINDOW,
+            unit="tokens",
+        ),
+        MetricSpec(
+            "cache_hit_rate",
+            "ratio",
+            "service:llm_cache_hit_ratio:rate5m",
+            ("llm_cache_hits_total", "llm_requests_total"),
+            unit="ratio",
+        ),
+        MetricSpec(
+            "empty_retrieval_rate",
+            "ratio",
+            "service:rag_empty_retrieval_ratio:rate5m",
+            ("rag_retrievals_empty_total", "rag_retrievals_total"),
+            unit="ratio",
+        ),
+        MetricSpec(
+            "vector_db_latency_p99",
+            "quantile",
+            "service:rag_vector_db_query_duration_seconds:p99_rate5m",
+            ("rag_vector_db_query_duration_seconds",),
+            quantile=0.99,
+            unit="seconds",
+        ),
+        MetricSpec(
+            "retrieval_latency_p99",
+            "quantile",
+            "service:rag_retrieval_duration_seconds:p99_rate5m",
+            ("rag_retrieval_duration_seconds",),
+            quantile=0.99,
+            unit="seconds",
+        ),
     )
 }
 
@@ -191,6 +240,14 @@ def simple_selector(promql: str) -> tuple[str, dict[str, str]] | None:
 
 
 __all__ = [
-    "EXPORTED_METRICS", "METRIC_SPECS", "MetricSpec", "RATE_WINDOW", "DAY_WINDOW",
-    "label_value", "label_selector", "exported_metrics_for", "is_condition", "simple_selector",
+    "EXPORTED_METRICS",
+    "METRIC_SPECS",
+    "MetricSpec",
+    "RATE_WINDOW",
+    "DAY_WINDOW",
+    "label_value",
+    "label_selector",
+    "exported_metrics_for",
+    "is_condition",
+    "simple_selector",
 ]

@@ -292,11 +292,16 @@ def _cut(text: str, data: Any, plan: OperationsPlan) -> _Cut | None:
         return None  # operations decisions between earlier ones (or little to cut): the full path
     keep = starts[first - 1]  # the last untouched item stays: the edit sees a list like the real one
     anchor_end = text.find("\n", keep, end)
-    middle = text[starts[0]:keep]
+    middle = text[starts[0] : keep]
     if anchor_end < 0 or _ANCHOR_OR_ALIAS.search(middle):
         return None  # anchors/aliases may tie the cut items to the rest
-    return _Cut(text[: starts[0]] + text[keep:], middle, [s - starts[0] for s in starts[: first - 1]], indent,
-                text[keep:anchor_end])
+    return _Cut(
+        text[: starts[0]] + text[keep:],
+        middle,
+        [s - starts[0] for s in starts[: first - 1]],
+        indent,
+        text[keep:anchor_end],
+    )
 
 
 def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | None:
@@ -324,7 +329,7 @@ def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | No
 
         doc = reduced_doc()
         # The cut must have taken whole items: the rest reads as the real list's tail.
-        tail = data["decisions"][cut.removed:]
+        tail = data["decisions"][cut.removed :]
         if not isinstance(doc, dict) or not _same_plain(to_plain(doc.get("decisions"), "sidecar.yaml"), tail):
             return None
         status = str(doc.get("workflow_status") or "").lower()

@@ -31,14 +31,22 @@ def key_decisions(project, plan: OperationsPlan) -> list[dict[str, str]]:
             d = in_phase[-1]
             chosen.append({"id": d.heading_id, "title": oneline(d.title), "choice": oneline(d.choice)})
     for d in plan.decisions.decisions[:2]:
-        chosen.append({"id": d.id.upper(), "title": oneline(d.title), "choice": oneline(d.choice) or "_To do: the decision_"})
+        chosen.append(
+            {"id": d.id.upper(), "title": oneline(d.title), "choice": oneline(d.choice) or "_To do: the decision_"}
+        )
     return chosen
 
 
 def artifact_tree(project, files: list[str] | None = None) -> str:
     """The project folder as the workflow draws it, with the Phase 5 files aiwf writes."""
-    prometheus = sorted(f.removeprefix(PROMETHEUS_DIR + "/") for f in (files or []) if f.startswith(PROMETHEUS_DIR + "/"))
-    phase2_spec = "spec.md" if any(p.number == 2 and p.status != "skipped" for p in project.phases) else "spec.md (or SKIPPED note)"
+    prometheus = sorted(
+        f.removeprefix(PROMETHEUS_DIR + "/") for f in (files or []) if f.startswith(PROMETHEUS_DIR + "/")
+    )
+    phase2_spec = (
+        "spec.md"
+        if any(p.number == 2 and p.status != "skipped" for p in project.phases)
+        else "spec.md (or SKIPPED note)"
+    )
     lines = [
         f"{oneline(project.name)}/",
         "├── sidecar.yaml              ← State tracking",
@@ -76,11 +84,14 @@ def render_summary(project, plan: OperationsPlan, files: list[str] | None = None
     phases = []
     for p in project.phases:
         status = "complete" if p.number == 5 else p.status
-        phases.append({
-            "label": p.label,
-            "output": f"`{p.output.split(' + ')[0]}`" + (" + " + p.output.split(" + ", 1)[1] if " + " in p.output else ""),
-            "status": STATUS_LABELS.get(status, status.replace("_", " ").capitalize()),
-        })
+        phases.append(
+            {
+                "label": p.label,
+                "output": f"`{p.output.split(' + ')[0]}`"
+                + (" + " + p.output.split(" + ", 1)[1] if " + " in p.output else ""),
+                "status": STATUS_LABELS.get(status, status.replace("_", " ").capitalize()),
+            }
+        )
     done = [p.number for p in project.phases if p.status == "complete" or p.number == 5]
     skipped = [p.number for p in project.phases if p.status == "skipped" and p.number != 5]
     if len(done) == 6:

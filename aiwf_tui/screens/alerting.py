@@ -42,8 +42,10 @@ class AlertingSection(SectionView):
             "duration, and not before."
         )
         t.append("\nUnits: ", style="bold")
-        t.append("ratios are fractions (0.05 = 5%), latencies are seconds, throughput is requests per second, "
-                 "daily_tokens counts a rolling 24 hours. Durations look like 5m, 1h, 1h30m.")
+        t.append(
+            "ratios are fractions (0.05 = 5%), latencies are seconds, throughput is requests per second, "
+            "daily_tokens counts a rolling 24 hours. Durations look like 5m, 1h, 1h30m."
+        )
         return t
 
     def blocks(self):
@@ -55,27 +57,63 @@ class AlertingSection(SectionView):
             self.field(m, "notify_answer", "Who should be notified for different severity levels?"),
         ]
         rows += self.knowledge_notes(m.knowledge_refs)
-        rows += self.table(TableSpec("Channels", lambda: m.channels,
-                                     [Column("name", "Name"), Column("kind", "Kind"), Column("target", "Target (no secrets)", 40)],
-                                     lambda: Channel(name=f"channel-{len(m.channels) + 1}", kind="slack"), self.KEY,
-                                     note="Secrets never go here: Alertmanager reads keys and webhook URLs from files."))
+        rows += self.table(
+            TableSpec(
+                "Channels",
+                lambda: m.channels,
+                [Column("name", "Name"), Column("kind", "Kind"), Column("target", "Target (no secrets)", 40)],
+                lambda: Channel(name=f"channel-{len(m.channels) + 1}", kind="slack"),
+                self.KEY,
+                note="Secrets never go here: Alertmanager reads keys and webhook URLs from files.",
+            )
+        )
         rows.append(heading("Routing by severity (channel names, comma separated)"))
         for severity in ("critical", "high", "medium", "low"):
             rows.append(self.field(routing, severity, severity.capitalize()))
-        rows += self.table(TableSpec("Alert rules", lambda: m.rules,
-                                     [Column("name", "Name", 26), Column("category", "Category"), Column("metric", "Metric"),
-                                      Column("comparator", "Op"), Column("threshold", "Threshold"), Column("duration", "For"),
-                                      Column("severity", "Severity"), Column("channels", "Channels", 20),
-                                      Column("runbook_anchor", "Runbook anchor", 22)],
-                                     lambda: AlertRule(name="New alert", category="quality", metric="quality_score",
-                                                       comparator="<", threshold=0.8, duration="1h", severity="medium",
-                                                       channels=list(m.routing.get("medium", [])), runbook_anchor="quality-drop"),
-                                     self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Alert rules",
+                lambda: m.rules,
+                [
+                    Column("name", "Name", 26),
+                    Column("category", "Category"),
+                    Column("metric", "Metric"),
+                    Column("comparator", "Op"),
+                    Column("threshold", "Threshold"),
+                    Column("duration", "For"),
+                    Column("severity", "Severity"),
+                    Column("channels", "Channels", 20),
+                    Column("runbook_anchor", "Runbook anchor", 22),
+                ],
+                lambda: AlertRule(
+                    name="New alert",
+                    category="quality",
+                    metric="quality_score",
+                    comparator="<",
+                    threshold=0.8,
+                    duration="1h",
+                    severity="medium",
+                    channels=list(m.routing.get("medium", [])),
+                    runbook_anchor="quality-drop",
+                ),
+                self.KEY,
+            )
+        )
         rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
         rows.append(Static(Text("Checking…", style="dim italic"), id="validation-status"))
-        rows += self.table(TableSpec("Alert design principles", lambda: m.principles,
-                                     [Column("principle", "Principle"), Column("description", "Description", 36), Column("how", "How this plan meets it", 50)],
-                                     lambda: Principle(principle="New principle"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Alert design principles",
+                lambda: m.principles,
+                [
+                    Column("principle", "Principle"),
+                    Column("description", "Description", 36),
+                    Column("how", "How this plan meets it", 50),
+                ],
+                lambda: Principle(principle="New principle"),
+                self.KEY,
+            )
+        )
         return rows
 
     def on_mount(self) -> None:
@@ -90,8 +128,11 @@ class AlertingSection(SectionView):
         text = Text()
         folder = self.ctx.project.path(PROMETHEUS_DIR)
         if not folder.is_dir():
-            text.append("Not written yet: the rules, their unit tests and the Alertmanager config are written with "
-                        "the project files, then checked here with promtool and amtool (aiwf validate).", style="dim")
+            text.append(
+                "Not written yet: the rules, their unit tests and the Alertmanager config are written with "
+                "the project files, then checked here with promtool and amtool (aiwf validate).",
+                style="dim",
+            )
         else:
             for result in validate(self.ctx.project.root):
                 text.append("PASS " if result.ok else "FAIL ", style="green bold" if result.ok else "red bold")
@@ -105,7 +146,12 @@ class AlertingSection(SectionView):
     def after_edit(self) -> None:
         """Copy the routing fields back into the plan's mapping."""
         r = self._routing
-        self.model.routing = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
+        self.model.routing = {
+            "critical": list(r.critical),
+            "high": list(r.high),
+            "medium": list(r.medium),
+            "low": list(r.low),
+        }
 
     def section_problem(self) -> str | None:
         r = self._routing

@@ -26,7 +26,9 @@ class AlertsConfigSection(SectionView):
 
     def blocks(self):
         return [
-            self.field(self.model, "runbook_url", "RUNBOOK_URL: where runbook.md is published (each alert links #anchor)"),
+            self.field(
+                self.model, "runbook_url", "RUNBOOK_URL: where runbook.md is published (each alert links #anchor)"
+            ),
             heading("Placeholder values"),
             Static(self.placeholder_table(), id="placeholder-table"),
         ]

@@ -24,11 +24,22 @@ class DecisionsSection(SectionView):
 
     def blocks(self):
         m = self.model
-        return self.table(TableSpec("Operations decisions", lambda: m.decisions,
-                                    [Column("id", "ID"), Column("title", "Title", 24), Column("choice", "Choice", 36),
-                                     Column("rationale", "Rationale", 36), Column("knowledge_ref", "Knowledge ref", 34),
-                                     Column("options", "Options considered", 30), Column("consequences", "Consequences", 30),
-                                     Column("context", "Context", 30)],
-                                    lambda: OperationsDecision(id=f"op-{len(m.decisions) + 1:03d}", title="New decision"),
-                                    self.KEY,
-                                    note="Options and consequences take one item per line."))
+        return self.table(
+            TableSpec(
+                "Operations decisions",
+                lambda: m.decisions,
+                [
+                    Column("id", "ID"),
+                    Column("title", "Title", 24),
+                    Column("choice", "Choice", 36),
+                    Column("rationale", "Rationale", 36),
+                    Column("knowledge_ref", "Knowledge ref", 34),
+                    Column("options", "Options considered", 30),
+                    Column("consequences", "Consequences", 30),
+                    Column("context", "Context", 30),
+                ],
+                lambda: OperationsDecision(id=f"op-{len(m.decisions) + 1:03d}", title="New decision"),
+                self.KEY,
+                note="Options and consequences take one item per line.",
+            )
+        )

@@ -106,11 +106,16 @@ class DecisionsReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         phases = sorted({d.phase for d in self.decisions if d.phase is not None})
         title = Text(f"All decisions of {self.project.name}", style="bold")
-        title.append(f"  ({len(self.decisions)} across phase{'s' if len(phases) != 1 else ''} "
-                     f"{', '.join(map(str, phases)) or '-'})", style="dim")
+        title.append(
+            f"  ({len(self.decisions)} across phase{'s' if len(phases) != 1 else ''} "
+            f"{', '.join(map(str, phases)) or '-'})",
+            style="dim",
+        )
         yield Static(title, id="review-title")
-        yield Input(placeholder="Filter: type words (id, phase, choice, reference); enter or ↓ goes to the table",
-                    id="review-filter")
+        yield Input(
+            placeholder="Filter: type words (id, phase, choice, reference); enter or ↓ goes to the table",
+            id="review-filter",
+        )
         yield Static("", id="review-count")
         yield DecisionsTable(decision_rows(self.decisions), id="review-table")
         yield Footer()
@@ -127,7 +132,8 @@ class DecisionsReviewScreen(Screen):
         shown = self.table.visible_count
         text = f"{shown} of {len(self.decisions)} shown" if shown != len(self.decisions) else f"{shown} decisions"
         self.query_one("#review-count", Static).update(
-            text + "   enter: full ADR entry   s: sort (id, phase, choice)   /: filter   escape: back")
+            text + "   enter: full ADR entry   s: sort (id, phase, choice)   /: filter   escape: back"
+        )
 
     @on(Input.Changed, "#review-filter")
     def _filter(self, event: Input.Changed) -> None:

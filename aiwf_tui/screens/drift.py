@@ -36,15 +36,41 @@ class DriftSection(SectionView):
             self.field(m, "approach_answer", "What drift detection approach fits your resources?"),
         ]
         rows += self.knowledge_notes(m.knowledge_refs)
-        rows += self.table(TableSpec("Types of drift", lambda: m.types,
-                                     [Column("type", "Drift type"), Column("changes", "What changes", 36),
-                                      Column("detection", "Detection method", 32), Column("monitored", "Monitored")],
-                                     lambda: DriftType(type="New drift type"), self.KEY))
-        rows += self.table(TableSpec("Detection approaches", lambda: m.approaches,
-                                     [Column("approach", "Approach"), Column("complexity", "Complexity"),
-                                      Column("effectiveness", "Effectiveness", 32), Column("selected", "Selected")],
-                                     lambda: DriftApproach(approach="New approach"), self.KEY))
-        rows += self.table(TableSpec("Response actions", lambda: m.responses,
-                                     [Column("severity", "Severity"), Column("trigger", "Trigger", 36), Column("action", "Action", 36)],
-                                     lambda: SeverityResponse(severity="New"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Types of drift",
+                lambda: m.types,
+                [
+                    Column("type", "Drift type"),
+                    Column("changes", "What changes", 36),
+                    Column("detection", "Detection method", 32),
+                    Column("monitored", "Monitored"),
+                ],
+                lambda: DriftType(type="New drift type"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Detection approaches",
+                lambda: m.approaches,
+                [
+                    Column("approach", "Approach"),
+                    Column("complexity", "Complexity"),
+                    Column("effectiveness", "Effectiveness", 32),
+                    Column("selected", "Selected"),
+                ],
+                lambda: DriftApproach(approach="New approach"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Response actions",
+                lambda: m.responses,
+                [Column("severity", "Severity"), Column("trigger", "Trigger", 36), Column("action", "Action", 36)],
+                lambda: SeverityResponse(severity="New"),
+                self.KEY,
+            )
+        )
         return rows

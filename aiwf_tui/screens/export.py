@@ -42,7 +42,9 @@ class ExportScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="export.back"),
-        Binding("ctrl+y", "copy_path", "Copy path", id="export.copy", tooltip="Copy the archive path (OSC 52, over SSH too)"),
+        Binding(
+            "ctrl+y", "copy_path", "Copy path", id="export.copy", tooltip="Copy the archive path (OSC 52, over SSH too)"
+        ),
         Binding("ctrl+r", "reset_path", "Default path", id="export.reset", tooltip="Back to the default path"),
     ]
 
@@ -62,17 +64,23 @@ class ExportScreen(Screen):
         return default_archive_path(self.project.root, self.today or getattr(self.app, "today", None))
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble((f"Export {self.project.name}", "bold"),
-                                   ("  .tar.gz or .zip (by the extension), with a MANIFEST.sha256 of every file",
-                                    "dim")), id="export-title")
+        yield Static(
+            Text.assemble(
+                (f"Export {self.project.name}", "bold"),
+                ("  .tar.gz or .zip (by the extension), with a MANIFEST.sha256 of every file", "dim"),
+            ),
+            id="export-title",
+        )
         with Horizontal(id="export-path-row"):
             yield Input(str(self.default_path), placeholder="Archive path (.tar.gz, .tgz or .zip)", id="export-path")
         with Horizontal(id="export-buttons"):
             yield Button("Export", variant="primary", id="export-go")
             yield Button("Copy path", id="export-copy")
             yield Button("Back", id="export-back")
-        yield Static(Text("enter: export   ctrl+y: copy the path   ctrl+r: default path   escape: back", style="dim"),
-                     id="export-status")
+        yield Static(
+            Text("enter: export   ctrl+y: copy the path   ctrl+r: default path   escape: back", style="dim"),
+            id="export-status",
+        )
         yield Static(Text("What goes in: listing…", style="bold"), id="export-list-title")
         with VerticalScroll(id="export-list"):
             yield Static("", id="export-files")
@@ -111,9 +119,13 @@ class ExportScreen(Screen):
         listing.append(f"{self.project.name}/{MANIFEST_NAME}", style="dim")
         listing.append("  (sha256 of every file above)\n", style="dim")
         self.query_one("#export-files", Static).update(listing)
-        self.query_one("#export-list-title", Static).update(Text.assemble(
-            ("What goes in: ", "bold"), f"{len(files)} files + {MANIFEST_NAME}, {_size(total)} before compression",
-            ("  (autosave temp files and .aiwf.lock are left out)", "dim")))
+        self.query_one("#export-list-title", Static).update(
+            Text.assemble(
+                ("What goes in: ", "bold"),
+                f"{len(files)} files + {MANIFEST_NAME}, {_size(total)} before compression",
+                ("  (autosave temp files and .aiwf.lock are left out)", "dim"),
+            )
+        )
 
     def _plan_failed(self, lines: list[str]) -> None:
         self.plan_error = " | ".join(lines)
@@ -169,6 +181,7 @@ class ExportScreen(Screen):
             self._failed([f"{out}: is a folder - type the archive's file name"])
             return
         if out.exists():
+
             def answer(yes: bool | None) -> None:
                 if yes:
                     self._start(out, force=True)
@@ -201,9 +214,13 @@ class ExportScreen(Screen):
 
         self.busy = False
         self.written = result.path
-        self._status(Text.assemble(("Wrote ", "bold green"), (str(result.path), "bold"),
-                                   f"  ({len(result.files)} files + {MANIFEST_NAME}, {_size(result.size)})"
-                                   "   ctrl+y copies the path"))
+        self._status(
+            Text.assemble(
+                ("Wrote ", "bold green"),
+                (str(result.path), "bold"),
+                f"  ({len(result.files)} files + {MANIFEST_NAME}, {_size(result.size)})   ctrl+y copies the path",
+            )
+        )
         self.notify(f"Exported to {result.path}", timeout=6)
 
     def _failed(self, lines: list[str]) -> None:

@@ -23,7 +23,9 @@ class FinalMenuSection(SectionView):
     def intro(self) -> Text:
         p = self.ctx.project
         if self.ctx.read_only or p.phase5_complete:
-            return Text(f"{p.name}: Phase 5 is complete. Review mode: nothing is changed unless you press r to reopen Phase 5.")
+            return Text(
+                f"{p.name}: Phase 5 is complete. Review mode: nothing is changed unless you press r to reopen Phase 5."
+            )
         return Text("")
 
     def blocks(self):

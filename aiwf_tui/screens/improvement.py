@@ -25,12 +25,28 @@ class ImprovementSection(SectionView):
 
     def blocks(self):
         m = self.model
-        rows = [self.field(m, "answer", "How do you want to structure continuous improvement? What's realistic for your team?")]
+        rows = [
+            self.field(
+                m, "answer", "How do you want to structure continuous improvement? What's realistic for your team?"
+            )
+        ]
         rows += self.knowledge_notes(m.knowledge_refs)
-        rows += self.table(TableSpec("Feedback loops", lambda: m.loops,
-                                     [Column("loop", "Loop"), Column("frequency", "Frequency"), Column("purpose", "Purpose", 40)],
-                                     lambda: FeedbackLoop(loop="New loop"), self.KEY))
-        rows += self.table(TableSpec("Improvement triggers", lambda: m.triggers,
-                                     [Column("trigger", "Trigger", 36), Column("action", "Action", 40)],
-                                     lambda: ImprovementTrigger(trigger="New trigger"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Feedback loops",
+                lambda: m.loops,
+                [Column("loop", "Loop"), Column("frequency", "Frequency"), Column("purpose", "Purpose", 40)],
+                lambda: FeedbackLoop(loop="New loop"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Improvement triggers",
+                lambda: m.triggers,
+                [Column("trigger", "Trigger", 36), Column("action", "Action", 40)],
+                lambda: ImprovementTrigger(trigger="New trigger"),
+                self.KEY,
+            )
+        )
         return rows

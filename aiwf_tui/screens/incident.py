@@ -28,11 +28,28 @@ class IncidentSection(SectionView):
         m = self.model
         rows = [self.field(m, "answer", "Who is on call, and how does escalation work?")]
         rows += self.knowledge_notes(m.knowledge_refs)
-        rows += self.table(TableSpec("Incident levels", lambda: m.levels,
-                                     [Column("level", "Level"), Column("name", "Name"), Column("description", "Description", 34),
-                                      Column("response_time", "Response time"), Column("responders", "Responders", 28)],
-                                     lambda: IncidentLevel(level=f"P{len(m.levels) + 1}"), self.KEY))
-        rows += self.table(TableSpec("Response workflow", lambda: m.workflow,
-                                     [Column("step", "Step"), Column("what", "What happens", 60)],
-                                     lambda: WorkflowStep(step="New step"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Incident levels",
+                lambda: m.levels,
+                [
+                    Column("level", "Level"),
+                    Column("name", "Name"),
+                    Column("description", "Description", 34),
+                    Column("response_time", "Response time"),
+                    Column("responders", "Responders", 28),
+                ],
+                lambda: IncidentLevel(level=f"P{len(m.levels) + 1}"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Response workflow",
+                lambda: m.workflow,
+                [Column("step", "Step"), Column("what", "What happens", 60)],
+                lambda: WorkflowStep(step="New step"),
+                self.KEY,
+            )
+        )
         return rows

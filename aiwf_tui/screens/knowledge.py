@@ -36,7 +36,9 @@ class KnowledgeSection(SectionView):
         text.append(bundle.status_line() + "\n\n", style="bold")
         for result in bundle.results:
             text.append(f"{result.endpoint}: {result.topic}", style="bold underline")
-            text.append(f"   ({result.ref}, {result.origin}{', ' + result.reason if result.reason else ''})\n", style="dim")
+            text.append(
+                f"   ({result.ref}, {result.origin}{', ' + result.reason if result.reason else ''})\n", style="dim"
+            )
             if not result.items:
                 text.append("  no results\n", style="dim italic")
             for item in result.items:

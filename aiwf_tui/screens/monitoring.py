@@ -25,8 +25,10 @@ class MonitoringSection(SectionView):
             "cost, response length as a quality signal, latency by query type, error rate, cache hit rate."
         )
         if self.ctx.project.retrieves:
-            t.append(" This architecture retrieves, so retrieval latency, empty-retrieval rate, context "
-                     "utilisation and source distribution are monitored too.")
+            t.append(
+                " This architecture retrieves, so retrieval latency, empty-retrieval rate, context "
+                "utilisation and source distribution are monitored too."
+            )
         else:
             t.append(" This architecture does not retrieve, so no RAG metrics are proposed.")
         t.append("\nRecommended tool (from the knowledge base): Opik - purpose-built for LLM/prompt monitoring.")
@@ -39,16 +41,42 @@ class MonitoringSection(SectionView):
             self.field(m, "critical_metrics", "What metrics are most critical for your use case?"),
         ]
         rows += self.knowledge_notes(m.knowledge_refs)
-        rows += self.table(TableSpec("Observability pillars", lambda: m.pillars,
-                                     [Column("pillar", "Pillar"), Column("capture", "What to capture", 40), Column("tools", "Tools", 40)],
-                                     lambda: Pillar(pillar="New pillar"), self.KEY))
-        rows += self.table(TableSpec("LLM-specific metrics", lambda: m.llm_metrics,
-                                     [Column("metric", "Metric"), Column("why", "Why monitor", 40), Column("threshold", "Alert threshold", 30)],
-                                     lambda: MetricRow(metric="New metric"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Observability pillars",
+                lambda: m.pillars,
+                [Column("pillar", "Pillar"), Column("capture", "What to capture", 40), Column("tools", "Tools", 40)],
+                lambda: Pillar(pillar="New pillar"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "LLM-specific metrics",
+                lambda: m.llm_metrics,
+                [
+                    Column("metric", "Metric"),
+                    Column("why", "Why monitor", 40),
+                    Column("threshold", "Alert threshold", 30),
+                ],
+                lambda: MetricRow(metric="New metric"),
+                self.KEY,
+            )
+        )
         if self.ctx.project.retrieves:
-            rows += self.table(TableSpec("RAG-specific metrics", lambda: m.rag_metrics,
-                                         [Column("metric", "Metric"), Column("why", "Why monitor", 40), Column("threshold", "Alert threshold", 30)],
-                                         lambda: MetricRow(metric="New metric"), self.KEY))
+            rows += self.table(
+                TableSpec(
+                    "RAG-specific metrics",
+                    lambda: m.rag_metrics,
+                    [
+                        Column("metric", "Metric"),
+                        Column("why", "Why monitor", 40),
+                        Column("threshold", "Alert threshold", 30),
+                    ],
+                    lambda: MetricRow(metric="New metric"),
+                    self.KEY,
+                )
+            )
         rows.append(heading("Recommended tool"))
         rows.append(self.field(m, "tool", "Tool"))
         rows.append(self.field(m, "tool_reasoning", "Why this tool (one reason per line)"))

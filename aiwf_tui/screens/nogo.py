@@ -39,7 +39,9 @@ class NoGoScreen(Screen):
             text.append("  • ")
             text.append(blocker + "\n")
         text.append("\nWhat to do: ", style="bold")
-        text.append(f"return to Phase {number} ({title}), resolve the blockers, then re-run the Phase 4 quality gate.\n")
+        text.append(
+            f"return to Phase {number} ({title}), resolve the blockers, then re-run the Phase 4 quality gate.\n"
+        )
         text.append("\nPress q to quit.", style="dim")
         with Vertical(id="nogo-box"):
             yield Static(text)

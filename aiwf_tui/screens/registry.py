@@ -38,6 +38,7 @@ SECTION_KEYS = tuple(v.KEY for v in SECTION_VIEWS)
 
 def preview_for(key: str):
     """(title, render(project, plan, today) -> text) of the artifact a section previews."""
+
     def runbook(project, plan, today):
         from aiwf_tui.render.runbook import render_runbook
 

@@ -28,25 +28,58 @@ class RunbookSection(SectionView):
     def blocks(self):
         m = self.model
         rows = []
-        rows += self.table(TableSpec("Key components", lambda: m.components,
-                                     [Column("name", "Component"), Column("purpose", "Purpose", 60)],
-                                     lambda: Component(name="New component"), self.KEY))
-        rows += self.table(TableSpec("Dependencies", lambda: m.dependencies,
-                                     [Column("name", "Dependency"), Column("impact", "What breaks if unavailable", 60)],
-                                     lambda: Dependency(name="New dependency"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Key components",
+                lambda: m.components,
+                [Column("name", "Component"), Column("purpose", "Purpose", 60)],
+                lambda: Component(name="New component"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Dependencies",
+                lambda: m.dependencies,
+                [Column("name", "Dependency"), Column("impact", "What breaks if unavailable", 60)],
+                lambda: Dependency(name="New dependency"),
+                self.KEY,
+            )
+        )
         rows.append(heading("Service health"))
         rows.append(self.field(m, "health_endpoint", "Endpoint"))
         rows.append(self.field(m, "health_expected", "Expected response"))
         rows.append(self.field(m, "health_frequency", "Check frequency"))
-        rows += self.table(TableSpec("Component health", lambda: m.health_checks,
-                                     [Column("component", "Component"), Column("check", "Health check", 44), Column("expected", "Expected state", 30)],
-                                     lambda: HealthCheck(component="New component"), self.KEY))
-        rows += self.table(TableSpec("Common issues and resolutions", lambda: m.issues,
-                                     [Column("title", "Issue", 24), Column("anchor", "Anchor", 20), Column("symptoms", "Symptoms", 28),
-                                      Column("diagnosis", "Diagnosis steps", 28), Column("resolution", "Resolution", 28),
-                                      Column("escalation", "Escalation", 20)],
-                                     lambda: CommonIssue(anchor=f"issue-{len(m.issues) + 1}", title="New issue"), self.KEY,
-                                     note="List cells take one item per line. Each alert's runbook anchor must be one of these."))
+        rows += self.table(
+            TableSpec(
+                "Component health",
+                lambda: m.health_checks,
+                [
+                    Column("component", "Component"),
+                    Column("check", "Health check", 44),
+                    Column("expected", "Expected state", 30),
+                ],
+                lambda: HealthCheck(component="New component"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Common issues and resolutions",
+                lambda: m.issues,
+                [
+                    Column("title", "Issue", 24),
+                    Column("anchor", "Anchor", 20),
+                    Column("symptoms", "Symptoms", 28),
+                    Column("diagnosis", "Diagnosis steps", 28),
+                    Column("resolution", "Resolution", 28),
+                    Column("escalation", "Escalation", 20),
+                ],
+                lambda: CommonIssue(anchor=f"issue-{len(m.issues) + 1}", title="New issue"),
+                self.KEY,
+                note="List cells take one item per line. Each alert's runbook anchor must be one of these.",
+            )
+        )
         rows.append(heading("Rollback"))
         rows.append(self.field(m, "full_rollback_when", "Full rollback: when to use"))
         rows.append(self.field(m, "full_rollback_steps", "Full rollback: steps (one per line)"))
@@ -57,12 +90,24 @@ class RunbookSection(SectionView):
         if self.ctx.project.retrieves:
             rows.append(self.field(m, "index_rebuild_when", "Index rebuilding: when needed"))
             rows.append(self.field(m, "index_rebuild_steps", "Index rebuilding: steps (one per line)"))
-        rows += self.table(TableSpec("Contacts", lambda: m.contacts,
-                                     [Column("role", "Role"), Column("name", "Name", 30), Column("contact", "Contact", 40)],
-                                     lambda: Contact(role="New role"), self.KEY))
-        rows += self.table(TableSpec("Useful commands", lambda: m.commands,
-                                     [Column("purpose", "Purpose", 30), Column("command", "Command", 60)],
-                                     lambda: UsefulCommand(purpose="New command"), self.KEY))
+        rows += self.table(
+            TableSpec(
+                "Contacts",
+                lambda: m.contacts,
+                [Column("role", "Role"), Column("name", "Name", 30), Column("contact", "Contact", 40)],
+                lambda: Contact(role="New role"),
+                self.KEY,
+            )
+        )
+        rows += self.table(
+            TableSpec(
+                "Useful commands",
+                lambda: m.commands,
+                [Column("purpose", "Purpose", 30), Column("command", "Command", 60)],
+                lambda: UsefulCommand(purpose="New command"),
+                self.KEY,
+            )
+        )
         rows.append(heading("Key metrics dashboard"))
         rows.append(self.field(m, "dashboard_url", "Dashboard location (URL)"))
         rows.append(self.field(m, "dashboard_panels", "Key panels (one per line)"))

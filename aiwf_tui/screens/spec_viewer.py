@@ -131,8 +131,11 @@ class SpecViewerScreen(Screen):
         self.loaded = True
         lines = text.count("\n") + 1
         self.query_one("#spec-title", Static).update(
-            Text(f"{self.project.name}: project-spec.md  ({lines} lines; / find, m source, t contents, escape back)",
-                 style="bold"))
+            Text(
+                f"{self.project.name}: project-spec.md  ({lines} lines; / find, m source, t contents, escape back)",
+                style="bold",
+            )
+        )
         if not self.query_one("#spec-findbar").has_class("-open"):
             self._focus_view()
 

@@ -37,7 +37,9 @@ class WelcomeSection(SectionView):
         facts.append(p.name + "\n")
         facts.append("Architecture: ", style="bold")
         facts.append(f"{p.architecture_label}")
-        facts.append(f"  (retrieval: {'yes' if p.retrieves else 'no'}, training: {'yes' if p.trains else 'no'})\n", style="dim")
+        facts.append(
+            f"  (retrieval: {'yes' if p.retrieves else 'no'}, training: {'yes' if p.trains else 'no'})\n", style="dim"
+        )
         facts.append("Quality gate: ", style="bold")
         facts.append(f"{p.gate_decision.upper()}", style="green" if p.gate_decision == "go" else "yellow")
         if p.gate_date:
@@ -48,7 +50,9 @@ class WelcomeSection(SectionView):
             widgets.append(heading("Conditions to track"))
             widgets.append(para(bullet_list(p.gate_conditions)))
         widgets.append(heading(f"Earlier decisions ({len(p.earlier_decisions)}, locked: shown, never edited)"))
-        widgets.append(Input(placeholder="Filter decisions (type to filter; enter opens the table)", id="decision-filter"))
+        widgets.append(
+            Input(placeholder="Filter decisions (type to filter; enter opens the table)", id="decision-filter")
+        )
         table = DecisionsTable(decision_rows(p.earlier_decisions), id="earlier-decisions")
         table.styles.height = min(len(p.earlier_decisions), 12) + 1
         widgets.append(table)

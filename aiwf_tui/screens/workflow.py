@@ -81,15 +81,25 @@ class WorkflowScreen(Screen):
 
     def refresh_sidebar(self) -> None:
         knowledge = self.ctx.knowledge.status_line() if self.ctx.knowledge is not None else "Knowledge: loading…"
-        state = (self.current, tuple(self.section_states()), getattr(self.app, "dirty", False), knowledge, id(self.ctx.project))
+        state = (
+            self.current,
+            tuple(self.section_states()),
+            getattr(self.app, "dirty", False),
+            knowledge,
+            id(self.ctx.project),
+        )
         if state == getattr(self, "_sidebar_state", None):
             return  # nothing changed: no repaint, no layout (this runs on every keystroke)
         sidebars = self.query(SidecarSidebar)
         if not sidebars:
             return  # not composed yet: on_mount shows it
         sidebars.first().show(
-            self.ctx.project, self.ctx.plan, self.section_states(), self.current,
-            unsaved=getattr(self.app, "dirty", False), knowledge_status=knowledge,
+            self.ctx.project,
+            self.ctx.plan,
+            self.section_states(),
+            self.current,
+            unsaved=getattr(self.app, "dirty", False),
+            knowledge_status=knowledge,
         )
         self._sidebar_state = state
 
@@ -140,8 +150,16 @@ class WorkflowScreen(Screen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Show each key only where it does something."""
-        menu_actions = {"show_spec", "show_decisions", "export", "exit_workflow", "show_spec",
-                        "show_decisions", "export", "exit_workflow"}
+        menu_actions = {
+            "show_spec",
+            "show_decisions",
+            "export",
+            "exit_workflow",
+            "show_spec",
+            "show_decisions",
+            "export",
+            "exit_workflow",
+        }
         if action in menu_actions:
             return self.current == "menu"
         if action in ("reopen",):
@@ -163,8 +181,11 @@ class WorkflowScreen(Screen):
             return
         missing = view.unanswered()
         if missing:
-            self.notify("Answer this section's questions first: the workflow never decides without your input.",
-                        severity="warning", timeout=6)
+            self.notify(
+                "Answer this section's questions first: the workflow never decides without your input.",
+                severity="warning",
+                timeout=6,
+            )
             return
         model = self.ctx.plan.section(view.PLAN_KEY)
         if model.status == "confirmed":
@@ -224,8 +245,11 @@ class WorkflowScreen(Screen):
         view = self.section
         if view is not None:
             view.after_edit()
-        model = self.ctx.plan.section(event.section_key) if self.ctx.plan and event.section_key in dict(
-            (v.PLAN_KEY, 1) for v in SECTION_VIEWS if v.PLAN_KEY) else None
+        model = (
+            self.ctx.plan.section(event.section_key)
+            if self.ctx.plan and event.section_key in dict((v.PLAN_KEY, 1) for v in SECTION_VIEWS if v.PLAN_KEY)
+            else None
+        )
         if model is not None and model.status == "confirmed":
             model.status = "draft"  # editing a confirmed section returns it to draft
             self.notify("Changed after confirming: the section is a draft again (press c to confirm)")

@@ -116,8 +116,11 @@ class DecisionsTable(ScrollView, can_focus=True):
         row = self._all[self._view[index]]
         cells = [str(row[0]).upper(), str(row[1]), str(row[2]), str(row[3] or "")]
         line = " ".join(_fit(c, w) for c, w in zip(cells, widths))
-        style = Style(reverse=True) if index == self.cursor and self.has_focus else (
-            Style(bold=True) if index == self.cursor else Style())
+        style = (
+            Style(reverse=True)
+            if index == self.cursor and self.has_focus
+            else (Style(bold=True) if index == self.cursor else Style())
+        )
         return Strip([Segment(_fit(line, width, collapse=False), style)])
 
     def watch_cursor(self, old: int, new: int) -> None:

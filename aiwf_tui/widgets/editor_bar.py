@@ -72,9 +72,17 @@ class EditorBar(Vertical):
         title = Text(f"Editing {self.target.label}", style="bold")
         if hint:
             title.append(f"  ({hint})", style="dim")
-        title.append("   escape: done" + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done"), style="dim")
+        title.append(
+            "   escape: done" + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done"),
+            style="dim",
+        )
         yield Static(title, classes="editor-title")
-        multiline = self.kind.multiline or (self.kind.kind == "text" and ("\n" in self.original or self.target.source is None or type(self.target.source).__name__ == "FieldView"))
+        multiline = self.kind.multiline or (
+            self.kind.kind == "text"
+            and (
+                "\n" in self.original or self.target.source is None or type(self.target.source).__name__ == "FieldView"
+            )
+        )
         if multiline:
             area = FieldTextArea(self.original, soft_wrap=True, show_line_numbers=False, classes="editor-input")
             area.styles.height = 6
@@ -140,6 +148,9 @@ class EditorBar(Vertical):
                 changed = False
             if changed:
                 self.post_message(PlanChanged(self.target.section_key))
-            self.notify(f"Not kept ({self._error_text.lstrip('✗ ')}): {self.target.label} is back to its previous value",
-                        severity="warning", timeout=6)
+            self.notify(
+                f"Not kept ({self._error_text.lstrip('✗ ')}): {self.target.label} is back to its previous value",
+                severity="warning",
+                timeout=6,
+            )
         self.post_message(EditorClosed(self.target))
