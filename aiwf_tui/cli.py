@@ -71,10 +71,13 @@ def full_parser() -> argparse.ArgumentParser:
     """`aiwf` with every verb as a sub-command: what shell completion is generated from.
 
     It imports every verb module, so only `aiwf completion` builds it, never a start-up."""
-    parser = argparse.ArgumentParser(prog="aiwf", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="aiwf", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"aiwf {__version__}")
-    parser.add_argument("--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)")
+    parser.add_argument(
+        "--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)"
+    )
     parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
     subs = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, (module_name, help_text) in VERBS.items():

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import TEMP_PREFIX
 
 
@@ -170,21 +170,3 @@ def _same(path: Path, text: str) -> bool:
         return path.read_bytes() == text.encode("utf-8")
     except OSError:
         return False
-
-
-def check_writable(paths: list[Path], root: Path) -> list[Problem]:
-    """Problems that would stop a write, found before anything is written."""
-    problems = []
-    for path in paths:
-        folder = path.parent
-        while not folder.exists() and folder != root:
-            folder = folder.parent
-        if not os.access(folder, os.W_OK):
-            problems.append(
-                Problem(
-                    str(path.relative_to(root)),
-                    "cannot be written: the folder is read-only",
-                    "make the project folder writable; nothing was changed",
-                )
-            )
-    return problems

@@ -16,8 +16,9 @@ from aiwf_tui.cli import VERBS
 
 
 def aiwf(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aiwf_tui", *args], capture_output=True, text=True,
-                          timeout=60, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", *args], capture_output=True, text=True, timeout=60, cwd=cwd
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,9 @@ COMP_POINT=${{#COMP_LINE}}
 "$function" aiwf {words[-1]!r} {words[-2]!r}
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
-    result = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
-                            cwd=cwd, timeout=30)
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True, cwd=cwd, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if line]
 
@@ -86,8 +88,10 @@ def test_unknown_shell_is_a_usage_error():
 
 
 def test_startup_does_not_import_shtab_or_the_verbs():
-    probe = ("import sys; from aiwf_tui import cli; cli._open_parser(); "
-             "print(sorted(m for m in sys.modules if m == 'shtab' or m.startswith('aiwf_tui.commands.')))")
+    probe = (
+        "import sys; from aiwf_tui import cli; cli._open_parser(); "
+        "print(sorted(m for m in sys.modules if m == 'shtab' or m.startswith('aiwf_tui.commands.')))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stdout
 

@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 
 from aiwf_tui.cli import main
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, RULES_FILE
+from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, ROUTES_TEST_FILE, RULES_FILE, RULES_TEST_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan
 from aiwf_tui.render import prometheus as prom
+from aiwf_tui.render.prometheus.common import dump_yaml
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
 from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
 
@@ -225,10 +226,10 @@ def test_alert_names_are_unique_camel_case():
 def test_plan_wording_reaches_annotations_literally(demo, text):
     _, project, plan = demo
     plan.alerting.rules[0].description = text
-    found = alerts(prom.dump_yaml({"groups": prom.rule_groups(plan)}))
+    found = alerts(dump_yaml({"groups": prom.rule_groups(plan)}))
     emitted = found["ServiceDown"]["annotations"]["description"]
     expanded = re.sub(r"\{\{`(\{\{|\}\})`\}\}", lambda m: m.group(1), emitted)
-    expected = prom.annotations(plan, plan.alerting.rules[0])["description"]
+    expected = prom.alert_annotations(plan, plan.alerting.rules[0])["description"]
     assert expanded == expected
     assert " ".join(text.split()) in expected
     assert "{{" not in re.sub(r"\{\{`(\{\{|\}\})`\}\}", "", emitted)
@@ -237,7 +238,7 @@ def test_plan_wording_reaches_annotations_literally(demo, text):
 # -- alert-rules.test.yml ----------------------------------------------------------------------
 def test_every_default_alert_has_a_unit_test_at_both_edges(demo):
     _, project, plan = demo
-    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.RULES_TEST_FILE])
+    data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[RULES_TEST_FILE])
     assert data["rule_files"] == ["alert-rules.yml"]
     tested = {}
     for test in data["tests"]:
@@ -281,7 +282,7 @@ def test_untestable_rules_get_a_comment_not_a_test(demo):
             runbook_anchor="queue-backlog",
         )
     )
-    text = prom.prometheus_artifacts(project, plan)[prom.RULES_TEST_FILE]
+    text = prom.prometheus_artifacts(project, plan)[RULES_TEST_FILE]
     assert "# HighErrorRate: no unit test" in text
     assert "# QueueBacklog: no unit test - custom PromQL" in text
     names = [t["alert_rule_test"][0]["alertname"] for t in yaml.safe_load(text)["tests"]]
@@ -301,7 +302,7 @@ def _walk_keys(data):
 
 def test_alertmanager_routes_by_severity_and_reads_secrets_from_files(demo):
     _, project, plan = demo
-    config = yaml.safe_load(prom.prometheus_artifacts(project, plan)[prom.ALERTMANAGER_FILE])
+    config = yaml.safe_load(prom.prometheus_artifacts(project, plan)[ALERTMANAGER_FILE])
     routes = {r["matchers"][0]: r["receiver"] for r in config["route"]["routes"]}
     assert routes == {
         'severity="critical"': "pagerduty",
@@ -327,12 +328,12 @@ def test_a_rule_with_its_own_channels_gets_its_own_route(demo):
     _, project, plan = demo
     plan.alerting.rules[2].channels = ["pagerduty"]  # Latency P99 High (high) pages
     files = prom.prometheus_artifacts(project, plan)
-    first = yaml.safe_load(files[prom.ALERTMANAGER_FILE])["route"]["routes"][0]
+    first = yaml.safe_load(files[ALERTMANAGER_FILE])["route"]["routes"][0]
     assert first == {
         "matchers": ['alertname="LatencyP99High"', f'service="{plan.alerting.service}"'],
         "receiver": "pagerduty",
     }
-    tests = yaml.safe_load(files[prom.ROUTES_TEST_FILE])["tests"]
+    tests = yaml.safe_load(files[ROUTES_TEST_FILE])["tests"]
     assert {
         "labels": {"alertname": "LatencyP99High", "severity": "high", "service": plan.alerting.service},
         "receivers": ["pagerduty"],
@@ -348,18 +349,6 @@ def test_channel_without_a_target_renders_a_reserved_placeholder(demo):
     config = yaml.safe_load(text)
     emails = [c for r in config["receivers"] for c in r.get("email_configs", [])]
     assert emails and all(c["to"] == prom.TODO_EMAIL for c in emails)
-
-
-def test_burn_rate_helper_shape():
-    group = prom.burn_rate_rules("svc", 0.999)
-    records = [r["record"] for r in group["rules"] if "record" in r]
-    assert records == [f"slo:sli_error:ratio_rate{w}" for w in ("5m", "30m", "1h", "6h", "3d")]
-    fast, slow = [r for r in group["rules"] if "alert" in r]
-    assert "> (14.4 * 0.001)" in fast["expr"] and "> (6 * 0.001)" in fast["expr"]
-    assert fast["labels"]["severity"] == "critical" and slow["labels"]["severity"] == "low"
-    assert "ratio_rate3d" in slow["expr"] and "ratio_rate6h" in slow["expr"]
-    with pytest.raises(ValueError):
-        prom.burn_rate_rules("svc", 99.9)
 
 
 # -- aiwf validate without the tools -------------------------------------------------------------
@@ -502,42 +491,6 @@ def test_custom_promql_and_wording_hazards_pass_with_promtool(demo, tools):
     assert "QueueDepthHigh" in text and "# QueueStalled: no unit test" in text
     results = validate(root)
     assert all(r.ok for r in results), "\n".join(r.line() + "\n" + r.output for r in results if not r.ok)
-
-
-def test_burn_rate_rules_load_and_page(tmp_path, tools):
-    group = prom.burn_rate_rules("svc", 0.999)
-    (tmp_path / "slo.yml").write_text(yaml.safe_dump({"groups": [group]}, sort_keys=False))
-    assert promtool("check", "rules", "slo.yml", cwd=tmp_path).returncode == 0
-    fast = next(r for r in group["rules"] if r.get("alert") == "ErrorBudgetBurnFast")
-    test = {
-        "rule_files": ["slo.yml"],
-        "evaluation_interval": "1m",
-        "tests": [
-            {
-                "interval": "1m",
-                "input_series": [  # 2% errors: 20x the 0.1% budget
-                    {"series": 'llm_requests_errors_total{service="svc"}', "values": "0+20x120"},
-                    {"series": 'llm_requests_total{service="svc"}', "values": "0+1000x120"},
-                ],
-                "alert_rule_test": [
-                    {"eval_time": "1m", "alertname": "ErrorBudgetBurnFast", "exp_alerts": []},
-                    {
-                        "eval_time": "60m",
-                        "alertname": "ErrorBudgetBurnFast",
-                        "exp_alerts": [
-                            {
-                                "exp_labels": {"alertname": "ErrorBudgetBurnFast", **fast["labels"]},
-                                "exp_annotations": fast["annotations"],
-                            }
-                        ],
-                    },
-                ],
-            }
-        ],
-    }
-    (tmp_path / "slo.test.yml").write_text(yaml.safe_dump(test, sort_keys=False))
-    done = promtool("test", "rules", "slo.test.yml", cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_pinned_versions_are_installed(tools):

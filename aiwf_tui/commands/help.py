@@ -10,8 +10,9 @@ from aiwf_tui.commands.common import EXIT_OK, EXIT_USAGE
 def add_arguments(parser) -> None:
     from aiwf_tui.cli import VERBS
 
-    parser.add_argument("topic", nargs="?", metavar="VERB", choices=list(VERBS),
-                        help="the verb to explain (default: aiwf itself)")
+    parser.add_argument(
+        "topic", nargs="?", metavar="VERB", choices=list(VERBS), help="the verb to explain (default: aiwf itself)"
+    )
 
 
 def run(args) -> int:

@@ -17,7 +17,7 @@ PLAN_VERSION = 1
 
 Status = Literal["draft", "confirmed"]
 Severity = Literal["critical", "high", "medium", "low"]
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 Comparator = Literal[">", ">=", "<", "<=", "==", "!="]
 COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=", "==", "!=")
 AlertCategory = Literal["availability", "performance", "quality", "cost", "rag", "security"]

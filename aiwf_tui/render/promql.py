@@ -180,16 +180,6 @@ def label_selector(**labels: str) -> str:
     return "{" + ", ".join(f"{k}={label_value(v)}" for k, v in labels.items()) + "}"
 
 
-def exported_metrics_for(metrics: list[str]) -> list[tuple[str, str, str]]:
-    """The rows of `EXPORTED_METRICS` that the given plan metrics need, in table order."""
-    needed: set[str] = set()
-    for m in metrics:
-        spec = METRIC_SPECS.get(m)
-        if spec:
-            needed.update(spec.series)
-    return [row for row in EXPORTED_METRICS if row[0] in needed]
-
-
 # -- custom PromQL ------------------------------------------------------------------
 _STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 _BRACES_RE = re.compile(r"\{[^{}]*\}")
@@ -247,7 +237,6 @@ __all__ = [
     "DAY_WINDOW",
     "label_value",
     "label_selector",
-    "exported_metrics_for",
     "is_condition",
     "simple_selector",
 ]

@@ -6,31 +6,10 @@ from typing import Any
 
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.render.environment import render_template
+from aiwf_tui.render.promql import EXPORTED_METRICS
 from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, todo
 
 FINAL_ROLLBACK_STEPS = ("Verify rollback successful", "Notify stakeholders")
-
-
-def exported_metrics() -> list[tuple[str, str, str]]:
-    """The Prometheus metrics the service must export, as (name, type, meaning), from
-    `aiwf_tui.render.promql.EXPORTED_METRICS` when that module exists; empty otherwise."""
-    try:
-        from aiwf_tui.render.promql import EXPORTED_METRICS  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    source: Any = EXPORTED_METRICS
-    rows = source.items() if isinstance(source, dict) else source
-    items: list[tuple[str, str, str]] = []
-    for item in rows:
-        if isinstance(item, str):
-            items.append((item, "", ""))
-        elif isinstance(item, (tuple, list)) and item:
-            parts = [str(p) for p in item]
-            if len(parts) >= 3:
-                items.append((parts[0], parts[1], parts[-1]))
-            else:
-                items.append((parts[0], "", parts[1] if len(parts) > 1 else ""))
-    return items
 
 
 def _step(text: str) -> str:
@@ -78,5 +57,5 @@ def render_runbook(project, plan: OperationsPlan) -> str:
         issues=issue_views(plan),
         full_rollback_steps=steps,
         commands_fence=fence_for(commands_text),
-        exported_metrics=exported_metrics(),
+        exported_metrics=EXPORTED_METRICS,
     )

@@ -7,7 +7,7 @@ rows, never read back. `enter` edits a cell (bools toggle), `a` adds a row,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from rich.text import Text
@@ -36,7 +36,6 @@ class TableSpec:
     new_row: Callable[[], Any]
     section_key: str
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def cell_text(row, column: Column) -> Text:

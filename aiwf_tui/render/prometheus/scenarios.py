@@ -1,0 +1,355 @@
+"""alert-rules.test.yml: for every alert, input series that cross its threshold, and two
+checks: at the last evaluation before `for` elapses nothing fires; at the next one the alert
+fires with exactly its labels and annotations.
+
+The eval times are not guessed: a small model of the PromQL the rules use (Prometheus 2.42
+semantics: closed range windows, `extrapolatedRate`, `histogram_quantile`'s bucket
+interpolation) replays the input series, finds the minute the alert first fires, and refuses
+series that land within rounding distance of a threshold. Thresholds and series levels are
+exact fractions (they are written as decimal text); evaluated values are floats, as
+Prometheus computes them. promtool then proves the model right.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from aiwf_tui.layout import RULES_NAME, RULES_TEST_NAME
+from aiwf_tui.model.plan import AlertRule, OperationsPlan, duration_seconds, format_number
+from aiwf_tui.render.prometheus.common import (
+    EVAL_INTERVAL_MINUTES,
+    alert_annotations,
+    alert_names,
+    condition_text,
+    dump_yaml,
+    header,
+    metric_spec,
+    rule_labels,
+    service_of,
+)
+from aiwf_tui.render.promql import is_condition, label_value, simple_selector
+
+
+class Untestable(Exception):
+    """No input series can show this rule firing (the reason is the message)."""
+
+
+def _frac(text: str | float) -> Fraction:
+    return Fraction(str(text))
+
+
+def _num(value: Fraction | float, digits: int = 7) -> str:
+    """A plain decimal (no exponent) with at most `digits` significant digits, as series values are written."""
+    d = Decimal(float(value))
+    if d == 0:
+        return "0"
+    rounded = round(d, max(0, digits - 1 - d.adjusted()))
+    text = format(rounded.normalize(), "f")
+    return text
+
+
+def _extrapolated(values: list[float], i: int, window: int, is_rate: bool) -> float | None:
+    """`rate`/`increase` of a counter sampled every minute, at minute i over `window`
+    minutes (Prometheus 2.x: samples in [t - window, t], both ends included).
+
+    Float arithmetic, as Prometheus itself computes: the scenarios keep values at least 7%
+    from the threshold, far beyond float rounding, and `_first_firing` still rejects any value
+    within 1e-6 of it. (Exact fractions here cost ~270 ms of a 600 ms render.)"""
+    first_i = max(0, i - window)
+    count = i - first_i + 1
+    if count < 2:
+        return None
+    first, last = values[first_i], values[i]
+    result = last - first  # the test series never reset
+    to_start = float((first_i - (i - window)) * 60)
+    to_end = 0.0
+    sampled = float((i - first_i) * 60)
+    average = sampled / (count - 1)
+    if result > 0 and first >= 0:
+        to_zero = sampled * (first / result)
+        if to_zero < to_start:
+            to_start = to_zero
+    threshold = average * 1.1
+    interval = sampled
+    interval += to_start if to_start < threshold else average / 2
+    interval += to_end if to_end < threshold else average / 2
+    result = result * (interval / sampled)
+    if is_rate:
+        result = result / (window * 60)
+    return result
+
+
+def _bucket_quantile(q: float, buckets: list[tuple[float | None, float]]) -> float | None:
+    """histogram_quantile for buckets (upper bound, None for +Inf) in ascending order."""
+    observations = buckets[-1][1]
+    if observations == 0 or len(buckets) < 2:
+        return None
+    rank = q * observations
+    b = next((k for k in range(len(buckets) - 1) if buckets[k][1] >= rank), len(buckets) - 1)
+    if b == len(buckets) - 1:
+        return buckets[-2][0]
+    end, count = buckets[b]
+    if end is None:  # pragma: no cover - the +Inf bucket is the last, handled above
+        return buckets[-2][0]
+    start = 0.0
+    if b > 0:
+        start = buckets[b - 1][0] or 0.0
+        count -= buckets[b - 1][1]
+        rank -= buckets[b - 1][1]
+    return start + (end - start) * (rank / count)
+
+
+@dataclass
+class Scenario:
+    """Input series for one alert and the minute it first fires."""
+
+    series: list[dict[str, str]]
+    fire_minute: int
+    labels: dict[str, str]
+    switch_minute: int = 0
+    values: list[float | None] = field(default_factory=list, repr=False)
+
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+#: (margin below, margin above) the threshold, as fractions of it; tried in order until
+#: no evaluated value lands within rounding distance of the threshold.
+MARGINS = (
+    (Fraction(1, 10), Fraction(1, 10)),
+    (Fraction(1, 10), Fraction(13, 100)),
+    (Fraction(13, 100), Fraction(1, 10)),
+    (Fraction(7, 100), Fraction(17, 100)),
+)
+
+
+def _levels(
+    kind: str, comparator: str, threshold: Fraction, lo_m: Fraction, hi_m: Fraction
+) -> tuple[Fraction, Fraction]:
+    """(value before, value after) the switch: on the quiet side, then across the threshold."""
+    bounded = kind == "ratio"  # a share: 0..1
+    nonnegative = kind in ("ratio", "rate", "increase", "quantile")
+    if comparator in ("==", "!="):
+        if kind not in ("gauge", "up"):
+            raise Untestable(f"'{comparator}' on a computed value ({kind}) cannot be hit exactly in floating point")
+        other = threshold + (abs(threshold) * hi_m if threshold else 1)
+        return (other, threshold) if comparator == "==" else (threshold, other)
+    below: Fraction | None
+    above: Fraction | None
+    if threshold != 0:
+        below, above = threshold - abs(threshold) * lo_m, threshold + abs(threshold) * hi_m
+    else:
+        unit = Fraction(1, 10) if bounded else Fraction(1)
+        below, above = -unit, unit
+    if nonnegative and below < 0:
+        below = None
+    if bounded and above > 1:
+        above = (threshold + 1) / 2 if threshold < 1 else None
+    before, after = (below, above) if comparator in (">", ">=") else (above, below)
+    if before is None or after is None:
+        raise Untestable(f"no {kind} value can be {comparator} {format_number(float(threshold))}")
+    return before, after
+
+
+def _series_text(name: str, labels: dict[str, str]) -> str:
+    if not labels:
+        return name
+    return name + "{" + ", ".join(f"{k}={label_value(v)}" for k, v in labels.items()) + "}"
+
+
+def _gauge_values(a: Fraction, b: Fraction, n_a: int, n_b: int) -> tuple[str, list[float]]:
+    """A gauge at a for n_a minutes, then at b; the values are the float64s promtool reads."""
+    sa, sb = _num(a), _num(b)
+    text = f"{sa}+0x{n_a} {sb}+0x{n_b - 1}"
+    return text, [float(sa)] * (n_a + 1) + [float(sb)] * n_b
+
+
+def _counter_values(inc_a: Fraction, inc_b: Fraction, n_a: int, n_b: int) -> tuple[str, list[float]]:
+    """A counter from 0 growing by inc_a a minute for n_a minutes, then inc_b.
+
+    The values are the float64s promtool expands the series text into (start + k * step),
+    computed the same way (exact fractions here cost ~110 ms of a render)."""
+    sa, sb = _num(inc_a), _num(inc_b)
+    fa, fb = _frac(sa), _frac(sb)
+    sb0 = _num(fa * n_a + fb, 15)
+    text = f"0+{sa}x{n_a} {sb0}+{sb}x{n_b - 1}"
+    step_a, start_b, step_b = float(sa), float(sb0), float(sb)
+    values = [step_a * k for k in range(n_a + 1)] + [start_b + step_b * k for k in range(n_b)]
+    return text, values
+
+
+def scenario(rule: AlertRule, service: str) -> Scenario:
+    """Input series under which the rule's alert fires, and the minute it first does.
+
+    Before the switch the value sits on the quiet side of the threshold long enough
+    for the window to fill and for `for` to elapse (so a lowered threshold would fire
+    early); after it, across the threshold (so a raised one would never fire).
+    """
+    threshold = _frac(format_number(rule.threshold))
+    for_minutes = -(-duration_seconds(rule.duration) // 60)
+    spec = metric_spec(rule)
+    selector = None
+    if spec is None:
+        selector = simple_selector(rule.promql or "")
+        if selector is None or is_condition(rule.promql or ""):
+            raise Untestable("custom PromQL other than a single selector; its unit test must be written by hand")
+        kind, window = "gauge", 0
+    else:
+        kind, window = spec.kind, duration_seconds(spec.window) // 60
+    problems: list[str] = []
+    for lo_m, hi_m in MARGINS:
+        a, b = _levels(kind, rule.comparator, threshold, lo_m, hi_m)
+        n_a = window + for_minutes + 2
+        n_b = window + for_minutes + 3
+        switch = n_a + 1
+        series: list[dict[str, str]] = []
+        labels: dict[str, str]
+        svc = {"service": service}
+        if spec is None:
+            assert selector is not None  # a custom rule without one was refused above
+            name, labels = selector
+            text, vals = _gauge_values(a, b, n_a, n_b)
+            series.append({"series": _series_text(name, labels), "values": text})
+            values: list[float | None] = list(vals)
+        elif kind == "up":
+            labels = {"job": service, "instance": f"{service}:8080"}
+            text, vals = _gauge_values(a, b, n_a, n_b)
+            series.append({"series": _series_text("up", labels), "values": text})
+            values = list(vals)
+        elif kind == "gauge":
+            labels = svc
+            text, vals = _gauge_values(a, b, n_a, n_b)
+            series.append(
+                {"series": _series_text(spec.series[0], {**svc, "instance": f"{service}:8080"}), "values": text}
+            )
+            values = list(vals)
+        elif kind in ("rate", "increase"):
+            labels = svc
+            per_minute = 60 if kind == "rate" else Fraction(1, window)
+            extra = {"type": "completion"} if spec.series[0] == "llm_tokens_total" else {}
+            text, vals = _counter_values(a * per_minute, b * per_minute, n_a, n_b)
+            series.append({"series": _series_text(spec.series[0], {**svc, **extra}), "values": text})
+            values = [_extrapolated(vals, i, window, kind == "rate") for i in range(len(vals))]
+        elif kind == "ratio":
+            labels = svc
+            total = Fraction(1000)
+            num_text, num = _counter_values(a * total, b * total, n_a, n_b)
+            den_text, den = _counter_values(total, total, n_a, n_b)
+            series.append({"series": _series_text(spec.series[0], svc), "values": num_text})
+            series.append({"series": _series_text(spec.series[1], svc), "values": den_text})
+            values = []
+            for i in range(len(num)):
+                rn, rd = _extrapolated(num, i, window, True), _extrapolated(den, i, window, True)
+                values.append(None if rn is None or not rd else rn / rd)
+        elif kind == "quantile":
+            if threshold <= 0 or rule.comparator in ("==", "!="):
+                raise Untestable(f"a latency quantile cannot be {rule.comparator} {format_number(rule.threshold)}")
+            labels = svc
+            low_le, high_le = float(_num(min(a, b))), float(_num(max(a, b)))
+            per_minute = Fraction(100)
+            low_first = a < b  # observations move from the low bucket to the high one
+            in_low = (per_minute, Fraction(0)) if low_first else (Fraction(0), per_minute)
+            bucket_vals: list[list[float]] = []
+            bounds: tuple[float | None, ...] = (low_le, high_le, None)
+            for le, inc in zip(bounds, (in_low, (per_minute, per_minute), (per_minute, per_minute))):
+                text, vals = _counter_values(inc[0], inc[1], n_a, n_b)
+                le_text = "+Inf" if le is None else _num(le)
+                series.append(
+                    {"series": _series_text(f"{spec.series[0]}_bucket", {**svc, "le": le_text}), "values": text}
+                )
+                bucket_vals.append(vals)
+            q = float(spec.quantile)
+            values = []
+            for i in range(len(bucket_vals[0])):
+                rates = [_extrapolated(v, i, window, True) for v in bucket_vals]
+                counts = [r for r in rates if r is not None]
+                if len(counts) < len(rates):
+                    values.append(None)
+                    continue
+                values.append(_bucket_quantile(q, list(zip(bounds, counts))))
+        else:  # pragma: no cover - METRIC_SPECS only has the kinds above
+            raise Untestable(f"unknown metric kind {kind}")
+        try:
+            fire = _first_firing(values, rule.comparator, threshold, duration_seconds(rule.duration), switch)
+        except Untestable as exc:
+            problems.append(str(exc))
+            continue
+        return Scenario(series, fire, labels, switch, values)
+    raise Untestable("; ".join(dict.fromkeys(problems)))
+
+
+def _first_firing(values: list[float | None], comparator: str, threshold: Fraction, hold: int, switch: int) -> int:
+    """The first minute at or after `switch` the alert fires; checks it is quiet just before the
+    switch and that no value sits within rounding distance of the threshold."""
+    limit = float(threshold)  # values are floats, as Prometheus computes them
+    tolerance = abs(limit) * 1e-6 if limit else 1e-9
+    active_since: int | None = None
+    compare = _COMPARE[comparator]
+    for i, value in enumerate(values):
+        holds = value is not None and compare(value, limit)
+        if value is not None and comparator not in ("==", "!=") and abs(value - limit) <= tolerance:
+            raise Untestable(f"a test value comes within rounding distance of the threshold at minute {i}")
+        if holds:
+            if active_since is None:
+                active_since = i
+        else:
+            active_since = None
+        firing = active_since is not None and (i - active_since) * 60 >= hold
+        if i == switch - 1 and firing:
+            raise Untestable("the alert already fires before its input crosses the threshold")
+        if i >= switch and firing:
+            return i
+    raise Untestable("the alert never fires on the generated input")
+
+
+# -- alert-rules.test.yml ----------------------------------------------------------------------
+def rule_tests(plan: OperationsPlan) -> tuple[list[dict[str, Any]], list[str]]:
+    """promtool test cases (one per alert) and a note for each alert without one."""
+    service = service_of(plan)
+    tests: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for name, rule in zip(alert_names(plan.alerting.rules), plan.alerting.rules):
+        try:
+            sc = scenario(rule, service)
+        except Untestable as exc:
+            notes.append(f"{name}: no unit test - {exc}. `promtool check rules` still checks its syntax.")
+            continue
+        labels = {"alertname": name, **sc.labels, **rule_labels(plan, rule)}
+        tests.append(
+            {
+                "name": f"{name} fires when {condition_text(rule)} holds for {rule.duration}",
+                "interval": f"{EVAL_INTERVAL_MINUTES}m",
+                "input_series": sc.series,
+                "alert_rule_test": [
+                    {"eval_time": f"{sc.fire_minute - 1}m", "alertname": name, "exp_alerts": []},
+                    {
+                        "eval_time": f"{sc.fire_minute}m",
+                        "alertname": name,
+                        "exp_alerts": [{"exp_labels": labels, "exp_annotations": alert_annotations(plan, rule)}],
+                    },
+                ],
+            }
+        )
+    return tests, notes
+
+
+def alert_rules_test_yaml(project_name: str, plan: OperationsPlan) -> str:
+    tests, notes = rule_tests(plan)
+    head = header(project_name, plan)
+    head += f"# Run: promtool test rules {RULES_TEST_NAME}\n"
+    head += "# Each alert: quiet at the last evaluation before `for` elapses, firing at the next.\n"
+    for note in notes:
+        head += "# " + " ".join(note.split()) + "\n"
+    data = {"rule_files": [RULES_NAME], "evaluation_interval": f"{EVAL_INTERVAL_MINUTES}m", "tests": tests}
+    return head + dump_yaml(data)
