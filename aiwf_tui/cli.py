@@ -59,10 +59,22 @@ def _open_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VerbParser(argparse.ArgumentParser):
+    """A verb's parser: with `--json`, a usage error is the JSON error object too (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from aiwf_tui.commands import common
+
+        if common.json_output():
+            common.fail(self.prog, f"{message} (see {self.prog} --help)", common.EXIT_USAGE)
+            raise SystemExit(common.EXIT_USAGE)
+        super().error(message)
+
+
 def _verb_parser(verb: str) -> tuple[argparse.ArgumentParser, object]:
     module_name, help_text = VERBS[verb]
     module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser(prog=f"aiwf {verb}", description=help_text)
+    parser = _VerbParser(prog=f"aiwf {verb}", description=help_text)
     module.add_arguments(parser)
     return parser, module
 
@@ -91,9 +103,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in VERBS:
+            from aiwf_tui.commands.common import set_json_output
+
+            set_json_output("--json" in argv[1 : argv.index("--") if "--" in argv else None])
             parser, module = _verb_parser(argv[0])
             args = parser.parse_args(argv[1:])
-            return int(module.run(args) or 0)
+            set_json_output(getattr(args, "json", False))
+            try:
+                return int(module.run(args) or 0)
+            finally:
+                set_json_output(False)
         args = _open_parser().parse_args(argv)
         from aiwf_tui.commands import open_app
 

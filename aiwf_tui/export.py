@@ -215,6 +215,7 @@ class ExportResult:
     path: Path
     files: list[Path]
     size: int
+    manifest_sha256: str = ""  # sha256 of the MANIFEST.sha256 inside: one digest for the whole content
 
 
 def write_archive(root: str | Path, out: str | Path, force: bool = False) -> Path:
@@ -241,9 +242,9 @@ def export_archive(root: str | Path, out: str | Path, force: bool = False) -> Ex
     try:
         with os.fdopen(fd, "wb") as handle:
             if kind == "tar":
-                _write_tar(handle, root, files)
+                manifest = _write_tar(handle, root, files)
             else:
-                _write_zip(handle, root, files)
+                manifest = _write_zip(handle, root, files)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
@@ -259,7 +260,7 @@ def export_archive(root: str | Path, out: str | Path, force: bool = False) -> Ex
             raise AiwfError.at(out, "already exists", "pass --force to overwrite it, or choose another name") from None
         raise
     fsync_dir(out.parent)
-    return ExportResult(out, files, out.stat().st_size)
+    return ExportResult(out, files, out.stat().st_size, hashlib.sha256(manifest).hexdigest())
 
 
 def _place(temp: Path, out: Path, force: bool) -> None:
@@ -287,7 +288,8 @@ def _write_error(exc: OSError, out: Path) -> AiwfError:
     return AiwfError.at(out, f"could not be written ({exc.strerror or exc})", "check the disk and the path")
 
 
-def _write_tar(handle, root: Path, files: list[Path]) -> None:
+def _write_tar(handle, root: Path, files: list[Path]) -> bytes:
+    """Write the archive; returns the MANIFEST.sha256 it holds."""
     lines = []
     with tarfile.open(fileobj=handle, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
         for path in files:
@@ -314,6 +316,7 @@ def _write_tar(handle, root: Path, files: list[Path]) -> None:
         info.mtime = int(time.time())
         info.mode = 0o644
         tar.addfile(info, io.BytesIO(data))
+    return data
 
 
 def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
@@ -321,7 +324,8 @@ def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
     return stamp if stamp[0] >= 1980 else _ZIP_EPOCH
 
 
-def _write_zip(handle, root: Path, files: list[Path]) -> None:
+def _write_zip(handle, root: Path, files: list[Path]) -> bytes:
+    """Write the archive; returns the MANIFEST.sha256 it holds."""
     lines = []
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:
@@ -340,7 +344,9 @@ def _write_zip(handle, root: Path, files: list[Path]) -> None:
         info = zipfile.ZipInfo(f"{root.name}/{MANIFEST_NAME}", date_time=_zip_time(time.time()))
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = (stat.S_IFREG | 0o644) << 16
-        archive.writestr(info, "".join(lines))
+        data = "".join(lines).encode("utf-8")
+        archive.writestr(info, data)
+    return data
 
 
 # -- Prometheus files for a monitoring repository -------------------------------------------------
@@ -393,8 +399,8 @@ def export_prometheus(root: str | Path, out_dir: str | Path, force: bool = False
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
-    "ExportResult",
     "MANIFEST_NAME",
+    "ExportResult",
     "archive_format",
     "default_archive_path",
     "export_archive",

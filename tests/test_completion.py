@@ -17,7 +17,7 @@ from aiwf_tui.cli import VERBS
 
 def aiwf(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "aiwf_tui", *args], capture_output=True, text=True, timeout=60, cwd=cwd
+        [sys.executable, "-m", "aiwf_tui", *args], check=False, capture_output=True, text=True, timeout=60, cwd=cwd
     )
 
 
@@ -44,7 +44,12 @@ COMP_POINT=${{#COMP_LINE}}
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
     result = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True, cwd=cwd, timeout=30
+        ["bash", "--norc", "--noprofile", "-c", program],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=30,
     )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if line]
@@ -58,7 +63,7 @@ class TestBashCompletion:
         assert complete(bash_script, "aiwf comp", tmp_path) == ["completion"]
 
     def test_flags_of_a_verb(self, bash_script, tmp_path):
-        assert set(complete(bash_script, "aiwf render --", tmp_path)) >= {"--plan", "--dry-run"}
+        assert set(complete(bash_script, "aiwf render --", tmp_path)) >= {"--plan", "--dry-run", "--json"}
         assert set(complete(bash_script, "aiwf export --f", tmp_path)) == {"--force", "--format"}
 
     def test_choices_and_sub_commands(self, bash_script, tmp_path):
@@ -92,7 +97,7 @@ def test_startup_does_not_import_shtab_or_the_verbs():
         "import sys; from aiwf_tui import cli; cli._open_parser(); "
         "print(sorted(m for m in sys.modules if m == 'shtab' or m.startswith('aiwf_tui.commands.')))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stdout
 
 

@@ -13,8 +13,81 @@ EXIT_USAGE = 2
 EXIT_NO_GO = 3
 
 
+#: Set by `cli.main` from the verb's `--json`: then stdout carries exactly one JSON object
+#: (the verb's result, or `{"error": ...}`) and nothing goes to stderr. docs/json.md.
+_json_output = False
+
+
+def set_json_output(enabled: bool) -> None:
+    """Switch every verb's output (results and errors) to one JSON object on stdout."""
+    global _json_output
+    _json_output = bool(enabled)
+
+
+def json_output() -> bool:
+    """True while the running verb was given `--json`."""
+    return _json_output
+
+
+def add_json_argument(parser, what: str) -> None:
+    """The `--json` flag every scripted verb takes."""
+    parser.add_argument(
+        "--json", action="store_true", help=f"print one JSON object on stdout ({what}); errors too (docs/json.md)"
+    )
+
+
+def print_json(payload: dict) -> None:
+    """One JSON object on stdout. ASCII only, so outside text can never reach the terminal as control bytes."""
+    import json
+
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True) + "\n")
+
+
+def _problem_json(problem) -> dict:
+    from aiwf_tui.errors import Problem
+
+    if isinstance(problem, Problem):
+        return {
+            "text": str(problem),
+            "path": problem.path,
+            "line": problem.line,
+            "column": problem.column,
+            "message": problem.message,
+            "fix": problem.fix,
+        }
+    text = " ".join(str(problem).split())
+    return {"text": text, "path": None, "line": None, "column": None, "message": text, "fix": ""}
+
+
+def fail(prefix: str, message: str, code: int = EXIT_INVALID, problems=(), *, stream=None) -> int:
+    """Report a refusal: one line (plus one per problem) on stderr, or the JSON error object.
+
+    `problems` are `Problem`s or plain lines; returns `code` (the verb's exit code)."""
+    if _json_output:
+        print_json(
+            {
+                "error": {
+                    "verb": prefix.removeprefix("aiwf").strip() or "aiwf",
+                    "exit_code": code,
+                    "message": " ".join(message.split()),
+                    "problems": [_problem_json(p) for p in problems],
+                }
+            }
+        )
+        return code
+    stream = stream if stream is not None else sys.stderr
+    if message:
+        print(f"{prefix}: {message}", file=stream)
+    for problem in problems:
+        print(f"{prefix}: {problem}", file=stream)
+    return code
+
+
 def report(error: AiwfError, prefix: str = "aiwf") -> int:
     """Print each problem on its own line to stderr; return the 'invalid input' exit code."""
+    if _json_output:
+        first = error.lines()[0] if len(error.problems) == 1 else f"{len(error.problems)} problems (each in problems)"
+        return fail(prefix, first, EXIT_INVALID, error.problems)
     for line in error.lines():
         print(f"{prefix}: {line}", file=sys.stderr)
     return EXIT_INVALID
@@ -53,11 +126,10 @@ def take_project_lock(project_dir, prefix: str, verb: str):
     try:
         return acquire(project_dir), None
     except LockedError as exc:
-        print(
-            f"{prefix}: {project_dir} is open in aiwf ({exc.holder.describe()}) - "
-            f"close that aiwf (its answers are saved) and run aiwf {verb} again; nothing was changed",
-            file=sys.stderr,
+        return None, fail(
+            prefix,
+            f"{project_dir} is open in aiwf ({exc.holder.describe()}) - close that aiwf "
+            f"(its answers are saved) and run aiwf {verb} again; nothing was changed",
         )
-        return None, EXIT_INVALID
     except AiwfError:
         return None, None

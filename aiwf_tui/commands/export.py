@@ -11,7 +11,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from aiwf_tui.commands.common import EXIT_OK, EXIT_USAGE, add_project_argument, report
+from aiwf_tui.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_json_argument,
+    add_project_argument,
+    fail,
+    json_output,
+    print_json,
+    report,
+)
 from aiwf_tui.errors import AiwfError
 
 
@@ -37,6 +46,7 @@ def add_arguments(parser) -> None:
         "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository",
     )
     parser.add_argument("-n", "--dry-run", action="store_true", help="list what would be exported; write nothing")
+    add_json_argument(parser, "archive path, size, manifest digest, files")
 
 
 def human_size(size: int) -> str:
@@ -56,16 +66,21 @@ def run(args) -> int:
     try:
         if args.format == "prometheus":
             if args.output is None:
-                print(
-                    f"{prefix}: --format prometheus needs -o DIR (the folder of your monitoring repository)",
-                    file=sys.stderr,
+                return fail(
+                    prefix, "--format prometheus needs -o DIR (the folder of your monitoring repository)", EXIT_USAGE
                 )
-                return EXIT_USAGE
             if args.dry_run:
-                for path in export.prometheus_files(root):
+                files = export.prometheus_files(root)
+                if json_output():
+                    print_json(_json("prometheus", True, args.output, files=[_entry(p, root) for p in files]))
+                    return EXIT_OK
+                for path in files:
                     print(path.relative_to(root.absolute()).as_posix())
                 return EXIT_OK
             written = export.export_prometheus(root, args.output, force=args.force)
+            if json_output():
+                print_json(_json("prometheus", False, args.output, files=[_entry(p, args.output) for p in written]))
+                return EXIT_OK
             print(
                 f"copied {len(written)} Prometheus file{'s' if len(written) != 1 else ''} to {args.output}",
                 file=sys.stderr,
@@ -78,6 +93,9 @@ def run(args) -> int:
             export.archive_format(out)
             files = export.plan_export(root, exclude=(out,))
             base = root.absolute()
+            if json_output():
+                print_json(_json("archive", True, out, files=[_entry(p, base) for p in files]))
+                return EXIT_OK
             for path in files:
                 print(path.relative_to(base).as_posix())
             print(
@@ -89,9 +107,47 @@ def run(args) -> int:
         result = export.export_archive(root, out, force=args.force)
     except AiwfError as exc:
         return report(exc, prefix)
+    if json_output():
+        print_json(
+            _json(
+                "archive",
+                False,
+                result.path,
+                size=result.size,
+                manifest_sha256=result.manifest_sha256,
+                files=[_entry(p, root.absolute()) for p in result.files],
+            )
+        )
+        return EXIT_OK
     print(
         f"wrote {result.path} ({len(result.files)} files + {export.MANIFEST_NAME}, {human_size(result.size)})",
         file=sys.stderr,
     )
     print(result.path)
     return EXIT_OK
+
+
+def _entry(path: Path, base: Path) -> dict:
+    """A file of the export: its path relative to `base` (POSIX), and its size."""
+    path = Path(path)
+    return {"path": path.absolute().relative_to(Path(base).absolute()).as_posix(), "bytes": path.stat().st_size}
+
+
+def _json(
+    kind: str,
+    dry_run: bool,
+    output: Path,
+    *,
+    files: list[dict],
+    size: int | None = None,
+    manifest_sha256: str | None = None,
+) -> dict:
+    """What `export --json` prints (docs/json.md)."""
+    return {
+        "format": kind,
+        "dry_run": dry_run,
+        "output": str(Path(output).absolute()),
+        "size": size,
+        "manifest_sha256": manifest_sha256,
+        "files": files,
+    }

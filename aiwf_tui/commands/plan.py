@@ -32,10 +32,10 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from aiwf_tui.files import atomic_write
+    from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.model import load_project
     from aiwf_tui.model.defaults import new_plan, todos
     from aiwf_tui.model.plan_io import dump_plan
-    from aiwf_tui.layout import PLAN_FILE
 
     prefix = "aiwf plan"
     try:

@@ -8,11 +8,14 @@ from datetime import date
 from pathlib import Path
 
 from aiwf_tui.commands.common import (
-    EXIT_INVALID,
     EXIT_NO_GO,
     EXIT_OK,
+    add_json_argument,
     add_project_argument,
+    fail,
+    json_output,
     no_go_line,
+    print_json,
     report,
     take_project_lock,
 )
@@ -30,6 +33,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print unified diffs of what would change; write nothing"
     )
+    add_json_argument(parser, "every file with its sha256 and whether it changed, or the refusal's items")
 
 
 def run(args) -> int:
@@ -47,9 +51,9 @@ def run(args) -> int:
 
 
 def _render(args, prefix: str) -> int:
+    from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.model import load_project
     from aiwf_tui.model.plan_io import load_plan
-    from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.render.artifacts import diff_all, prepare, write_files
     from aiwf_tui.render.summary import render_summary
 
@@ -58,26 +62,31 @@ def _render(args, prefix: str) -> int:
     except AiwfError as exc:
         return report(exc, prefix)
     if not project.gate_allows_phase5 and not project.phase5_complete:
-        print(f"{prefix}: {no_go_line(project)}", file=sys.stderr)
-        return EXIT_NO_GO
+        return fail(prefix, no_go_line(project), EXIT_NO_GO)
     plan_path = args.plan if args.plan is not None else project.root / PLAN_FILE
     if not plan_path.exists():
         shown = PLAN_FILE if args.plan is None else str(plan_path)
-        print(
-            f"{prefix}: {shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
-            file=sys.stderr,
+        return fail(
+            prefix,
+            f"{shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
         )
-        return EXIT_INVALID
     today = date.today().isoformat()
     try:
         plan = load_plan(plan_path, project.root)
         files = prepare(project, plan, today)
         if args.dry_run:
+            if json_output():
+                print_json(render_json(project, plan_path, files, dry_run=True, diff=diff_all(project, files)))
+                return EXIT_OK
             sys.stdout.write(diff_all(project, files))
             return EXIT_OK
+        before = render_json(project, plan_path, files, dry_run=False) if json_output() else None
         changed = write_files(project, files)
     except AiwfError as exc:
         return report(exc, prefix)
+    if before is not None:
+        print_json(before)
+        return EXIT_OK
     if changed:
         print(f"wrote {len(changed)} file{'s' if len(changed) != 1 else ''}:", file=sys.stderr)
         for path in changed:
@@ -89,3 +98,28 @@ def _render(args, prefix: str) -> int:
     # The summary quotes project files: print it as text, never as terminal control sequences.
     print(clean_text(render_summary(project, plan, list(files))), end="")
     return EXIT_OK
+
+
+def render_json(project, plan_path: Path, files: dict[str, str], *, dry_run: bool, diff: str = "") -> dict:
+    """What `render --json` prints (docs/json.md): taken before writing, so `changed` is against the old files."""
+    import hashlib
+
+    entries = []
+    for rel, text in files.items():
+        data = text.encode("utf-8")
+        try:
+            changed = (project.root / rel).read_bytes() != data
+        except OSError:
+            changed = True
+        entries.append(
+            {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "changed": changed}
+        )
+    plan = plan_path.absolute()
+    return {
+        "project": project.name,
+        "plan": plan.relative_to(project.root).as_posix() if plan.is_relative_to(project.root) else str(plan),
+        "dry_run": dry_run,
+        "files": entries,
+        "written": [] if dry_run else [e["path"] for e in entries if e["changed"]],
+        "diff": diff,
+    }

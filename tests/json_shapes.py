@@ -1,0 +1,121 @@
+"""The shape of each verb's `--json` object, as docs/json.md documents it.
+
+Every model forbids unknown keys and requires every key, so an object that validates has
+exactly the documented keys; the tests validate both the real output and the examples in
+docs/json.md against these models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+SHA256 = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Problem(Shape):
+    text: str
+    path: str | None
+    line: int | None
+    column: int | None
+    message: str
+    fix: str
+
+
+class ErrorBody(Shape):
+    verb: str
+    exit_code: int
+    message: str
+    problems: list[Problem]
+
+
+class Error(Shape):
+    error: ErrorBody
+
+
+class Phase(Shape):
+    number: int
+    status: str
+
+
+class Gate(Shape):
+    decision: str
+    date: str | None
+    conditions: list[str]
+    blockers: list[str]
+
+
+class DecisionCounts(Shape):
+    earlier: int
+    operations: int
+
+
+class FilePresence(Shape):
+    path: str
+    present: bool
+
+
+class Revisit(Shape):
+    number: int
+    name: str
+
+
+class Check(Shape):
+    project: str
+    path: str
+    status: Literal["ready", "complete", "no_go"]
+    message: str
+    architecture: str
+    retrieves: bool
+    trains: bool
+    steps_completed: list[int]
+    phases: list[Phase]
+    gate: Gate
+    decisions: DecisionCounts
+    phase5_files: list[FilePresence]
+    revisit_phase: Revisit | None
+
+
+class RenderedFile(Shape):
+    path: str
+    sha256: str = SHA256
+    bytes: int
+    changed: bool
+
+
+class Render(Shape):
+    project: str
+    plan: str
+    dry_run: bool
+    files: list[RenderedFile]
+    written: list[str]
+    diff: str
+
+
+class ExportedFile(Shape):
+    path: str
+    bytes: int
+
+
+class Export(Shape):
+    format: Literal["archive", "prometheus"]
+    dry_run: bool
+    output: str
+    size: int | None
+    manifest_sha256: str | None = Field(pattern=r"^[0-9a-f]{64}$")
+    files: list[ExportedFile]
+
+
+#: docs/json.md section -> its shape
+SHAPES: dict[str, type[Shape]] = {
+    "error": Error,
+    "check": Check,
+    "render": Render,
+    "export": Export,
+}
