@@ -110,6 +110,7 @@ class AiwfApp(App):
         self._save_timer = None
         self._preview_timer = None
         self._save_lock = threading.Lock()
+        self._terminal_safe = None
         self._quit_unsaved = False
         self.error_lines: list[str] = []
 
@@ -318,8 +319,9 @@ class AiwfApp(App):
                 return
             text = self.plan_text()
             try:
-                with self._save_lock:
-                    atomic_write(target, text, root=self.ctx.project.root)
+                root = self.ctx.project.root
+                with self._save_lock:  # a file chosen outside the project is the user's own choice
+                    atomic_write(target, text, root=root if target.absolute().is_relative_to(root) else None)
             except AiwfError as exc:
                 self.notify(f"{exc.lines()[0]}. Your edits are still in memory.", severity="error", timeout=10)
                 return
@@ -330,18 +332,31 @@ class AiwfApp(App):
         self.push_screen(SavePlanModal(str(plan_path)), chosen)
 
     def _install_sighup(self) -> None:
-        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        """SIGHUP (the SSH connection dropped) and SIGTERM (kill, shutdown, a supervisor): save,
+        leave the alternate screen and mouse mode through Textual's own exit, and let the
+        caller release the lock, exactly as a quit does."""
+        if threading.current_thread() is not threading.main_thread():
             return
 
-        def on_hangup(signum, frame):  # the SSH connection dropped: keep every answer
+        def on_signal(signum, frame):
             # No one is left to ask: save (on failure the temp file is gone, the old plan stays).
             self.save_now()
-            self.exit(return_code=129)
+            self.exit(return_code=128 + signum)
 
-        try:
-            signal.signal(signal.SIGHUP, on_hangup)
-        except ValueError:
-            pass
+        for name in ("SIGHUP", "SIGTERM"):
+            if hasattr(signal, name):
+                try:
+                    signal.signal(getattr(signal, name), on_signal)
+                except ValueError:
+                    pass
+
+    def get_line_filters(self):
+        """Textual's filters, then the terminal-safety filter every painted line goes through."""
+        from aiwf_tui.widgets.terminal_safe import TerminalSafe
+
+        if getattr(self, "_terminal_safe", None) is None:
+            self._terminal_safe = TerminalSafe()
+        return [*super().get_line_filters(), self._terminal_safe]
 
     async def action_quit(self) -> None:
         problem = self.save_now()

@@ -101,6 +101,19 @@ def full_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `aiwf` console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from aiwf_tui.safetext import CleanStream
+
+    # Every message, diff and listing quotes project files: none reaches the terminal as control
+    # sequences. (The app draws through Textual's driver, which has its own filter.)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str]) -> int:
     try:
         if argv and argv[0] in VERBS:
             from aiwf_tui.commands.common import set_json_output

@@ -247,7 +247,7 @@ def export_archive(root: str | Path, out: str | Path, force: bool = False) -> Ex
                 manifest = _write_zip(handle, root, files)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, archive_mode(files))
         _place(temp, out, force)
     except BaseException as exc:
         try:
@@ -261,6 +261,17 @@ def export_archive(root: str | Path, out: str | Path, force: bool = False) -> Ex
         raise
     fsync_dir(out.parent)
     return ExportResult(out, files, out.stat().st_size, hashlib.sha256(manifest).hexdigest())
+
+
+def archive_mode(files: list[Path]) -> int:
+    """0644, or 0600 when any file archived is private (the archive must not expose it)."""
+    for path in files:
+        try:
+            if not os.stat(path).st_mode & stat.S_IROTH:
+                return 0o600
+        except OSError:
+            return 0o600
+    return 0o644
 
 
 def _place(temp: Path, out: Path, force: bool) -> None:
@@ -299,7 +310,7 @@ def _write_tar(handle, root: Path, files: list[Path]) -> bytes:
                 info = tarfile.TarInfo(f"{root.name}/{rel}")
                 info.size = st.st_size
                 info.mtime = int(st.st_mtime)
-                info.mode = 0o755 if st.st_mode & 0o111 else 0o644
+                info.mode = stat.S_IMODE(st.st_mode)  # a 0600 file stays 0600 when unpacked
                 digest = hashlib.sha256()
                 try:
                     tar.addfile(info, _HashingReader(source, digest))
@@ -334,7 +345,7 @@ def _write_zip(handle, root: Path, files: list[Path]) -> bytes:
                 st = os.fstat(source.fileno())
                 info = zipfile.ZipInfo(f"{root.name}/{rel}", date_time=_zip_time(st.st_mtime))
                 info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = (stat.S_IFREG | (0o755 if st.st_mode & 0o111 else 0o644)) << 16
+                info.external_attr = (stat.S_IFREG | stat.S_IMODE(st.st_mode)) << 16
                 digest = hashlib.sha256()
                 with archive.open(info, "w", force_zip64=st.st_size > zipfile.ZIP64_LIMIT // 2) as target:
                     for chunk in iter(lambda: source.read(_CHUNK), b""):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import TEMP_PREFIX
+
+BOM = b"\xef\xbb\xbf"
 
 
 def _explain(exc: OSError, shown: str) -> AiwfError:
@@ -75,15 +78,25 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
     """Write several files all-or-nothing: every temp file is written and synced first;
     only then are they renamed into place. On any error, no file has changed.
 
+    With `root`, every path (and every folder above it) must stay inside `root` once links
+    are resolved, and must not be a folder, FIFO or device: otherwise nothing is written.
+    Each file keeps the line endings (and BOM) it has on disk; new files get LF.
+
     Returns the paths whose content actually changed (unchanged files are not touched).
     """
-    changed = {p: t for p, t in files.items() if not (p.is_file() and _same(p, t))}
+    if root is not None:
+        problems = outside_problems(list(files), root)
+        if problems:
+            raise AiwfError(*problems)
+    olds = {p: existing_bytes(p) for p in files}
+    encoded = {p: encode_like(olds[p], t) for p, t in files.items()}
+    changed = {p: data for p, data in encoded.items() if olds[p] != data}
     pause = _test_pause(bool(changed))
     temps: list[tuple[Path, Path]] = []
     try:
-        for path, text in changed.items():
+        for path, data in changed.items():
             try:
-                temps.append((_write_temp(path, text.encode("utf-8")), path))
+                temps.append((_write_temp(path, data), path))
             except OSError as exc:
                 raise _explain(exc, _shown(path, root)) from None
             pause()
@@ -94,7 +107,6 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
     done: list[tuple[Path, bytes | None]] = []  # (path, its old bytes) for the files already renamed
     for index, (temp, path) in enumerate(temps):
         try:
-            old = path.read_bytes() if path.is_file() else None
             os.replace(temp, path)
         except OSError as exc:
             # A rename failed half-way (rare: renames need no space): put back what was
@@ -102,13 +114,109 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
             _discard(temps[index:])
             _restore(done)
             raise _explain(exc, _shown(path, root)) from None
-        done.append((path, old))
+        done.append((path, olds[path]))
         folders.add(path.parent)
         pause()
     for folder in folders:
         fsync_dir(folder)
     _sweep(files)
     return list(changed)
+
+
+def existing_bytes(path: Path) -> bytes | None:
+    """The bytes a regular file has now (None: no such file, or not a regular one). Never
+    opens a FIFO or device."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def encode_like(old: bytes | None, text: str) -> bytes:
+    """`text` (LF line endings) as the bytes to write over a file holding `old`: CRLF when the
+    file uses CRLF, a BOM when it starts with one, so an update never rewrites every line."""
+    from aiwf_tui.model.textfile import newline_of, with_newline
+
+    bom = b""
+    if old:
+        if old.startswith(BOM):
+            bom = BOM
+        text = with_newline(text, newline_of(old))
+    return bom + text.encode("utf-8")
+
+
+def outside_problems(paths: list[Path], root: Path) -> list[Problem]:
+    """Why writing `paths` could leave the project or clobber something that is not a file:
+    a path outside `root`, a folder above it that is a link leading outside (or looping), or a
+    folder, FIFO or device where the file should be. Empty: safe to write."""
+    from aiwf_tui.model.textfile import first_link, kind_of, link_leaves
+
+    real_root = Path(root).resolve()
+    problems: list[Problem] = []
+    for path in paths:
+        path = Path(path) if Path(path).is_absolute() else Path(root) / path
+        shown = _shown(path, Path(root))
+        if not path.absolute().is_relative_to(Path(root).absolute()):
+            problems.append(
+                Problem(
+                    shown, "is outside the project folder", "aiwf writes only inside the project; nothing was written"
+                )
+            )
+            continue
+        try:
+            parent = path.parent.resolve()
+        except (OSError, RuntimeError):
+            problems.append(
+                Problem(
+                    shown,
+                    "is in a folder whose symbolic link loops",
+                    "replace the link with a real folder; nothing was written",
+                )
+            )
+            continue
+        if not parent.is_relative_to(real_root):
+            link = first_link(path.parent, Path(root))
+            problems.append(
+                Problem(
+                    _shown(link, Path(root)) if link else shown,
+                    link_leaves(link) if link else "is outside the project folder",
+                    "replace the link with a real folder inside the project (aiwf writes only inside it)",
+                )
+            )
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(
+                Problem(shown, f"cannot be checked ({exc.strerror or exc})", "check the file; nothing was written")
+            )
+            continue
+        if not stat.S_ISREG(mode):
+            problems.append(Problem(shown, f"is {kind_of(mode)}, not a file", "move it away; nothing was written"))
+        elif path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            problems.append(
+                Problem(
+                    shown,
+                    "is a symbolic link that leads outside the project",
+                    "replace the link with the file itself; nothing was written",
+                )
+            )
+    # One line per offending link, however many files lie under it.
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.path + problem.message, problem)
+    return list(unique.values())
 
 
 def _sweep(paths) -> None:

@@ -34,6 +34,21 @@ ROUTES_TEST_FILE = f"{PROMETHEUS_DIR}/{ROUTES_TEST_NAME}"
 #: The Phase 5 artifacts `aiwf check` reports as present or missing.
 PHASE5_FILES = (PLAN_FILE, RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE)
 
+#: Every file aiwf writes into a project (`aiwf check` makes sure each stays inside it).
+WRITTEN_FILES = (
+    PLAN_FILE,
+    RUNBOOK_FILE,
+    ALERTS_TEMPLATE_FILE,
+    ALERTS_CONFIG_FILE,
+    SIDECAR,
+    DECISION_LOG,
+    PROJECT_SPEC,
+    RULES_FILE,
+    RULES_TEST_FILE,
+    ALERTMANAGER_FILE,
+    ROUTES_TEST_FILE,
+)
+
 # -- aiwf's own files in the project folder (never exported) ----------------------------
 #: The lock a running session keeps (pid, host, since when).
 LOCK_NAME = ".aiwf.lock"

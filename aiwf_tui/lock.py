@@ -17,12 +17,14 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.layout import LOCK_NAME
+from aiwf_tui.safetext import clean_text
 
 try:  # POSIX only; elsewhere the pid check is all there is.
     import fcntl
@@ -41,11 +43,22 @@ class Holder:
     since: str = ""
 
     def describe(self) -> str:
+        """ "pid N on HOST, since WHEN": the file's text made terminal-safe and short."""
         who = f"pid {self.pid}" if self.pid is not None else "an unknown process"
-        text = f"{who} on {self.host or 'an unknown host'}"
+        text = f"{who} on {self.host_shown or 'an unknown host'}"
         if self.since:
-            text += f", since {self.since}"
+            text += f", since {clean_text(self.since, 40)}"
         return text
+
+    @property
+    def host_shown(self) -> str:
+        """The host as a message may quote it (the lock file is outside text)."""
+        return " ".join(clean_text(self.host, 80).split())
+
+    @property
+    def complete(self) -> bool:
+        """Whether the file names a holder the way aiwf writes it (a pid and a host)."""
+        return self.pid is not None and bool(self.host_shown)
 
     @property
     def here(self) -> bool:
@@ -56,12 +69,18 @@ class Holder:
 class LockedError(AiwfError):
     """The project is open in another aiwf: an `AiwfError` that also names the holder."""
 
-    def __init__(self, root: Path, holder: Holder) -> None:
+    def __init__(self, root: Path, holder: Holder, live: bool = True) -> None:
         self.holder = holder
-        fix = READ_ONLY_HINT
-        if not holder.here:
-            fix += f" (if no aiwf runs on {holder.host} any more, delete {LOCK_NAME})"
+        self.clear_hint = "" if live else clear_hint(holder)
+        fix = READ_ONLY_HINT + (f" ({self.clear_hint})" if self.clear_hint else "")
         super().__init__(Problem(str(root), f"is already open in another aiwf ({holder.describe()})", fix))
+
+
+def clear_hint(holder: Holder) -> str:
+    """How to clear a lock this host cannot prove live or stale."""
+    if holder.complete and not holder.here:
+        return f"delete {LOCK_NAME} if no aiwf runs on {holder.host_shown}"
+    return f"delete {LOCK_NAME} if no aiwf runs on this project"
 
 
 def _hostname() -> str:
@@ -140,10 +159,7 @@ class Lock:
         if fd is None:
             return
         try:
-            if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
-                os.unlink(self.path)
-        except OSError:
-            pass
+            _unlink_if_same(self.path, fd)
         finally:
             os.close(fd)
 
@@ -154,12 +170,60 @@ class Lock:
         self.release()
 
 
+#: The lock is a plain file in the project: never follow a link (its target would be
+#: truncated and rewritten), never block on a FIFO put in its place.
+_OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class LockUnusableError(AiwfError):
+    """`.aiwf.lock` exists but is not a plain file (a link, a folder, a FIFO): nothing was written."""
+
+
+def _not_a_file(root: Path) -> LockUnusableError:
+    return LockUnusableError(
+        Problem(
+            str(root / LOCK_NAME),
+            "is not a plain file (a symbolic link, folder or device)",
+            f"delete {LOCK_NAME} (aiwf makes its own) if no aiwf runs on this project; nothing was written",
+        )
+    )
+
+
+def _open_lock(path: Path, root: Path, flags: int) -> int:
+    """Open the lock file itself (never what a link points to), or raise `LockUnusableError`."""
+    try:
+        fd = os.open(path, flags | _OPEN_FLAGS, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO, errno.EMLINK) or path.is_symlink():
+            raise _not_a_file(root) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_a_file(root)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+_READ_ONLY = "cannot be created: the project folder is read-only"
+
+
+def is_read_only_error(error: AiwfError) -> bool:
+    """Whether `acquire` failed only because the folder cannot be written (a reader may go on)."""
+    return any(p.message == _READ_ONLY for p in error.problems)
+
+
 def _cannot_create(root: Path, exc: OSError) -> AiwfError:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.ENOSPC:
         return AiwfError.at(
             root / LOCK_NAME,
-            "cannot be created: the project folder is read-only",
-            "open it with --read-only, or make the project folder writable",
+            "cannot be created: the disk is full",
+            "free some space and try again; nothing was changed",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return AiwfError.at(
+            root / LOCK_NAME, _READ_ONLY, "open it with --read-only, or make the project folder writable"
         )
     return AiwfError.at(
         root / LOCK_NAME,
@@ -178,47 +242,61 @@ def acquire(root: str | Path) -> Lock:
     path = root / LOCK_NAME
     for _attempt in range(10):
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            fd = _open_lock(path, root, os.O_RDWR | os.O_CREAT)
         except OSError as exc:
             raise _cannot_create(root, exc) from None
         keep = False
+        written = False
         try:
             got = _flock(fd, fcntl.LOCK_EX if fcntl else 0)
             current = _read_holder(fd)
             if got is False:
                 raise LockedError(root, current or Holder(None, ""))
             try:
-                same_file = os.stat(path).st_ino == os.fstat(fd).st_ino
+                same_file = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
             except FileNotFoundError:
                 same_file = False
             if not same_file:
                 continue  # released (unlinked) while we opened it: try again on the new file
             if current is not None and current.pid != os.getpid():
-                if not current.here:
-                    raise LockedError(root, current)
-                if got is None and current.pid is not None and pid_alive(current.pid):
-                    raise LockedError(root, current)
+                if current.complete and not current.here:
+                    raise LockedError(root, current, live=False)
+                if got is None and (not current.complete or (current.pid is not None and pid_alive(current.pid))):
+                    raise LockedError(root, current, live=current.complete)
                 # Otherwise stale: no process holds the flock (or the pid is gone): take it over.
             since = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
             text = f"pid={os.getpid()}\nhost={_hostname()}\nsince={since}\n".encode()
+            written = True
             os.ftruncate(fd, 0)
-            os.pwrite(fd, text, 0)
+            if os.pwrite(fd, text, 0) != len(text):
+                raise OSError(errno.ENOSPC, "short write")
             keep = True
             return Lock(root, path, fd, got is True)
         except OSError as exc:
             raise _cannot_create(root, exc) from None
         finally:
             if not keep:
+                if written:
+                    _unlink_if_same(path, fd)  # never leave an empty or half-written lock behind
                 os.close(fd)
     raise AiwfError.at(path, "could not be taken (it keeps changing)", "try again in a moment")
 
 
+def _unlink_if_same(path: Path, fd: int) -> None:
+    try:
+        if os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
 def holder(root: str | Path) -> Holder | None:
     """The live holder of the project's lock, or None when it is free (or stale)."""
-    path = Path(root).absolute() / LOCK_NAME
+    root = Path(root).absolute()
+    path = root / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+        fd = _open_lock(path, root, os.O_RDONLY)
+    except (OSError, LockUnusableError):
         return None
     try:
         current = _read_holder(fd)
@@ -227,9 +305,9 @@ def holder(root: str | Path) -> Holder | None:
             return current or Holder(None, "")
         if current is None:
             return None
-        if not current.here:
+        if current.complete and not current.here:
             return current
-        if got is None and current.pid is not None and pid_alive(current.pid):
+        if got is None and (not current.complete or (current.pid is not None and pid_alive(current.pid))):
             return current
         return None
     finally:

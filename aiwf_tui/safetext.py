@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ELLIPSIS", "clean_text"]
+__all__ = ["ELLIPSIS", "CleanStream", "clean_text"]
 
 ELLIPSIS = "…"
 
@@ -29,9 +29,20 @@ _CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 _OTHER_ESC = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
 _ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_OTHER_ESC}")
 
-# Whatever control characters are left: C0 except \t and \n, DEL, C1; plus lone UTF-16
-# surrogates (JSON may carry "\ud800"; printing one raises UnicodeEncodeError).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Whatever control characters are left: C0 except \t and \n, DEL, C1; lone UTF-16
+# surrogates (JSON may carry "\ud800"; printing one raises UnicodeEncodeError); and the
+# bidirectional overrides, embeddings and isolates, which reorder what a line shows
+# ("Trojan Source"), so a file name or value could read as something it is not.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+#: Anything `clean_text` would change (a fast test for the screen's line filter).
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_controls(text: str) -> bool:
+    """Whether `text` holds a control character, escape, lone surrogate or bidi override."""
+    return _ANY_CONTROL.search(text) is not None
+
 
 # A word boundary this close to the cut is worth backing up to.
 _WORD_SLACK = 20
@@ -76,3 +87,23 @@ def truncate(text: str, max_len: int) -> str:
         if space > 0 and space >= len(cut) - min(_WORD_SLACK, len(cut) // 4):
             cut = cut[:space]
     return cut.rstrip() + ELLIPSIS
+
+
+class CleanStream:
+    """A text stream that passes everything written through `clean_text`: the one path from
+    the headless verbs to the terminal (`aiwf_tui.cli` puts it over stdout and stderr), so no
+    message, diff or listing can carry an escape sequence, whoever printed it."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(clean_text(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # flush, fileno, isatty, encoding, buffer, ...
+        return getattr(self._stream, name)

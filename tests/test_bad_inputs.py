@@ -207,7 +207,7 @@ GENERATED = [
         "leads outside the project",
         make=_link_outside("decision-log.md"),
     ),
-    Case("plan-symlink-outside", "ok", "leads outside the project", make=_link_outside(PLAN)),
+    Case("plan-symlink-outside", "leads outside the project", "leads outside the project", make=_link_outside(PLAN)),
     Case("decision-log-dangling-symlink", "decision-log.md: is missing", "is missing", make=_dangling),
     Case("project-is-a-file", "is not a folder", "is not a folder", make=_is_file),
     Case("project-missing", "does not exist", "does not exist", make=_nowhere),

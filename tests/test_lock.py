@@ -158,7 +158,7 @@ def test_render_refuses_while_the_app_holds_the_lock(ready_project, other_aiwf):
     assert not (ready_project / LOCK_NAME).exists()
 
 
-def test_second_aiwf_says_so_and_exits_without_a_terminal(ready_project, other_aiwf):
+def test_without_a_terminal_the_app_refuses_before_the_lock(ready_project, other_aiwf):
     proc = other_aiwf(ready_project)
     result = subprocess.run(
         [sys.executable, "-m", "aiwf_tui", str(ready_project)],
@@ -168,10 +168,11 @@ def test_second_aiwf_says_so_and_exits_without_a_terminal(ready_project, other_a
         cwd=REPO,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert f"pid {proc.pid}" in lines[0] and "--read-only" in lines[0]
+    assert "needs a terminal" in lines[0] and "aiwf check | plan | render" in lines[0]
+    assert holder(ready_project).pid == proc.pid
 
 
 class FakeApp:
@@ -192,8 +193,11 @@ class FakeApp:
 def fake_app(monkeypatch):
     import aiwf_tui.app
 
+    from aiwf_tui.commands import open_app
+
     FakeApp.opened = []
     monkeypatch.setattr(aiwf_tui.app, "AiwfApp", FakeApp)
+    monkeypatch.setattr(open_app, "no_terminal_reason", lambda: None)  # as if in a terminal
     return FakeApp.opened
 
 

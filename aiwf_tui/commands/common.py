@@ -76,11 +76,17 @@ def fail(prefix: str, message: str, code: int = EXIT_INVALID, problems=(), *, st
         )
         return code
     stream = stream if stream is not None else sys.stderr
-    if message:
-        print(f"{prefix}: {message}", file=stream)
-    for problem in problems:
-        print(f"{prefix}: {problem}", file=stream)
+    for text in ([message] if message else []) + [str(p) for p in problems]:
+        stream.write(one_line(f"{prefix}: {text}") + "\n")
     return code
+
+
+def one_line(text: str) -> str:
+    """A message as one terminal-safe line: outside text quoted in it (a value, a host, a
+    file name) can neither break the line nor carry escape sequences."""
+    from aiwf_tui.safetext import clean_text
+
+    return " ".join(clean_text(text).split())
 
 
 def report(error: AiwfError, prefix: str = "aiwf") -> int:
@@ -89,7 +95,7 @@ def report(error: AiwfError, prefix: str = "aiwf") -> int:
         first = error.lines()[0] if len(error.problems) == 1 else f"{len(error.problems)} problems (each in problems)"
         return fail(prefix, first, EXIT_INVALID, error.problems)
     for line in error.lines():
-        print(f"{prefix}: {line}", file=sys.stderr)
+        fail(prefix, line)
     return EXIT_INVALID
 
 
@@ -119,17 +125,20 @@ def take_project_lock(project_dir, prefix: str, verb: str):
     from pathlib import Path
 
     from aiwf_tui.errors import AiwfError
-    from aiwf_tui.lock import LockedError, acquire
+    from aiwf_tui.lock import LockedError, acquire, is_read_only_error
 
     if not Path(project_dir).is_dir():
         return None, None
     try:
         return acquire(project_dir), None
     except LockedError as exc:
+        how = exc.clear_hint or "close that aiwf (its answers are saved)"
         return None, fail(
             prefix,
-            f"{project_dir} is open in aiwf ({exc.holder.describe()}) - close that aiwf "
-            f"(its answers are saved) and run aiwf {verb} again; nothing was changed",
+            f"{project_dir} is open in aiwf ({exc.holder.describe()}) - {how} and run aiwf {verb} again; "
+            "nothing was changed",
         )
-    except AiwfError:
-        return None, None
+    except AiwfError as exc:
+        if is_read_only_error(exc):
+            return None, None  # the writer reports the read-only folder, file by file
+        return None, report(exc, prefix)

@@ -20,6 +20,7 @@ from aiwf_tui.commands.common import (
     json_output,
     print_json,
     report,
+    take_project_lock,
 )
 from aiwf_tui.errors import AiwfError
 
@@ -59,9 +60,23 @@ def human_size(size: int) -> str:
 
 
 def run(args) -> int:
+    prefix = "aiwf export"
+    lock = None
+    if not args.dry_run:
+        # One project, one writer: an archive taken during a render would mix old and new files.
+        lock, refused = take_project_lock(args.project_dir, prefix, "export")
+        if refused is not None:
+            return refused
+    try:
+        return _export(args, prefix)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _export(args, prefix: str) -> int:
     from aiwf_tui import export
 
-    prefix = "aiwf export"
     root: Path = args.project_dir
     try:
         if args.format == "prometheus":

@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from aiwf_tui.commands.common import EXIT_USAGE, fail
+
 DEMO_NAME = "fleet-docs-assistant"
 
 
@@ -24,7 +26,35 @@ def copy_demo(where: Path) -> Path:
     return target
 
 
+HEADLESS_HINT = (
+    "use the headless verbs instead: aiwf check | plan | render | validate | export PROJECT_DIR (aiwf VERB --help)"
+)
+
+
+def no_terminal_reason() -> str | None:
+    """Why the app cannot run here (None: it can): it needs a real terminal on stdin and stdout."""
+    import os
+
+    def tty(stream) -> bool:
+        try:
+            return bool(stream is not None and stream.isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    if not tty(sys.stdin):
+        return "stdin is not a terminal"
+    if not tty(sys.stdout):
+        return "stdout is not a terminal"
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return f"TERM={os.environ.get('TERM')} cannot show the app"
+    return None
+
+
 def run(args) -> int:
+    reason = no_terminal_reason()
+    if reason is not None:
+        # Without a terminal the app would start and block (or draw into a pipe).
+        return fail("aiwf", f"the app needs a terminal ({reason}) - {HEADLESS_HINT}", EXIT_USAGE)
     if args.project_dir is None:
         try:
             project_dir = copy_demo(Path.cwd())
@@ -51,7 +81,7 @@ def run(args) -> int:
         try:
             lock = acquire(project_dir)
         except AiwfError as exc:
-            print(f"aiwf: {exc.lines()[0]}", file=sys.stderr)
+            fail("aiwf", exc.lines()[0])
             if not ask_read_only():
                 return 1
             read_only = True

@@ -11,6 +11,7 @@ from aiwf_tui.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
     add_project_argument,
+    fail,
     no_go_line,
     report,
     take_project_lock,
@@ -43,8 +44,7 @@ def run(args) -> int:
     except AiwfError as exc:
         return report(exc, prefix)
     if not project.gate_allows_phase5:
-        print(f"{prefix}: {no_go_line(project)}", file=sys.stderr)
-        return EXIT_NO_GO
+        return fail(prefix, no_go_line(project), EXIT_NO_GO)
     target = args.output if args.output is not None else project.root / PLAN_FILE
     shown = (
         str(target.relative_to(project.root))
@@ -64,8 +64,9 @@ def run(args) -> int:
     lock, refused = take_project_lock(project.root, prefix, "plan")
     if refused is not None:
         return refused
+    inside = target.absolute().is_relative_to(project.root)  # -o elsewhere: the user chose that place
     try:
-        atomic_write(target, dump_plan(plan), root=project.root)
+        atomic_write(target, dump_plan(plan), root=project.root if inside else None)
     except AiwfError as exc:
         return report(exc, prefix)
     finally:

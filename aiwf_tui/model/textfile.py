@@ -6,6 +6,8 @@ missing, folders, unreadable, binary, not UTF-8, or absurdly large.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError
@@ -24,34 +26,111 @@ def display_path(path: Path, root: Path | None = None) -> str:
     return str(path)
 
 
-def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """Read a UTF-8 text file (a BOM is accepted, CRLF becomes LF) or raise a one-line `AiwfError`."""
-    shown = display_path(path, root)
-    if path.is_symlink() and root is not None:
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            raise AiwfError.at(
-                shown,
-                f"is a symbolic link that leads outside the project ({target})",
-                "replace the link with the file itself",
-            )
-    if not path.exists():
-        raise AiwfError.at(shown, "is missing", "restore it from the earlier phases or version control")
-    if path.is_dir():
-        raise AiwfError.at(shown, "is a folder, not a file", "move the folder away and restore the file")
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words a person recognises."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def resolve_inside(path: Path, root: Path | None, shown: str) -> Path:
+    """`path` with every link resolved; raises a one-line `AiwfError` for a link that loops
+    or (with `root`) anything that leads outside the project."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        target = path.resolve()
+    except (OSError, RuntimeError):
+        raise AiwfError.at(shown, "is a symbolic link that loops", "replace the link with the file itself") from None
+    if root is not None and not target.is_relative_to(root.resolve()):
+        link = first_link(path, root)
+        if link is not None and link != path:
             raise AiwfError.at(
-                shown,
-                f"is too large ({size // (1024 * 1024)} MB)",
-                f"a project file must be under {max_bytes // (1024 * 1024)} MB; check it is the right file",
+                display_path(link, root),
+                link_leaves(link),
+                "replace the link with a real folder inside the project (aiwf works only inside it)",
             )
-        data = path.read_bytes()
+        raise AiwfError.at(
+            shown,
+            f"is a symbolic link that leads outside the project ({target})",
+            "replace the link with the file itself",
+        )
+    return target
+
+
+def first_link(path: Path, root: Path) -> Path | None:
+    """The outermost path between `root` and `path` (inclusive) that is a symbolic link."""
+    try:
+        parts = path.absolute().relative_to(root.absolute()).parts
+    except ValueError:
+        return None
+    current = root.absolute()
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def link_leaves(link: Path) -> str:
+    """ "is a symbolic link that leads outside the project (TARGET)", TARGET as the link says it."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return f"is a symbolic link that leads outside the project ({target})"
+
+
+def read_bytes(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a regular file, or a one-line `AiwfError`. Never blocks: a FIFO, device or
+    folder in a file's place is refused before any open that could wait for a writer."""
+    shown = display_path(path, root)
+    target = resolve_inside(path, root, shown)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        raise AiwfError.at(shown, "is missing", "restore it from the earlier phases or version control") from None
+    except OSError as exc:
+        raise AiwfError.at(shown, f"cannot be read ({exc.strerror or exc})", "check the disk and the file") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise AiwfError.at(shown, "is a folder, not a file", "move the folder away and restore the file")
+    if not stat.S_ISREG(st.st_mode):
+        raise AiwfError.at(shown, f"is {kind_of(st.st_mode)}, not a file", "remove it and restore the file")
+    if st.st_size > max_bytes:
+        raise AiwfError.at(
+            shown,
+            f"is too large ({st.st_size // (1024 * 1024)} MB)",
+            f"a project file must be under {max_bytes // (1024 * 1024)} MB; check it is the right file",
+        )
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except PermissionError:
         raise AiwfError.at(shown, "cannot be read (permission denied)", "fix its permissions (chmod u+r)") from None
     except OSError as exc:
         raise AiwfError.at(shown, f"cannot be read ({exc.strerror or exc})", "check the disk and the file") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped for something else since the stat
+            raise AiwfError.at(shown, f"is {kind_of(st.st_mode)}, not a file", "remove it and restore the file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise AiwfError.at(shown, f"cannot be read ({exc.strerror or exc})", "check the disk and the file") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise AiwfError.at(shown, "is too large", f"a project file must be under {max_bytes // (1024 * 1024)} MB")
+    return data
+
+
+def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """Read a UTF-8 text file (a BOM is accepted; line endings as they are) or raise a one-line `AiwfError`."""
+    shown = display_path(path, root)
+    data = read_bytes(path, root, max_bytes=max_bytes)
     if b"\x00" in data:
         raise AiwfError.at(shown, "is binary, not text", "restore the text file from version control")
     try:
@@ -59,6 +138,22 @@ def read_text(path: Path, root: Path | None = None, *, max_bytes: int = MAX_TEXT
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise AiwfError.at(shown, "is not UTF-8 text", "re-save it as UTF-8", line=line) from None
-    # CRLF files (edited on Windows) are valid; aiwf works on, and writes, LF. Without this a
-    # round-tripped sidecar came back with CRLF on kept lines and LF on new ones.
+    # CRLF files (edited on Windows) are valid; aiwf works on LF text and the writer puts each
+    # file's own line ending back (`newline_of` / `with_newline`).
     return text.replace("\r\n", "\n")
+
+
+def newline_of(data: str | bytes) -> str:
+    """The line ending a file uses: CRLF when most of its lines end so, else LF."""
+    if isinstance(data, bytes):
+        crlf, lf = data.count(b"\r\n"), data.count(b"\n")
+    else:
+        crlf, lf = data.count("\r\n"), data.count("\n")
+    return "\r\n" if crlf and crlf * 2 >= lf else "\n"
+
+
+def with_newline(text: str, newline: str) -> str:
+    """LF text with `newline` line endings (LF text is returned as is)."""
+    if newline == "\n":
+        return text
+    return text.replace("\r\n", "\n").replace("\n", newline)

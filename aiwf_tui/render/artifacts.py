@@ -127,9 +127,13 @@ def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> lis
 
 
 def _read(path: Path) -> str | None:
+    """The file as the renderers see it (LF, no BOM), or None; never opens a FIFO or device."""
+    from aiwf_tui.files import existing_bytes
+
+    data = existing_bytes(path)
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
         return None
 
 
