@@ -14,7 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from aiwf_tui.errors import AiwfError
+from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.layout import TEMP_PREFIX
 
 BOM = b"\xef\xbb\xbf"
