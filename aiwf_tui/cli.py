@@ -18,6 +18,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "plan": ("aiwf_tui.commands.plan", "write the operations plan prefilled for this project"),
     "render": ("aiwf_tui.commands.render", "write every Phase 5 artifact from the confirmed plan"),
     "validate": ("aiwf_tui.commands.validate", "check the Prometheus/Alertmanager files with promtool and amtool"),
+    "drill": ("aiwf_tui.commands.drill", "fire every alert through a real Prometheus and Alertmanager on loopback"),
     "export": ("aiwf_tui.commands.export", "archive the project folder (or its Prometheus files)"),
     "knowledge": ("aiwf_tui.commands.knowledge", "query the Knowledge server (or the embedded knowledge base)"),
     "config": ("aiwf_tui.commands.config", "show where the user configuration lives"),

@@ -1,0 +1,166 @@
+"""`aiwf drill PROJECT_DIR [--json]`: fire every alert through a real Prometheus and a real
+Alertmanager on loopback, and report what fired, where it was routed, and what was inhibited.
+
+Exit codes: 0 every alert fired and was routed, linked and inhibited as planned; 1 a
+check failed or the project is invalid; 3 a NO-GO project; 4 Prometheus or Alertmanager
+is missing (nothing was run).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from aiwf_tui.commands.common import EXIT_INVALID, EXIT_NO_GO, EXIT_OK, add_project_argument, no_go_line, report
+from aiwf_tui.errors import AiwfError
+
+#: Exit code when a server binary is missing: the drill was skipped, not failed.
+EXIT_SKIPPED = 4
+
+
+def add_arguments(parser) -> None:
+    add_project_argument(parser)
+    parser.add_argument("--plan", metavar="FILE", type=Path,
+                        help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+
+
+def run(args) -> int:
+    prefix = "aiwf drill"
+    from aiwf_tui.drill.run import DrillError, run_drill
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.plan_io import load_plan
+    from aiwf_tui.model.project import PLAN_FILE
+
+    try:
+        project = load_project(args.project_dir)
+    except AiwfError as exc:
+        return report(exc, prefix)
+    if not project.gate_allows_phase5 and not project.phase5_complete:
+        print(f"{prefix}: {no_go_line(project)}", file=sys.stderr)
+        return EXIT_NO_GO
+    plan_path = args.plan if args.plan is not None else project.root / PLAN_FILE
+    if not plan_path.exists():
+        shown = PLAN_FILE if args.plan is None else str(plan_path)
+        print(f"{prefix}: {shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
+              file=sys.stderr)
+        return EXIT_INVALID
+    live = None if args.json or not sys.stdout.isatty() else _LiveView()
+    try:
+        plan = load_plan(plan_path, project.root)
+        if live is not None:
+            live.start(plan)
+        try:
+            result = run_drill(project, plan, on_event=live.event if live else None)
+        finally:
+            if live is not None:
+                live.stop()
+    except AiwfError as exc:
+        return report(exc, prefix)
+    except DrillError as exc:
+        print(f"{prefix}: {exc}; the drill did not run", file=sys.stderr)
+        return EXIT_SKIPPED if "not installed" in str(exc) or "AIWF_" in str(exc) else EXIT_INVALID
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        _print_plain(result, show_table=live is None)
+    return EXIT_OK if result.passed else EXIT_INVALID
+
+
+def _verdict_line(result) -> str:
+    failed = [a for a in result.alerts if not a.passed]
+    if not failed:
+        return (f"passed: {len(result.alerts)} alerts fired and reached their receivers as planned "
+                f"({result.seconds:.0f} s, time compressed {result.factor:g}x)")
+    return f"FAILED: {len(failed)} of {len(result.alerts)} alerts did not behave as planned ({result.seconds:.0f} s)"
+
+
+def _print_plain(result, show_table: bool) -> None:
+    from aiwf_tui.safetext import clean_text
+
+    if show_table:
+        for a in result.alerts:
+            after = "-" if a.seconds is None else f"{a.seconds:.1f}s"
+            line = (f"{'ok  ' if a.passed else 'FAIL'}  {a.name}: fired={'yes' if a.fired else 'no'} after {after}, "
+                    f"receiver {a.receiver or '-'} (planned {a.expected_receiver}), "
+                    f"runbook link {'ok' if a.runbook_url_ok else 'broken' if a.runbook_url_ok is False else '-'}, "
+                    f"inhibited {_yes_no(a.inhibited)} (planned {_yes_no(a.expected_inhibited)})")
+            if a.note:
+                line += f" - {a.note}"
+            print(clean_text(line))
+    else:
+        for a in result.alerts:
+            if a.note:
+                print(clean_text(f"{a.name}: {a.note}"))
+    print(_verdict_line(result))
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+class _LiveView:
+    """Per-alert progress on a terminal (Rich), redrawn on each drill event."""
+
+    STATES = {"waiting": "dim", "armed": "yellow", "firing": "bold yellow", "delivered": "green",
+              "inhibited": "cyan", "not driven": "dim"}
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console()
+        self.rows: dict[str, dict[str, str]] = {}
+        self.status = "starting Prometheus and Alertmanager..."
+        self.live = None
+
+    def start(self, plan) -> None:
+        from rich.live import Live
+
+        from aiwf_tui.drill.run import expected_receiver
+        from aiwf_tui.render.prometheus import alert_names
+
+        for name, rule in zip(alert_names(plan.alerting.rules), plan.alerting.rules):
+            self.rows[name] = {"severity": rule.severity, "state": "waiting", "after": "", "receiver": "",
+                               "planned": expected_receiver(plan, rule)}
+        self.live = Live(self._table(), console=self.console, refresh_per_second=8, transient=False)
+        self.live.start()
+
+    def stop(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def event(self, event) -> None:
+        row = self.rows.get(event.alert)
+        if event.kind == "started":
+            self.status = f"servers up; time compressed {event.detail}x; inputs quiet"
+        elif event.kind == "phase":
+            self.status = ("lesser alerts: inputs across their thresholds" if event.detail == "warn"
+                           else "critical alerts too: routing and inhibition")
+        elif event.kind == "done":
+            self.status = "done; stopping the servers"
+        elif row is not None and event.kind == "firing":
+            row["state"] = "firing" if row["state"] != "delivered" else row["state"]
+            row["after"] = f"{event.seconds:.1f}s"
+        elif row is not None and event.kind == "delivered":
+            row["state"] = "delivered"
+            row["after"] = f"{event.seconds:.1f}s"
+            row["receiver"] = event.detail
+        elif row is not None and event.kind == "inhibited":
+            row["state"] = "inhibited"
+        if self.live is not None:
+            self.live.update(self._table())
+
+    def _table(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(self.status), title_justify="left")
+        for column in ("alert", "severity", "state", "after", "receiver", "planned"):
+            table.add_column(column)
+        for name, row in self.rows.items():
+            wrong = row["receiver"] and row["receiver"] != row["planned"]
+            table.add_row(Text(name), Text(row["severity"]), Text(row["state"], style=self.STATES.get(row["state"], "")),
+                          Text(row["after"]), Text(row["receiver"], style="bold red" if wrong else ""),
+                          Text(row["planned"]))
+        return table
