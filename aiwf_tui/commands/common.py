@@ -117,6 +117,31 @@ def no_go_line(project) -> str:
     )
 
 
+def load_project_and_plan(project_dir, plan_arg, prefix: str):
+    """(project, plan path, plan) for the verbs that act on a plan (render, drill), or the
+    exit code after reporting why not: invalid project, NO-GO gate, plan missing or invalid."""
+    from aiwf_tui.layout import PLAN_FILE
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.plan_io import load_plan
+
+    try:
+        project = load_project(project_dir)
+    except AiwfError as exc:
+        return report(exc, prefix)
+    if not project.gate_allows_phase5 and not project.phase5_complete:
+        return fail(prefix, no_go_line(project), EXIT_NO_GO)
+    plan_path = plan_arg if plan_arg is not None else project.root / PLAN_FILE
+    if not plan_path.exists():
+        shown = PLAN_FILE if plan_arg is None else str(plan_path)
+        return fail(
+            prefix, f"{shown} does not exist - run `aiwf plan {project_dir}` to write one, then confirm its sections"
+        )
+    try:
+        return project, plan_path, load_plan(plan_path, project.root)
+    except AiwfError as exc:
+        return report(exc, prefix)
+
+
 def take_project_lock(project_dir, prefix: str, verb: str):
     """One project, one writer: (lock or None, exit code if refused else None).
 

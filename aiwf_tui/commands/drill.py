@@ -11,8 +11,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import ClassVar
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_NO_GO, EXIT_OK, add_project_argument, no_go_line, report
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_project_argument,
+    load_project_and_plan,
+    report,
+)
 from aiwf_tui.errors import AiwfError
 
 #: Exit code when a server binary is missing: the drill was skipped, not failed.
@@ -29,26 +36,13 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     prefix = "aiwf drill"
     from aiwf_tui.drill.run import DrillError, run_drill
-    from aiwf_tui.model import load_project
-    from aiwf_tui.model.plan_io import load_plan
-    from aiwf_tui.model.project import PLAN_FILE
 
-    try:
-        project = load_project(args.project_dir)
-    except AiwfError as exc:
-        return report(exc, prefix)
-    if not project.gate_allows_phase5 and not project.phase5_complete:
-        print(f"{prefix}: {no_go_line(project)}", file=sys.stderr)
-        return EXIT_NO_GO
-    plan_path = args.plan if args.plan is not None else project.root / PLAN_FILE
-    if not plan_path.exists():
-        shown = PLAN_FILE if args.plan is None else str(plan_path)
-        print(f"{prefix}: {shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
-              file=sys.stderr)
-        return EXIT_INVALID
+    loaded = load_project_and_plan(args.project_dir, args.plan, prefix)
+    if isinstance(loaded, int):
+        return loaded
+    project, plan = loaded
     live = None if args.json or not sys.stdout.isatty() else _LiveView()
     try:
-        plan = load_plan(plan_path, project.root)
         if live is not None:
             live.start(plan)
         try:
@@ -103,7 +97,7 @@ def _yes_no(value: bool | None) -> str:
 class _LiveView:
     """Per-alert progress on a terminal (Rich), redrawn on each drill event."""
 
-    STATES = {"waiting": "dim", "armed": "yellow", "firing": "bold yellow", "delivered": "green",
+    STATES: ClassVar[dict[str, str]] = {"waiting": "dim", "armed": "yellow", "firing": "bold yellow", "delivered": "green",
               "inhibited": "cyan", "not driven": "dim"}
 
     def __init__(self) -> None:

@@ -8,13 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from aiwf_tui.commands.common import (
-    EXIT_NO_GO,
     EXIT_OK,
     add_json_argument,
     add_project_argument,
-    fail,
     json_output,
-    no_go_line,
+    load_project_and_plan,
     print_json,
     report,
     take_project_lock,
@@ -51,28 +49,15 @@ def run(args) -> int:
 
 
 def _render(args, prefix: str) -> int:
-    from aiwf_tui.layout import PLAN_FILE
-    from aiwf_tui.model import load_project
-    from aiwf_tui.model.plan_io import load_plan
     from aiwf_tui.render.artifacts import diff_all, prepare, write_files
     from aiwf_tui.render.summary import render_summary
 
-    try:
-        project = load_project(args.project_dir)
-    except AiwfError as exc:
-        return report(exc, prefix)
-    if not project.gate_allows_phase5 and not project.phase5_complete:
-        return fail(prefix, no_go_line(project), EXIT_NO_GO)
-    plan_path = args.plan if args.plan is not None else project.root / PLAN_FILE
-    if not plan_path.exists():
-        shown = PLAN_FILE if args.plan is None else str(plan_path)
-        return fail(
-            prefix,
-            f"{shown} does not exist - run `aiwf plan {args.project_dir}` to write one, then confirm its sections",
-        )
+    loaded = load_project_and_plan(args.project_dir, args.plan, prefix)
+    if isinstance(loaded, int):
+        return loaded
+    project, plan_path, plan = loaded
     today = date.today().isoformat()
     try:
-        plan = load_plan(plan_path, project.root)
         files = prepare(project, plan, today)
         if args.dry_run:
             if json_output():

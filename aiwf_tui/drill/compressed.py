@@ -143,5 +143,14 @@ def prometheus_config(service: str, exporter_port: int, alertmanager_port: int, 
     }
 
 
-__all__ = ["Clock", "clock_for", "compress_expr", "compress_groups", "drill_alertmanager", "prometheus_config",
-           "seconds", "as_duration", "SCRAPE_SECONDS"]
+__all__ = [
+    "SCRAPE_SECONDS",
+    "Clock",
+    "as_duration",
+    "clock_for",
+    "compress_expr",
+    "compress_groups",
+    "drill_alertmanager",
+    "prometheus_config",
+    "seconds",
+]

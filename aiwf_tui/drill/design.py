@@ -20,11 +20,17 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from dataclasses import dataclass, field
 
 from aiwf_tui.model.plan import AlertRule
-from aiwf_tui.render.promql import METRIC_SPECS, MetricSpec, is_condition, simple_selector
+from aiwf_tui.render.promql import (
+    METRIC_SPECS,
+    MetricSpec,
+    is_condition,
+    simple_selector,
+)
 
 PHASES = ("quiet", "warn", "page")
 #: Severity whose alerts inhibit the lesser ones (the Alertmanager config's source matcher).
@@ -89,7 +95,7 @@ class Knob:
         values: list[float] = []
         low = points[0]
         values.append(low / 2 if low > 0 else low - 1)
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             values.append((a + b) / 2)
         high = points[-1]
         values.append((high + 1) / 2 if 0 <= high < 1 else (high * 1.5 if high > 0 else high + 1))
@@ -185,4 +191,4 @@ def design(rules: list[tuple[str, AlertRule]], service: str) -> Design:
     return Design(live, undriven)
 
 
-__all__ = ["Design", "Knob", "Reading", "design", "PHASES", "INHIBITING"]
+__all__ = ["INHIBITING", "PHASES", "Design", "Knob", "Reading", "design"]

@@ -135,7 +135,7 @@ def knob_middle(bounds: list[float], bucket: int) -> float:
 class _Handler(BaseHTTPRequestHandler):
     service: SyntheticService
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         if self.path == "/metrics":
             self._send(200, self.service.exposition())
         elif self.path.startswith("/instance/"):
@@ -154,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args) -> None:
         """Silent: the drill reports what matters itself."""
 
 
@@ -163,4 +163,4 @@ def serve_exporter(service: SyntheticService) -> LoopbackServer:
     return LoopbackServer(handler)
 
 
-__all__ = ["SyntheticService", "serve_exporter", "INSTANCES", "BASE_RATE"]
+__all__ = ["BASE_RATE", "INSTANCES", "SyntheticService", "serve_exporter"]

@@ -63,13 +63,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _libc_prctl():
+    """libc's prctl, resolved in the parent so the child calls it without loading anything."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except OSError:
+        return None
+
+
+_PRCTL = _libc_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    os.setsid()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
+    """SIGTERM to the child when aiwf dies, even by SIGKILL (one pre-resolved libc call: no
+    lock is taken, so the threads of the loopback servers cannot deadlock the fork)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -110,7 +122,8 @@ def start(name: str, argv: list[str], port: int, folder: Path) -> Server:
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                   preexec_fn=_die_with_parent, env={**os.environ, "LC_ALL": "C"})
+                                   start_new_session=True, preexec_fn=_die_with_parent,  # noqa: PLW1509
+                                   env={**os.environ, "LC_ALL": "C"})
     return Server(name, process, port, log)
 
 
@@ -132,7 +145,7 @@ def start_prometheus(binary: str, folder: Path) -> Server:
 
 def get_json(url: str, timeout: float = 2.0) -> Any:
     """GET a JSON document from a loopback server."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback URLs we built
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
 
 
@@ -142,7 +155,7 @@ def wait_ready(server: Server, deadline: float) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited with code {server.process.returncode}: {server.log_tail()}")
         try:
-            with urllib.request.urlopen(f"{server.url}/-/ready", timeout=1.0) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{server.url}/-/ready", timeout=1.0) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
@@ -152,5 +165,14 @@ def wait_ready(server: Server, deadline: float) -> None:
         time.sleep(0.1)
 
 
-__all__ = ["MissingBinary", "Server", "find_binary", "free_port", "start_alertmanager", "start_prometheus",
-           "get_json", "wait_ready", "BINARIES"]
+__all__ = [
+    "BINARIES",
+    "MissingBinary",
+    "Server",
+    "find_binary",
+    "free_port",
+    "get_json",
+    "start_alertmanager",
+    "start_prometheus",
+    "wait_ready",
+]

@@ -31,8 +31,8 @@ from aiwf_tui.drill import compressed, processes
 from aiwf_tui.drill.design import INHIBITING, Design, design
 from aiwf_tui.drill.exporter import INSTANCES, SyntheticService, serve_exporter
 from aiwf_tui.drill.webhook import Inbox, serve_webhook
+from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, RULES_FILE, RUNBOOK_FILE
 from aiwf_tui.model.plan import OperationsPlan
-from aiwf_tui.model.project import RUNBOOK_FILE
 
 #: The whole drill gives up after this many seconds (the servers' start-up included).
 TIME_LIMIT = 85.0
@@ -133,7 +133,7 @@ def runbook_url_ok(url: str, anchors: set[str]) -> bool:
         return bool(parts.netloc)
     if parts.scheme or parts.netloc:
         return False
-    base = PurePosixPath("phase-5-operations/prometheus")
+    base = PurePosixPath(PROMETHEUS_DIR)
     resolved: list[str] = []
     for part in (base / parts.path).parts:
         if part == "..":
@@ -180,7 +180,7 @@ def inhibited_by_design(config: dict[str, Any], target: dict[str, str], firing: 
 class _Drill:
     def __init__(self, project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None]) -> None:
         from aiwf_tui.render.artifacts import prepare, runbook_anchors
-        from aiwf_tui.render.prometheus import ALERTMANAGER_FILE, RULES_FILE, alert_names
+        from aiwf_tui.render.prometheus import alert_names
 
         self.plan = plan
         self.on_event = on_event
@@ -399,5 +399,14 @@ def _restore_sigint(previous) -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-__all__ = ["run_drill", "DrillReport", "AlertResult", "DrillEvent", "DrillError", "runbook_url_ok",
-           "inhibited_by_design", "expected_receiver", "TIME_LIMIT"]
+__all__ = [
+    "TIME_LIMIT",
+    "AlertResult",
+    "DrillError",
+    "DrillEvent",
+    "DrillReport",
+    "expected_receiver",
+    "inhibited_by_design",
+    "run_drill",
+    "runbook_url_ok",
+]

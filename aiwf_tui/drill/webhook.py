@@ -64,7 +64,7 @@ def hook_path(receiver: str, channel: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     inbox: Inbox
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         parts = self.path.split("/")
         length = int(self.headers.get("Content-Length") or 0)
         if len(parts) != 4 or parts[1] != "hook" or not 0 <= length <= MAX_BODY:
@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args) -> None:
         """Silent: the drill reports what matters itself."""
 
 
