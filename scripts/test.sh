@@ -3,11 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: promtool/amtool (Prometheus 2.42 / Alertmanager 0.25 on Debian 12) for the
-# alert-rule tests, tmux for the terminal tests. No server is started.
+# Debian packages: Prometheus 2.42 / Alertmanager 0.25 (Debian 12) for the alert-rule tests
+# (promtool, amtool) and the fire drill (the prometheus and prometheus-alertmanager servers,
+# which the drill's tests start themselves on loopback), tmux for the terminal tests.
 need=()
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+{ command -v amtool && { command -v alertmanager || command -v prometheus-alertmanager; }; } >/dev/null 2>&1 \
+  || need+=(prometheus-alertmanager)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

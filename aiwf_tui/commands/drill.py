@@ -28,8 +28,12 @@ EXIT_SKIPPED = 4
 
 def add_arguments(parser) -> None:
     add_project_argument(parser)
-    parser.add_argument("--plan", metavar="FILE", type=Path,
-                        help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)")
+    parser.add_argument(
+        "--plan",
+        metavar="FILE",
+        type=Path,
+        help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
 
 
@@ -65,8 +69,10 @@ def run(args) -> int:
 def _verdict_line(result) -> str:
     failed = [a for a in result.alerts if not a.passed]
     if not failed:
-        return (f"passed: {len(result.alerts)} alerts fired and reached their receivers as planned "
-                f"({result.seconds:.0f} s, time compressed {result.factor:g}x)")
+        return (
+            f"passed: {len(result.alerts)} alerts fired and reached their receivers as planned "
+            f"({result.seconds:.0f} s, time compressed {result.factor:g}x)"
+        )
     return f"FAILED: {len(failed)} of {len(result.alerts)} alerts did not behave as planned ({result.seconds:.0f} s)"
 
 
@@ -76,10 +82,12 @@ def _print_plain(result, show_table: bool) -> None:
     if show_table:
         for a in result.alerts:
             after = "-" if a.seconds is None else f"{a.seconds:.1f}s"
-            line = (f"{'ok  ' if a.passed else 'FAIL'}  {a.name}: fired={'yes' if a.fired else 'no'} after {after}, "
-                    f"receiver {a.receiver or '-'} (planned {a.expected_receiver}), "
-                    f"runbook link {'ok' if a.runbook_url_ok else 'broken' if a.runbook_url_ok is False else '-'}, "
-                    f"inhibited {_yes_no(a.inhibited)} (planned {_yes_no(a.expected_inhibited)})")
+            line = (
+                f"{'ok  ' if a.passed else 'FAIL'}  {a.name}: fired={'yes' if a.fired else 'no'} after {after}, "
+                f"receiver {a.receiver or '-'} (planned {a.expected_receiver}), "
+                f"runbook link {'ok' if a.runbook_url_ok else 'broken' if a.runbook_url_ok is False else '-'}, "
+                f"inhibited {_yes_no(a.inhibited)} (planned {_yes_no(a.expected_inhibited)})"
+            )
             if a.note:
                 line += f" - {a.note}"
             print(clean_text(line))
@@ -97,8 +105,14 @@ def _yes_no(value: bool | None) -> str:
 class _LiveView:
     """Per-alert progress on a terminal (Rich), redrawn on each drill event."""
 
-    STATES: ClassVar[dict[str, str]] = {"waiting": "dim", "armed": "yellow", "firing": "bold yellow", "delivered": "green",
-              "inhibited": "cyan", "not driven": "dim"}
+    STATES: ClassVar[dict[str, str]] = {
+        "waiting": "dim",
+        "armed": "yellow",
+        "firing": "bold yellow",
+        "delivered": "green",
+        "inhibited": "cyan",
+        "not driven": "dim",
+    }
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -115,8 +129,13 @@ class _LiveView:
         from aiwf_tui.render.prometheus import alert_names
 
         for name, rule in zip(alert_names(plan.alerting.rules), plan.alerting.rules):
-            self.rows[name] = {"severity": rule.severity, "state": "waiting", "after": "", "receiver": "",
-                               "planned": expected_receiver(plan, rule)}
+            self.rows[name] = {
+                "severity": rule.severity,
+                "state": "waiting",
+                "after": "",
+                "receiver": "",
+                "planned": expected_receiver(plan, rule),
+            }
         self.live = Live(self._table(), console=self.console, refresh_per_second=8, transient=False)
         self.live.start()
 
@@ -129,8 +148,11 @@ class _LiveView:
         if event.kind == "started":
             self.status = f"servers up; time compressed {event.detail}x; inputs quiet"
         elif event.kind == "phase":
-            self.status = ("lesser alerts: inputs across their thresholds" if event.detail == "warn"
-                           else "critical alerts too: routing and inhibition")
+            self.status = (
+                "lesser alerts: inputs across their thresholds"
+                if event.detail == "warn"
+                else "critical alerts too: routing and inhibition"
+            )
         elif event.kind == "done":
             self.status = "done; stopping the servers"
         elif row is not None and event.kind == "firing":
@@ -154,7 +176,12 @@ class _LiveView:
             table.add_column(column)
         for name, row in self.rows.items():
             wrong = row["receiver"] and row["receiver"] != row["planned"]
-            table.add_row(Text(name), Text(row["severity"]), Text(row["state"], style=self.STATES.get(row["state"], "")),
-                          Text(row["after"]), Text(row["receiver"], style="bold red" if wrong else ""),
-                          Text(row["planned"]))
+            table.add_row(
+                Text(name),
+                Text(row["severity"]),
+                Text(row["state"], style=self.STATES.get(row["state"], "")),
+                Text(row["after"]),
+                Text(row["receiver"], style="bold red" if wrong else ""),
+                Text(row["planned"]),
+            )
         return table

@@ -95,7 +95,8 @@ def compress_groups(groups: list[dict[str, Any]], clock: Clock) -> list[dict[str
                 original = rule.get("for", "0s")
                 rule["for"] = as_duration(clock.hold(original)) if seconds(original) else "0s"
                 rule.setdefault("annotations", {})["drill"] = (
-                    f"aiwf drill: time compressed {clock.factor:g}x (for {original} -> {rule['for']})")
+                    f"aiwf drill: time compressed {clock.factor:g}x (for {original} -> {rule['for']})"
+                )
     return out
 
 
@@ -112,13 +113,15 @@ def drill_alertmanager(config: dict[str, Any], clock: Clock, webhook_port: int) 
     for receiver in out["receivers"]:
         name = receiver["name"]
         channels = [c for c in name.split("+") if c and c != "null"] or ["null"]
-        receivers.append({
-            "name": name,
-            "webhook_configs": [
-                {"url": f"http://127.0.0.1:{webhook_port}{hook_path(name, channel)}", "send_resolved": False}
-                for channel in channels
-            ],
-        })
+        receivers.append(
+            {
+                "name": name,
+                "webhook_configs": [
+                    {"url": f"http://127.0.0.1:{webhook_port}{hook_path(name, channel)}", "send_resolved": False}
+                    for channel in channels
+                ],
+            }
+        )
     out["receivers"] = receivers
     return out
 
@@ -129,15 +132,24 @@ def prometheus_config(service: str, exporter_port: int, alertmanager_port: int, 
     interval = as_duration(SCRAPE_SECONDS)
     address = f"127.0.0.1:{exporter_port}"
     return {
-        "global": {"scrape_interval": interval, "evaluation_interval": interval,
-                   "scrape_timeout": as_duration(SCRAPE_SECONDS * 0.8)},
+        "global": {
+            "scrape_interval": interval,
+            "evaluation_interval": interval,
+            "scrape_timeout": as_duration(SCRAPE_SECONDS * 0.8),
+        },
         "rule_files": ["alert-rules.yml"],
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{alertmanager_port}"]}]}]},
         "scrape_configs": [
-            {"job_name": service, "static_configs": [
-                {"targets": [address], "labels": {"__metrics_path__": f"/instance/{i}", "instance": f"{service}-{i}"}}
-                for i in range(1, instances + 1)
-            ]},
+            {
+                "job_name": service,
+                "static_configs": [
+                    {
+                        "targets": [address],
+                        "labels": {"__metrics_path__": f"/instance/{i}", "instance": f"{service}-{i}"},
+                    }
+                    for i in range(1, instances + 1)
+                ],
+            },
             {"job_name": "aiwf-drill-synthetic", "static_configs": [{"targets": [address]}]},
         ],
     }

@@ -36,8 +36,14 @@ PHASES = ("quiet", "warn", "page")
 #: Severity whose alerts inhibit the lesser ones (the Alertmanager config's source matcher).
 INHIBITING = "critical"
 
-_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-            "==": operator.eq, "!=": operator.ne}
+_COMPARE = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,16 @@ from typing import Any
 
 #: The binaries the drill runs: (what it is, variable naming another binary, names to look for on PATH).
 BINARIES = {
-    "prometheus": ("AIWF_PROMETHEUS", ("prometheus",),
-                   "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus)"),
-    "alertmanager": ("AIWF_ALERTMANAGER", ("alertmanager", "prometheus-alertmanager"),
-                     "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager)"),
+    "prometheus": (
+        "AIWF_PROMETHEUS",
+        ("prometheus",),
+        "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus)",
+    ),
+    "alertmanager": (
+        "AIWF_ALERTMANAGER",
+        ("alertmanager", "prometheus-alertmanager"),
+        "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager)",
+    ),
 }
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -46,8 +52,10 @@ def find_binary(tool: str) -> str:
     if override:
         path = shutil.which(override)
         if path is None:
-            raise MissingBinary(f"{variable}={override}: not an executable file - point {variable} at a {tool} "
-                                f"binary, or unset it to use the {tool} on PATH")
+            raise MissingBinary(
+                f"{variable}={override}: not an executable file - point {variable} at a {tool} "
+                f"binary, or unset it to use the {tool} on PATH"
+            )
         return os.path.abspath(path)
     for name in names:
         path = shutil.which(name)
@@ -121,26 +129,51 @@ def start(name: str, argv: list[str], port: int, folder: Path) -> Server:
     """Start a server writing its output to `folder/<name>.log`."""
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True, preexec_fn=_die_with_parent,  # noqa: PLW1509
-                                   env={**os.environ, "LC_ALL": "C"})
+        process = subprocess.Popen(
+            argv,
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            env={**os.environ, "LC_ALL": "C"},
+        )
     return Server(name, process, port, log)
 
 
 def start_alertmanager(binary: str, folder: Path) -> Server:
     port = free_port()
-    return start("alertmanager", [
-        binary, "--config.file=alertmanager.yml", f"--storage.path={folder / 'alertmanager-data'}",
-        f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn",
-    ], port, folder)
+    return start(
+        "alertmanager",
+        [
+            binary,
+            "--config.file=alertmanager.yml",
+            f"--storage.path={folder / 'alertmanager-data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ],
+        port,
+        folder,
+    )
 
 
 def start_prometheus(binary: str, folder: Path) -> Server:
     port = free_port()
-    return start("prometheus", [
-        binary, "--config.file=prometheus.yml", f"--storage.tsdb.path={folder / 'prometheus-data'}",
-        f"--web.listen-address=127.0.0.1:{port}", "--rules.alert.resend-delay=1s", "--log.level=warn",
-    ], port, folder)
+    return start(
+        "prometheus",
+        [
+            binary,
+            "--config.file=prometheus.yml",
+            f"--storage.tsdb.path={folder / 'prometheus-data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--rules.alert.resend-delay=1s",
+            "--log.level=warn",
+        ],
+        port,
+        folder,
+    )
 
 
 def get_json(url: str, timeout: float = 2.0) -> Any:

@@ -62,16 +62,24 @@ class AlertResult:
     def passed(self) -> bool:
         if self.phase is None:  # not driven: nothing to judge
             return not self.note.startswith("fired")
-        return (self.fired and self.receiver == self.expected_receiver and bool(self.runbook_url_ok)
-                and self.inhibited == self.expected_inhibited)
+        return (
+            self.fired
+            and self.receiver == self.expected_receiver
+            and bool(self.runbook_url_ok)
+            and self.inhibited == self.expected_inhibited
+        )
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "name": self.name, "fired": self.fired,
+            "name": self.name,
+            "fired": self.fired,
             "seconds": None if self.seconds is None else round(self.seconds, 2),
-            "receiver": self.receiver, "expected_receiver": self.expected_receiver,
-            "runbook_url_ok": self.runbook_url_ok, "inhibited": self.inhibited,
-            "expected_inhibited": self.expected_inhibited, "severity": self.severity,
+            "receiver": self.receiver,
+            "expected_receiver": self.expected_receiver,
+            "runbook_url_ok": self.runbook_url_ok,
+            "inhibited": self.inhibited,
+            "expected_inhibited": self.expected_inhibited,
+            "severity": self.severity,
         }
         if self.note:
             data["note"] = self.note
@@ -92,8 +100,12 @@ class DrillReport:
         return bool(self.alerts) and all(a.passed for a in self.alerts)
 
     def as_json(self) -> dict[str, Any]:
-        return {"alerts": [a.as_json() for a in self.alerts], "passed": self.passed,
-                "time_factor": self.factor, "seconds": round(self.seconds, 1)}
+        return {
+            "alerts": [a.as_json() for a in self.alerts],
+            "passed": self.passed,
+            "time_factor": self.factor,
+            "seconds": round(self.seconds, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -154,8 +166,12 @@ def _matches(matchers: list[str], labels: dict[str, str]) -> bool:
             return False
         name, op, value = m.groups()
         have = labels.get(name, "")
-        ok = {"=": have == value, "!=": have != value,
-              "=~": re.fullmatch(value, have) is not None, "!~": re.fullmatch(value, have) is None}[op]
+        ok = {
+            "=": have == value,
+            "!=": have != value,
+            "=~": re.fullmatch(value, have) is not None,
+            "!~": re.fullmatch(value, have) is None,
+        }[op]
         if not ok:
             return False
     return True
@@ -188,14 +204,18 @@ class _Drill:
         self.rules_data = yaml.safe_load(files[RULES_FILE])
         self.am_config = yaml.safe_load(files[ALERTMANAGER_FILE])
         self.anchors = runbook_anchors(files[RUNBOOK_FILE])
-        self.service = next((r["labels"]["service"] for g in self.rules_data["groups"] for r in g["rules"]
-                             if "alert" in r), plan.project_name)
+        self.service = next(
+            (r["labels"]["service"] for g in self.rules_data["groups"] for r in g["rules"] if "alert" in r),
+            plan.project_name,
+        )
         names = alert_names(plan.alerting.rules)
         self.rules = list(zip(names, plan.alerting.rules))
         self.design: Design = design(self.rules, self.service)
         all_rules = [r for g in self.rules_data["groups"] for r in g["rules"]]
         self.clock = compressed.clock_for(all_rules)
-        self.results = {name: AlertResult(name, rule.severity, expected_receiver(plan, rule)) for name, rule in self.rules}
+        self.results = {
+            name: AlertResult(name, rule.severity, expected_receiver(plan, rule)) for name, rule in self.rules
+        }
         for name, why in self.design.undriven.items():
             self.results[name].note = why
         self.first_expected: dict[str, tuple[str, float]] = {}
@@ -224,14 +244,21 @@ class _Drill:
         groups = compressed.compress_groups(self.rules_data["groups"], self.clock)
         (folder / "alert-rules.yml").write_text(
             f"# aiwf drill: a time-compressed copy ({self.clock.factor:g}x) of the project's alert rules.\n"
-            + yaml.safe_dump({"groups": groups}, sort_keys=False), encoding="utf-8")
-        (folder / "alertmanager.yml").write_text(yaml.safe_dump(
-            compressed.drill_alertmanager(self.am_config, self.clock, webhook.port), sort_keys=False), encoding="utf-8")
+            + yaml.safe_dump({"groups": groups}, sort_keys=False),
+            encoding="utf-8",
+        )
+        (folder / "alertmanager.yml").write_text(
+            yaml.safe_dump(compressed.drill_alertmanager(self.am_config, self.clock, webhook.port), sort_keys=False),
+            encoding="utf-8",
+        )
         alertmanager = processes.start_alertmanager(alertmanager_bin, folder)
         stack.append(alertmanager)
-        (folder / "prometheus.yml").write_text(yaml.safe_dump(
-            compressed.prometheus_config(self.service, exporter.port, alertmanager.port, INSTANCES),
-            sort_keys=False), encoding="utf-8")
+        (folder / "prometheus.yml").write_text(
+            yaml.safe_dump(
+                compressed.prometheus_config(self.service, exporter.port, alertmanager.port, INSTANCES), sort_keys=False
+            ),
+            encoding="utf-8",
+        )
         prometheus = processes.start_prometheus(prometheus_bin, folder)
         stack.append(prometheus)
         ready_by = min(deadline, time.monotonic() + processes.READY_TIMEOUT)
@@ -280,8 +307,11 @@ class _Drill:
                     settled = self._observe_inhibition(alertmanager, firing_now)
                 else:
                     settled = True
-                delivered = all(self.results[n].receiver is not None for n in waiting
-                                if not (phase == "page" and self.results[n].expected_inhibited))
+                delivered = all(
+                    self.results[n].receiver is not None
+                    for n in waiting
+                    if not (phase == "page" and self.results[n].expected_inhibited)
+                )
                 if delivered and settled:
                     break
                 if time.monotonic() > phase_deadline:
@@ -341,8 +371,11 @@ class _Drill:
                     self.emit("inhibited", name)
             if seen is None or seen != result.expected_inhibited:
                 agreed = False
-        critical_pending = [n for n in self.design.expected("page")
-                            if self.results[n].severity == INHIBITING and self.results[n].receiver is None]
+        critical_pending = [
+            n
+            for n in self.design.expected("page")
+            if self.results[n].severity == INHIBITING and self.results[n].receiver is None
+        ]
         return agreed and not critical_pending
 
     def finish(self) -> list[AlertResult]:
@@ -351,16 +384,24 @@ class _Drill:
                 result.inhibited = False
             if result.fired and result.expected_inhibited is None:
                 result.expected_inhibited = False
-            if result.phase == "page" and result.severity != INHIBITING and result.receiver is None and result.inhibited:
-                result.note = ("fires only together with a critical alert on the same input, which inhibits it: "
-                               "it can never notify anyone")
+            if (
+                result.phase == "page"
+                and result.severity != INHIBITING
+                and result.receiver is None
+                and result.inhibited
+            ):
+                result.note = (
+                    "fires only together with a critical alert on the same input, which inhibits it: "
+                    "it can never notify anyone"
+                )
             elif result.phase is not None and not result.fired:
                 result.note = result.note or "did not fire within the drill's time"
         return list(self.results.values())
 
 
-def run_drill(project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None] | None = None,
-              time_limit: float = TIME_LIMIT) -> DrillReport:
+def run_drill(
+    project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None] | None = None, time_limit: float = TIME_LIMIT
+) -> DrillReport:
     """Run the fire drill on a project and its (confirmed) plan; see the module docstring.
 
     Raises `DrillError` when a binary is missing or a server cannot start, `AiwfError`

@@ -49,8 +49,11 @@ class Inbox:
                 labels = {str(k): str(v) for k, v in (alert.get("labels") or {}).items()}
                 notes = {str(k): str(v) for k, v in (alert.get("annotations") or {}).items()}
                 # The receiver comes from the path: Alertmanager quotes the payload's copy as a regexp.
-                self.deliveries.append(Delivery(labels.get("alertname", ""), receiver, channel,
-                                                str(alert.get("status", "")), labels, notes, now))
+                self.deliveries.append(
+                    Delivery(
+                        labels.get("alertname", ""), receiver, channel, str(alert.get("status", "")), labels, notes, now
+                    )
+                )
 
     def firing(self) -> list[Delivery]:
         with self.lock:
