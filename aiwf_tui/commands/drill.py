@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from aiwf_tui.commands.common import (
     EXIT_INVALID,
@@ -120,7 +120,7 @@ class _LiveView:
         self.console = Console()
         self.rows: dict[str, dict[str, str]] = {}
         self.status = "starting Prometheus and Alertmanager..."
-        self.live = None
+        self.live: Any = None
 
     def start(self, plan) -> None:
         from rich.live import Live

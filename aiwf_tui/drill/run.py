@@ -338,9 +338,10 @@ class _Drill:
                 result.runbook_url_ok = runbook_url_ok(url, self.anchors)
                 self.emit("firing", name, seconds=result.seconds)
         for delivery in inbox.firing():
-            result = self.results.get(delivery.alertname)
-            if result is None or result.receiver is not None:
+            delivered = self.results.get(delivery.alertname)
+            if delivered is None or delivered.receiver is not None:
                 continue
+            result = delivered
             result.receiver = delivery.receiver
             since = self.first_expected.get(delivery.alertname, (None, delivery.at))[1]
             result.seconds = max(0.0, delivery.at - since)
