@@ -113,9 +113,30 @@ class Export(Shape):
 
 
 #: docs/json.md section -> its shape
+class DrillAlert(Shape):
+    name: str
+    fired: bool
+    seconds: float | None
+    receiver: str | None
+    expected_receiver: str
+    runbook_url_ok: bool | None
+    inhibited: bool | None
+    expected_inhibited: bool | None
+    severity: str
+    note: str
+
+
+class Drill(Shape):
+    alerts: list[DrillAlert]
+    passed: bool
+    time_factor: float
+    seconds: float
+
+
 SHAPES: dict[str, type[Shape]] = {
     "error": Error,
     "check": Check,
     "render": Render,
     "export": Export,
+    "drill": Drill,
 }

@@ -25,7 +25,8 @@ from aiwf_tui.drill.webhook import Inbox, hook_path, serve_webhook
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import AlertRule
-from aiwf_tui.render.prometheus import alert_names, service_of
+from aiwf_tui.render.prometheus.common import alert_names, service_of
+from tests import json_shapes
 from tests.render_helpers import confirm_file, ready, tree_hashes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -301,6 +302,8 @@ def test_drill_fires_and_routes_every_alert_as_planned(servers, name, tmp_path):
     )
     report = json.loads(done.stdout)
     assert done.returncode == 0, json.dumps(report, indent=1) + done.stderr
+    assert done.stderr == ""
+    json_shapes.Drill.model_validate(report)
     assert report["passed"] is True
     assert len(report["alerts"]) >= 8
     for alert in report["alerts"]:
@@ -362,12 +365,12 @@ def test_ctrl_c_leaves_no_process_port_or_file(servers, tmp_path):
     assert list(Path(temp).iterdir()) == []
 
 
-@pytest.mark.tools
-def test_drill_without_prometheus_says_what_to_install(tmp_path):
+@pytest.mark.parametrize("as_json", [False, True])
+def test_drill_without_prometheus_says_what_to_install(tmp_path, as_json):
     project = planned_copy(DEMO.name, tmp_path)
     env = {**drill_env(tmp_path), "AIWF_PROMETHEUS": str(tmp_path / "no-such-prometheus")}
     done = subprocess.run(
-        [sys.executable, "-m", "aiwf_tui", "drill", str(project), "--json"],
+        [sys.executable, "-m", "aiwf_tui", "drill", str(project), *(["--json"] if as_json else [])],
         check=False,
         capture_output=True,
         text=True,
@@ -375,6 +378,12 @@ def test_drill_without_prometheus_says_what_to_install(tmp_path):
         env=env,
     )
     assert done.returncode == 4
-    assert done.stdout == ""
-    (line,) = done.stderr.strip().splitlines()
-    assert "AIWF_PROMETHEUS=" in line and "the drill did not run" in line
+    if as_json:
+        error = json_shapes.Error.model_validate(json.loads(done.stdout)).error
+        assert done.stderr == "" and error.exit_code == 4
+        line = error.message
+    else:
+        assert done.stdout == ""
+        (line,) = done.stderr.strip().splitlines()
+    assert "AIWF_PROMETHEUS=" in line and "not an executable file" in line and "the drill did not run" in line
+    assert list(Path(env["TMPDIR"]).iterdir()) == []

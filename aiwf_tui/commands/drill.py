@@ -8,7 +8,6 @@ is missing (nothing was run).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,8 +15,11 @@ from typing import Any, ClassVar
 from aiwf_tui.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
+    add_json_argument,
     add_project_argument,
+    fail,
     load_project_and_plan,
+    print_json,
     report,
 )
 from aiwf_tui.errors import AiwfError
@@ -34,7 +36,7 @@ def add_arguments(parser) -> None:
         type=Path,
         help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    add_json_argument(parser, "every alert's result and the verdict")
 
 
 def run(args) -> int:
@@ -44,7 +46,7 @@ def run(args) -> int:
     loaded = load_project_and_plan(args.project_dir, args.plan, prefix)
     if isinstance(loaded, int):
         return loaded
-    project, plan = loaded
+    project, _, plan = loaded
     live = None if args.json or not sys.stdout.isatty() else _LiveView()
     try:
         if live is not None:
@@ -57,10 +59,9 @@ def run(args) -> int:
     except AiwfError as exc:
         return report(exc, prefix)
     except DrillError as exc:
-        print(f"{prefix}: {exc}; the drill did not run", file=sys.stderr)
-        return EXIT_SKIPPED if "not installed" in str(exc) or "AIWF_" in str(exc) else EXIT_INVALID
+        return fail(prefix, f"{exc}; the drill did not run", EXIT_SKIPPED if exc.missing else EXIT_INVALID)
     if args.json:
-        print(json.dumps(result.as_json(), indent=2))
+        print_json(result.as_json())
     else:
         _print_plain(result, show_table=live is None)
     return EXIT_OK if result.passed else EXIT_INVALID

@@ -70,7 +70,7 @@ class AlertResult:
         )
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        return {
             "name": self.name,
             "fired": self.fired,
             "seconds": None if self.seconds is None else round(self.seconds, 2),
@@ -80,10 +80,8 @@ class AlertResult:
             "inhibited": self.inhibited,
             "expected_inhibited": self.expected_inhibited,
             "severity": self.severity,
+            "note": self.note,
         }
-        if self.note:
-            data["note"] = self.note
-        return data
 
 
 @dataclass
@@ -103,7 +101,7 @@ class DrillReport:
         return {
             "alerts": [a.as_json() for a in self.alerts],
             "passed": self.passed,
-            "time_factor": self.factor,
+            "time_factor": float(self.factor),
             "seconds": round(self.seconds, 1),
         }
 
@@ -119,7 +117,12 @@ class DrillEvent:
 
 
 class DrillError(Exception):
-    """The drill could not run (a binary missing, a server that would not start); one line."""
+    """The drill could not run (a binary missing, a server that would not start); one line.
+    `missing` is True when a binary is missing (nothing was started)."""
+
+    def __init__(self, message: str, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 # -- what the plan expects -------------------------------------------------------------------------
@@ -411,7 +414,7 @@ def run_drill(
     try:
         binaries = (processes.find_binary("prometheus"), processes.find_binary("alertmanager"))
     except processes.MissingBinary as exc:
-        raise DrillError(str(exc)) from None
+        raise DrillError(str(exc), missing=True) from None
     drill = _Drill(project, plan, on_event or (lambda event: None))
     stack: list[Any] = []
     folder = Path(tempfile.mkdtemp(prefix="aiwf-drill-"))
