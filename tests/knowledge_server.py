@@ -1,4 +1,4 @@
-"""A real HTTP Knowledge server for tests, serving the shared fixture answers.
+"""A real HTTP Knowledge server for tests, serving the canned answers in tests/fixtures/knowledge/.
 
 Runs ``http.server.ThreadingHTTPServer`` on 127.0.0.1 (port 0) in a thread. It answers the
 same routes as the real FastAPI server (``GET /get_methodologies``, ``GET /get_warnings``,
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "knowledge"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "knowledge"
 
 MODES = {
     "normal": "fixture answers with the exact-tag topic filter; search matches words",

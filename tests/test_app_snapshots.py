@@ -6,7 +6,7 @@ import pytest
 
 from aiwf_tui.screens.registry import SECTION_KEYS
 from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR, SHARED_DIR
+from tests.conftest import DEMO_DIR, FIXTURES
 
 
 def _run_before(section: str | None):
@@ -41,12 +41,12 @@ def test_small_terminal_snapshot(section, snap_compare, tmp_path):
 
 
 def test_nogo_snapshot(snap_compare, tmp_path):
-    app = make_app(copy_project(SHARED_DIR / "fixtures" / "blocked-nogo", tmp_path))
+    app = make_app(copy_project(FIXTURES / "blocked-nogo", tmp_path))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_run_before(None))
 
 
 def test_review_mode_snapshot(snap_compare, tmp_path):
-    app = make_app(copy_project(SHARED_DIR / "fixtures" / "already-complete", tmp_path))
+    app = make_app(copy_project(FIXTURES / "already-complete", tmp_path))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_run_before(None))
 
 

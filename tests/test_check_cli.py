@@ -7,9 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SHARED_DIR
-
-FIXTURES = SHARED_DIR / "fixtures"
+from tests.conftest import FIXTURES
 
 
 def aiwf(*args):

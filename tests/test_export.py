@@ -26,8 +26,8 @@ from aiwf_tui.export import (
     write_archive,
 )
 from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
+from tests.conftest import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
 @pytest.fixture

@@ -30,10 +30,9 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.project import _key_lines
 from aiwf_tui.render import sidecar_update
 from aiwf_tui.render.sidecar_update import render_sidecar, render_sidecar_blocks, render_sidecar_full
-from tests.conftest import DEMO_DIR, SHARED_DIR
+from tests.conftest import DEMO_DIR, FIXTURES
 from tests.render_helpers import ready
 
-FIXTURES = SHARED_DIR / "fixtures"
 GOOD = ["support-rag-bot", "contract-finetune", "blocked-nogo", "already-complete"]
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 DAY1, DAY2 = "2026-03-10", "2026-03-11"

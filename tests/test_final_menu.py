@@ -13,8 +13,8 @@ from textual.widgets import Input, MarkdownViewer, TextArea
 from aiwf_tui.app import AiwfApp
 from aiwf_tui.layout import TEMP_PREFIX
 from aiwf_tui.layout import PLAN_FILE, RUNBOOK_FILE
+from tests.conftest import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 SIZE = (120, 40)
 TODAY = "2026-03-10"
 

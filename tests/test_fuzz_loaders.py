@@ -20,14 +20,14 @@ from aiwf_tui.model.project import load_project
 from aiwf_tui.model.sidecar import parse_sidecar
 from aiwf_tui.model.textfile import read_text
 from aiwf_tui.model.yamlio import load_plain, load_roundtrip, to_plain
-from tests.conftest import DEMO_DIR, SHARED_DIR
+from tests.conftest import DEMO_DIR, FIXTURES
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 
 SIDECAR_TEXT = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8")
 LOG_TEXTS = [
     (DEMO_DIR / "decision-log.md").read_text(encoding="utf-8"),
-    (SHARED_DIR / "fixtures" / "contract-finetune" / "decision-log.md").read_text(encoding="utf-8"),
+    (FIXTURES / "contract-finetune" / "decision-log.md").read_text(encoding="utf-8"),
 ]
 SPEC_TEXT = (DEMO_DIR / "project-spec.md").read_text(encoding="utf-8")
 

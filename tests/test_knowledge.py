@@ -1,7 +1,7 @@
 """Knowledge client, fallbacks, embedded knowledge base, safe text, config and the CLI verbs.
 
 Most tests run against ``knowledge_server.KnowledgeServer``: a real HTTP server on
-127.0.0.1 serving the shared fixtures with the real server's exact-tag filter, switched into
+127.0.0.1 serving the canned answers in tests/fixtures/knowledge/ with the real server's exact-tag filter, switched into
 fault modes per test. Bounds such as ``elapsed < 9`` are correctness bounds (the app must
 never wait more than about 8 s), not benchmarks.
 """

@@ -262,10 +262,10 @@ def test_plan_refuses_while_the_project_is_open(tmp_path):
     import sys
 
     from aiwf_tui.lock import acquire
-    from tests.conftest import SHARED_DIR
+    from tests.conftest import FIXTURES
 
     project = tmp_path / "support-rag-bot"
-    shutil.copytree(SHARED_DIR / "fixtures" / "support-rag-bot", project)
+    shutil.copytree(FIXTURES / "support-rag-bot", project)
     held = acquire(project)
     try:
         # The lock is held by this process: a child sees a live holder.

@@ -28,10 +28,10 @@ from aiwf_tui.render import prometheus as prom
 from aiwf_tui.render.prometheus.common import dump_yaml
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
 from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
+from tests.conftest import DEMO_DIR, FIXTURES
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
-FIXTURES = Path("/work/shared/fixtures")
+DEMO = DEMO_DIR
 PROJECTS = {
     "fleet-docs-assistant": DEMO,
     "support-rag-bot": FIXTURES / "support-rag-bot",

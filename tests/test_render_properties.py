@@ -19,7 +19,7 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 
-from tests.conftest import SHARED_DIR
+from tests.conftest import FIXTURES
 from tests.render_helpers import confirmed
 
 HAZARDS = [
@@ -67,7 +67,7 @@ text = st.one_of(
 @lru_cache(maxsize=None)
 def _project(name: str):
     # Read-only use: the renderers never write.
-    return load_project(SHARED_DIR / "fixtures" / name)
+    return load_project(FIXTURES / name)
 
 
 def _plan(project):
