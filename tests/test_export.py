@@ -29,7 +29,6 @@ from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
 from tests.conftest import FIXTURES
 
 
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "work" / "already-complete"

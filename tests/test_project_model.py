@@ -12,6 +12,7 @@ from aiwf_tui.model import load_project
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.sidecar import Sidecar
 from tests.conftest import FIXTURES
+
 GOOD = ["support-rag-bot", "contract-finetune", "blocked-nogo", "already-complete"]
 
 
