@@ -70,7 +70,6 @@ def fresh_clone(target: Path) -> Path:
         subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             cwd=REPO,
-            check=False,
             capture_output=True,
             check=True,
         )
