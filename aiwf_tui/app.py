@@ -149,9 +149,9 @@ class AiwfApp(App):
             pass
 
     def _load_plan(self, project):
+        from aiwf_tui.layout import PLAN_FILE
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
-        from aiwf_tui.layout import PLAN_FILE
 
         path = project.path(PLAN_FILE)
         if path.exists():
@@ -414,7 +414,8 @@ class AiwfApp(App):
     @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
     def _compute_diff(self, view, plan) -> None:
         try:
-            from aiwf_tui.render.artifacts import diff_all, render_all
+            from aiwf_tui.publish import diff_all
+            from aiwf_tui.render.artifacts import render_all
 
             files = render_all(self.ctx.project, plan, self.today)
             diff = diff_all(self.ctx.project, files)
@@ -449,7 +450,7 @@ class AiwfApp(App):
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def _write_files(self, plan) -> None:
         from aiwf_tui.model import load_project
-        from aiwf_tui.render.artifacts import write_artifacts
+        from aiwf_tui.publish import write_artifacts
 
         try:
             self.save_now()
@@ -501,9 +502,9 @@ class AiwfApp(App):
                 timeout=8,
             )
             return
+        from aiwf_tui.layout import PLAN_FILE
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
-        from aiwf_tui.layout import PLAN_FILE
 
         path = self.ctx.project.path(PLAN_FILE)
         try:

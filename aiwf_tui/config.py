@@ -68,6 +68,14 @@ def config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def template_cache_dir() -> Path | None:
+    """Where `aiwf` keeps compiled templates (the user cache folder); None when
+    AIWF_NO_TEMPLATE_CACHE is set (the test suite sets it)."""
+    if os.environ.get("AIWF_NO_TEMPLATE_CACHE"):
+        return None
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False) / "templates"
+
+
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """Read the config file; a missing file is an empty config.
 

@@ -35,3 +35,4 @@ def _no_user_config(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
     monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
     monkeypatch.setenv("AIWF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
+    monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder

@@ -36,12 +36,11 @@ from pathlib import Path
 import pytest
 
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.files import atomic_write, write_all
-from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
+from aiwf_tui.files import write_all
+from aiwf_tui.layout import LOCK_NAME, PLAN_FILE, TEMP_PREFIX
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from aiwf_tui.layout import PLAN_FILE
 from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR
 from tests.render_helpers import ready, tree_hashes
@@ -101,7 +100,7 @@ from aiwf_tui import cli
 from aiwf_tui.files import atomic_write
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from tests.test_crash_safety import autosave_version
-import aiwf_tui.commands.render, aiwf_tui.render.artifacts  # warm the imports once
+import aiwf_tui.commands.render, aiwf_tui.publish  # warm the imports once
 
 MARK = {mark!r}.encode()
 
@@ -588,7 +587,7 @@ def rendered_pair(tmp_path_factory):
     project = base / "template"
     shutil.copytree(DEMO_DIR, project)
     small_ready_plan(project)
-    from aiwf_tui.render.artifacts import prepare
+    from aiwf_tui.publish import prepare
 
     files = prepare(load_project(project), load_plan(project / PLAN_FILE, project), "2026-03-10")
     return project, files

@@ -10,10 +10,11 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, RUNBOOK_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.defaults import new_plan
-from aiwf_tui.layout import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, RUNBOOK_FILE
+from aiwf_tui.publish import write_artifacts
 from aiwf_tui.render.alerts_config import (
     PLACEHOLDERS,
     config_data,
@@ -22,7 +23,7 @@ from aiwf_tui.render.alerts_config import (
     render_alerts_template,
     template_data,
 )
-from aiwf_tui.render.artifacts import check_artifacts, render_all, runbook_anchors, write_artifacts
+from aiwf_tui.render.artifacts import check_artifacts, render_all, runbook_anchors
 from aiwf_tui.render.decision_log import render_decision_log
 from aiwf_tui.render.environment import environment
 from aiwf_tui.render.markdown import md_cell
@@ -30,7 +31,6 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 from aiwf_tui.render.summary import key_decisions, render_summary
-
 from tests.render_helpers import confirmed, tree_hashes
 
 DAY1, DAY2 = "2026-03-10", "2026-03-11"

@@ -49,9 +49,14 @@ def run(args) -> int:
 
 
 def _render(args, prefix: str) -> int:
-    from aiwf_tui.render.artifacts import diff_all, prepare, write_files
+    from aiwf_tui.config import template_cache_dir
+    from aiwf_tui.publish import diff_all, prepare, write_files
+    from aiwf_tui.render.environment import use_bytecode_cache
     from aiwf_tui.render.summary import render_summary
 
+    cache = template_cache_dir()
+    if cache is not None:
+        use_bytecode_cache(cache)
     loaded = load_project_and_plan(args.project_dir, args.plan, prefix)
     if isinstance(loaded, int):
         return loaded

@@ -198,7 +198,8 @@ def inhibited_by_design(config: dict[str, Any], target: dict[str, str], firing: 
 # -- the drill ----------------------------------------------------------------------------------------
 class _Drill:
     def __init__(self, project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None]) -> None:
-        from aiwf_tui.render.artifacts import prepare, runbook_anchors
+        from aiwf_tui.publish import prepare
+        from aiwf_tui.render.artifacts import runbook_anchors
         from aiwf_tui.render.prometheus import alert_names
 
         self.plan = plan

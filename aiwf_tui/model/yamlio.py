@@ -26,7 +26,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from aiwf_tui.errors import AiwfError
+from aiwf_tui.errors import AiwfError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from ruamel.yaml import YAML
@@ -366,20 +366,9 @@ def text_key_lines(text: str, keys: list[Any]) -> dict[str, int] | None:
 
 
 # -- "parses back" checks ----------------------------------------------------------------------
-_PARSED: list[str] = []  # the last text a writer's safety net has vouched for
-
-
-def remember_parsed(text: str) -> None:
-    """`text` (this very object) was just checked by a writer's safety net, which read it
-    back with the fast loader (the sidecar block path): `check_parses` need not parse it again."""
-    _PARSED[:] = [text]
-
-
 def check_parses(text: str) -> None:
     """Raise `yaml.YAMLError` as `yaml.safe_load(text)` would, or return; libyaml does the
     work when available, the pure loader decides (and words the error) when it objects."""
-    if any(seen is text for seen in _PARSED):
-        return
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", None)
@@ -390,3 +379,19 @@ def check_parses(text: str) -> None:
         except Exception:  # noqa: BLE001 - the pure loader below gives the verdict and the message
             pass
     yaml.safe_load(text)
+
+
+def parse_problem(text: str, rel: str) -> Problem | None:
+    """None when `text` parses back as YAML; otherwise the problem, naming `rel`."""
+    import yaml
+
+    try:
+        check_parses(text)
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Problem(
+            rel,
+            f"would not parse back as YAML ({first})",
+            "this is a bug in aiwf: please report it; nothing was written",
+        )
+    return None

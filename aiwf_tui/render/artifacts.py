@@ -1,62 +1,39 @@
-"""Every Phase 5 artifact at once: render, check, diff, write.
+"""Every Phase 5 artifact at once, and the checks they must pass before anything is written.
 
-`write_artifacts(project, plan, today)` is what `aiwf render` and the app call:
-it refuses while any plan section is a draft, renders every file, checks them
-(YAML parses back, every alert's runbook anchor exists, each OP entry appears
-once), and only then writes them all-or-nothing.
+`render_all(project, plan, today)` is a pure function: relative path -> text. Reading the
+disk (diffs) and writing belong to `aiwf_tui.publish`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
-from pathlib import Path
 
-from aiwf_tui.errors import AiwfError, Problem
-from aiwf_tui.model.decision_log import parse_decision_log
-from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.errors import Problem
 from aiwf_tui.layout import (
     ALERTS_CONFIG_FILE,
     ALERTS_TEMPLATE_FILE,
     DECISION_LOG,
-    OPERATIONS_DIR,
-    PLAN_FILE,
     PROJECT_SPEC,
-    PROMETHEUS_DIR,
     RUNBOOK_FILE,
     SIDECAR,
 )
+from aiwf_tui.model.decision_log import parse_decision_log
+from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.project import Project
+from aiwf_tui.model.yamlio import parse_problem
+from aiwf_tui.render.alerts_config import render_alerts_config, render_alerts_template
+from aiwf_tui.render.decision_log import render_decision_log
+from aiwf_tui.render.prometheus import prometheus_artifacts
+from aiwf_tui.render.runbook import render_runbook
+from aiwf_tui.render.sidecar_update import render_sidecar
+from aiwf_tui.render.spec_section import render_spec
 
 ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 
 
-def _prometheus(project, plan: OperationsPlan) -> dict[str, str]:
-    try:
-        from aiwf_tui.render.prometheus import prometheus_artifacts  # type: ignore[import-not-found]
-    except ImportError:
-        return {}
-    files = {}
-    for rel, text in prometheus_artifacts(project, plan).items():
-        rel = str(rel).replace("\\", "/").lstrip("/")
-        if rel.startswith(OPERATIONS_DIR + "/"):
-            pass
-        elif rel.startswith("prometheus/"):
-            rel = f"{OPERATIONS_DIR}/{rel}"
-        else:
-            rel = f"{PROMETHEUS_DIR}/{rel}"
-        files[rel] = text
-    return files
-
-
-def render_all(project, plan: OperationsPlan, today: str) -> dict[str, str]:
+def render_all(project: Project, plan: OperationsPlan, today: str) -> dict[str, str]:
     """Every file Phase 5 writes: relative path -> text (pure)."""
-    from aiwf_tui.render.alerts_config import render_alerts_config, render_alerts_template
-    from aiwf_tui.render.decision_log import render_decision_log
-    from aiwf_tui.render.runbook import render_runbook
-    from aiwf_tui.render.sidecar_update import render_sidecar
-    from aiwf_tui.render.spec_section import render_spec
-
     files = {
         RUNBOOK_FILE: render_runbook(project, plan),
         ALERTS_TEMPLATE_FILE: render_alerts_template(project, plan),
@@ -65,7 +42,7 @@ def render_all(project, plan: OperationsPlan, today: str) -> dict[str, str]:
         DECISION_LOG: render_decision_log(project, plan, today),
         PROJECT_SPEC: render_spec(project, plan),
     }
-    files.update(_prometheus(project, plan))
+    files.update(prometheus_artifacts(project, plan))
     return files
 
 
@@ -78,27 +55,16 @@ def runbook_anchors(runbook_text: str) -> set[str]:
     return anchors
 
 
-def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> list[Problem]:
+def check_artifacts(project: Project, plan: OperationsPlan, files: dict[str, str]) -> list[Problem]:
     """Problems in rendered files: YAML that does not parse back, alerts linking a runbook
     anchor the runbook does not define, OP entries missing or duplicated in the decision log."""
-    import yaml
-
-    from aiwf_tui.model.yamlio import check_parses
-
     problems: list[Problem] = []
     for rel, text in files.items():
-        if rel.endswith((".yaml", ".yml")):
-            try:
-                check_parses(text)
-            except yaml.YAMLError as exc:
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                problems.append(
-                    Problem(
-                        rel,
-                        f"would not parse back as YAML ({first})",
-                        "this is a bug in aiwf: please report it; nothing was written",
-                    )
-                )
+        # render_sidecar reads its own result back (a 40,000-line sidecar is not parsed twice).
+        if rel.endswith((".yaml", ".yml")) and rel != SIDECAR:
+            problem = parse_problem(text, rel)
+            if problem:
+                problems.append(problem)
     if RUNBOOK_FILE in files:
         anchors = runbook_anchors(files[RUNBOOK_FILE])
         for rule in plan.alerting.rules:
@@ -124,78 +90,3 @@ def check_artifacts(project, plan: OperationsPlan, files: dict[str, str]) -> lis
                     )
                 )
     return problems
-
-
-def _read(path: Path) -> str | None:
-    """The file as the renderers see it (LF, no BOM), or None; never opens a FIFO or device."""
-    from aiwf_tui.files import existing_bytes
-
-    data = existing_bytes(path)
-    try:
-        return None if data is None else data.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
-
-
-def diff_all(project, files: dict[str, str]) -> str:
-    """Unified diffs of every file that would be created or changed (empty: nothing changes)."""
-    chunks: list[str] = []
-    for rel in sorted(files):
-        new = files[rel]
-        old = _read(project.root / rel)
-        if old == new:
-            continue
-        diff = difflib.unified_diff(
-            (old or "").splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=f"a/{rel}" if old is not None else "/dev/null",
-            tofile=f"b/{rel}",
-        )
-        for line in diff:
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
-
-
-def drafts_error(plan: OperationsPlan) -> AiwfError | None:
-    """The refusal while sections are still drafts (None when all are confirmed)."""
-    drafts = plan.drafts()
-    if not drafts:
-        return None
-    return AiwfError.at(
-        PLAN_FILE,
-        f"{len(drafts)} section{'s are' if len(drafts) != 1 else ' is'} still draft: {', '.join(drafts)}",
-        "review and confirm each section (status: confirmed) before writing",
-    )
-
-
-def prepare(project, plan: OperationsPlan, today: str) -> dict[str, str]:
-    """Refuse drafts, render and check everything; returns the files (nothing written)."""
-    error = drafts_error(plan)
-    if error:
-        raise error
-    if plan.project_name != project.name:
-        raise AiwfError.at(
-            PLAN_FILE,
-            f"is for project {plan.project_name!r}, not {project.name!r}",
-            "use this project's plan (or run `aiwf plan --force` to start a new one)",
-        )
-    files = render_all(project, plan, today)
-    problems = check_artifacts(project, plan, files)
-    if problems:
-        raise AiwfError(*problems)
-    return files
-
-
-def write_artifacts(project, plan: OperationsPlan, today: str) -> list[Path]:
-    """Render, check and write every artifact all-or-nothing; returns the paths that changed.
-
-    Raises `AiwfError` (nothing written) while sections are drafts or any check fails.
-    """
-    return write_files(project, prepare(project, plan, today))
-
-
-def write_files(project, files: dict[str, str]) -> list[Path]:
-    """Write files `prepare` returned, all-or-nothing; returns the paths that changed."""
-    from aiwf_tui.files import write_all
-
-    return write_all({project.root / rel: text for rel, text in files.items()}, root=project.root)

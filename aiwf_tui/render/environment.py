@@ -20,8 +20,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 class _QuietBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates kept in the user cache folder: compiling them is ~60 ms of every
-    `aiwf render` otherwise. A cache that cannot be read or written is simply not used."""
+    """Compiled templates kept in a folder: compiling them is ~60 ms of every `aiwf render`
+    otherwise. A cache that cannot be read or written is simply not used."""
 
     def load_bytecode(self, bucket) -> None:
         try:
@@ -36,21 +36,6 @@ class _QuietBytecodeCache(FileSystemBytecodeCache):
             pass
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    import os
-
-    if os.environ.get("AIWF_NO_TEMPLATE_CACHE"):
-        return None
-    try:
-        from platformdirs import user_cache_path
-
-        folder = user_cache_path("aiwf") / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        return _QuietBytecodeCache(str(folder))
-    except Exception:
-        return None
-
-
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The shared environment (templates are loaded from `aiwf_tui/templates/`)."""
@@ -61,7 +46,6 @@ def environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         cell=markdown.md_cell,
@@ -78,3 +62,13 @@ def environment() -> SandboxedEnvironment:
 def render_template(template_name: str, /, **context: object) -> str:
     """Render one template with `context` as data."""
     return environment().get_template(template_name).render(**context)
+
+
+def use_bytecode_cache(folder: Path) -> None:
+    """Keep compiled templates in `folder` from now on. Only the `aiwf` entry points ask for
+    it (with the user cache folder); the renderers alone never write anywhere."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    environment().bytecode_cache = _QuietBytecodeCache(str(folder))

@@ -6,8 +6,8 @@ from typing import Any
 
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.render.environment import render_template
-from aiwf_tui.render.promql import EXPORTED_METRICS
 from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, todo
+from aiwf_tui.render.promql import EXPORTED_METRICS
 
 FINAL_ROLLBACK_STEPS = ("Verify rollback successful", "Notify stakeholders")
 

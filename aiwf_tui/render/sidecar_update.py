@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import SIDECAR
 from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.yamlio import parse_problem
 
 ALL_STEPS = (1, 2, 3, 4, 5, 6, 7)
 PHASE5_KEY = "phase_5_operations"
@@ -187,6 +190,9 @@ def render_sidecar(project, plan: OperationsPlan, today: str, *, block_path: boo
 
     `block_path`: None chooses by size; True tries the block path first (it still falls
     back to the full round trip when it cannot vouch for its result); False never uses it.
+
+    The result always reads back as YAML: the block path compares it with what the edit
+    means; the full round trip is parsed here. Raises `AiwfError` (a bug in aiwf) otherwise.
     """
     if block_path is None:
         block_path = project.sidecar_text.count("\n") > BLOCK_PATH_MIN_LINES
@@ -194,7 +200,11 @@ def render_sidecar(project, plan: OperationsPlan, today: str, *, block_path: boo
         text = render_sidecar_blocks(project, plan, today)
         if text is not None:
             return text
-    return render_sidecar_full(project, plan, today)
+    text = render_sidecar_full(project, plan, today)
+    problem = parse_problem(text, SIDECAR)
+    if problem:
+        raise AiwfError(problem)
+    return text
 
 
 def render_sidecar_full(project, plan: OperationsPlan, today: str) -> str:
@@ -313,7 +323,7 @@ def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | No
     the last (both seams between verbatim and re-emitted text): the others are the
     original's own lines, unchanged, between unchanged neighbours of the same list.
     """
-    from aiwf_tui.model.yamlio import load_fast, load_roundtrip, remember_parsed, to_plain
+    from aiwf_tui.model.yamlio import load_fast, load_roundtrip, to_plain
 
     text = project.sidecar_text
     try:
@@ -324,13 +334,13 @@ def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | No
         dated = _uses_dated_decisions(data)
 
         def reduced_doc() -> Any:
-            doc, _ = load_roundtrip(cut.reduced, "sidecar.yaml")
+            doc, _ = load_roundtrip(cut.reduced, SIDECAR)
             return doc
 
         doc = reduced_doc()
         # The cut must have taken whole items: the rest reads as the real list's tail.
         tail = data["decisions"][cut.removed :]
-        if not isinstance(doc, dict) or not _same_plain(to_plain(doc.get("decisions"), "sidecar.yaml"), tail):
+        if not isinstance(doc, dict) or not _same_plain(to_plain(doc.get("decisions"), SIDECAR), tail):
             return None
         status = str(doc.get("workflow_status") or "").lower()
         recorded = doc.get("completed_date")
@@ -355,9 +365,8 @@ def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | No
             checked = cut.window(out, at)
             decisions = [data["decisions"][0], data["decisions"][cut.removed - 1], *tail]
         expected = _expected({**data, "decisions": decisions}, plan, date, dated)
-        if not _same_plain(to_plain(load_fast(checked), "sidecar.yaml"), expected):
+        if not _same_plain(to_plain(load_fast(checked), SIDECAR), expected):
             return None
-        remember_parsed(result)
         return result
     except Exception:  # noqa: BLE001 - any surprise: the full round trip decides
         return None

@@ -11,7 +11,6 @@ import yaml
 from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan, format_number
 from aiwf_tui.render.promql import METRIC_SPECS, MetricSpec, is_condition
 
-
 #: Where Alertmanager reads channel secrets: one file per channel, named after it.
 SECRETS_DIR = "/etc/alertmanager/secrets"
 #: The rule-evaluation interval the unit tests use (and the scrape interval of the input series).
