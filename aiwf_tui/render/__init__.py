@@ -1,6 +1,6 @@
-"""Phase 5 artifacts: each a pure function of (project, plan).
+"""Phase 5 artifacts: each a pure function of (project, plan) that returns text.
 
-`artifacts.render_all` renders every file, `artifacts.write_artifacts` checks and
-writes them all-or-nothing. Modules are imported lazily by their users so the app
-starts without Jinja2.
+`artifacts.render_all` renders every file and `artifacts.check_artifacts` checks them;
+nothing here reads or writes the disk (`aiwf_tui.publish` diffs and writes). Modules are
+imported lazily by their users so the app starts without Jinja2.
 """
