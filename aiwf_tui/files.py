@@ -198,6 +198,9 @@ def outside_problems(paths: list[Path], root: Path) -> list[Problem]:
         except FileNotFoundError:
             continue
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problems.append(Problem(shown, "is a symbolic link that loops", "replace the link with the file itself"))
+                continue
             problems.append(
                 Problem(shown, f"cannot be checked ({exc.strerror or exc})", "check the file; nothing was written")
             )

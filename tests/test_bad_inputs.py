@@ -162,6 +162,47 @@ def _nowhere(project: Path, scratch: Path) -> Path:
     return project.parent / "no-such-project"
 
 
+def _folder_outside(rel: str, dangling: bool = False):
+    """A folder aiwf writes into, replaced by a link to a folder outside the project."""
+
+    def make(project: Path, scratch: Path) -> Path:
+        target = scratch / Path(rel).name
+        if (project / rel).exists():
+            shutil.move(project / rel, target)
+        if dangling:
+            shutil.rmtree(target, ignore_errors=True)
+        (project / rel).symlink_to(target, target_is_directory=True)
+        return project
+
+    return make
+
+
+def _fifo(rel: str):
+    def make(project: Path, scratch: Path) -> Path:
+        (project / rel).unlink()
+        os.mkfifo(project / rel)
+        return project
+
+    return make
+
+
+def _loop(rel: str):
+    def make(project: Path, scratch: Path) -> Path:
+        (project / rel).unlink()
+        (project / rel).symlink_to(Path(rel).name)
+        return project
+
+    return make
+
+
+def _crlf_only(rel: str):
+    def make(project: Path, scratch: Path) -> Path:
+        (project / rel).write_bytes((project / rel).read_bytes().replace(b"\n", b"\r\n"))
+        return project
+
+    return make
+
+
 SIDECAR_LATIN1 = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8").replace("Priya Raman", "Andrés Peña")
 
 GENERATED = [
@@ -216,6 +257,46 @@ GENERATED = [
     Case("valid-bom", "ok", "ok", make=_line_endings(crlf=False, bom=True)),
     Case("valid-crlf-and-bom", "ok", "ok", make=_line_endings(crlf=True, bom=True)),
     Case("valid-spaces-and-unicode-names", "ok", "ok", make=_odd_name),
+    # issue 13: writes leave the project through a linked folder
+    Case(
+        "operations-folder-linked-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_folder_outside("phase-5-operations"),
+        named="phase-5-operations",
+    ),
+    Case(
+        "prometheus-folder-linked-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_folder_outside("phase-5-operations/prometheus"),
+        named="phase-5-operations/prometheus",
+    ),
+    Case(
+        "templates-folder-linked-nowhere-outside",
+        "leads outside the project",
+        "leads outside the project",
+        make=_folder_outside("phase-5-operations/templates", dangling=True),
+        named="phase-5-operations/templates",
+    ),
+    # issue 13: only regular files are read
+    Case("spec-fifo", "is a named pipe (FIFO)", "is a named pipe (FIFO)", make=_fifo("project-spec.md")),
+    Case("plan-fifo", "is a named pipe (FIFO)", "is a named pipe (FIFO)", make=_fifo(PLAN)),
+    Case(
+        "sidecar-symlink-loop",
+        "is a symbolic link that loops",
+        "is a symbolic link that loops",
+        make=_loop("sidecar.yaml"),
+    ),
+    Case(
+        "decision-log-symlink-loop",
+        "is a symbolic link that loops",
+        "is a symbolic link that loops",
+        make=_loop("decision-log.md"),
+    ),
+    # issue 13: line endings kept (one CRLF file among LF ones)
+    Case("valid-crlf-decision-log-only", "ok", "ok", make=_crlf_only("decision-log.md")),
+    Case("valid-crlf-sidecar-only", "ok", "ok", make=_crlf_only("sidecar.yaml")),
 ]
 
 COMMITTED = [parse_case(folder) for folder in sorted(CASES_DIR.iterdir()) if (folder / "CASE.md").is_file()]

@@ -333,6 +333,13 @@ def load_project(root: str | Path) -> Project:
         except AiwfError as exc:
             problems.extend(exc.problems)
             sidecar = None
+    if not problems:
+        # Every file aiwf would write must stay inside the project: a folder linked outside
+        # is refused here, so check, plan, render and the app all say so before any write.
+        from aiwf_tui.files import outside_problems
+        from aiwf_tui.layout import WRITTEN_FILES
+
+        problems.extend(outside_problems([root / rel for rel in WRITTEN_FILES], root))
     if problems:
         raise AiwfError(*problems)
     assert sidecar is not None

@@ -1,0 +1,445 @@
+"""Hostile and unlucky projects, round two (issue 13): each class of failure at its root.
+
+Every case runs the real `aiwf` in a subprocess (or the real app in a pty) on a copy of the
+demo project, next to an "outside" folder that must stay untouched, and checks: a one-line
+message (or the intended result), no traceback, no escape sequence on the terminal.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aiwf_tui.layout import LOCK_NAME, PLAN_FILE
+from tests.conftest import DEMO_DIR
+from tests.render_helpers import REPO, tree_hashes
+from tests.test_crash_safety import small_ready_plan
+
+#: Escape sequences a hostile file could carry: OSC 52 clipboard, clear screen, window
+#: title, 8-bit CSI, a bell, a carriage return, and a right-to-left override.
+ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b]2;pwned\x1b\\\x9b31m\x07\rX\u202eevil"
+
+
+def run(*args, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+
+
+def assert_one_line(result: subprocess.CompletedProcess, fragment: str, code: int = 1) -> None:
+    assert result.returncode == code, result.stdout + result.stderr
+    err = result.stderr
+    assert "Traceback" not in err, err
+    assert fragment in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert_clean(result)
+
+
+def assert_clean(result: subprocess.CompletedProcess) -> None:
+    """Nothing printed can act on a terminal."""
+    for text in (result.stdout, result.stderr):
+        for bad in ("\x1b", "\x9b", "\x07", "\r", "\u202e", "ZXZpbA==" if "\x1b]52" in text else "\x00"):
+            assert bad not in text, f"{bad!r} reached the terminal: {text[-500:]!r}"
+
+
+@pytest.fixture
+def world(tmp_path):
+    """(project, outside): a ready demo project and a folder beside it holding a hand-written file."""
+    project = tmp_path / "fleet-docs-assistant"
+    shutil.copytree(DEMO_DIR, project)
+    small_ready_plan(project)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "hand-written.txt").write_text("mine, no '=' on any line\n", encoding="utf-8")
+    return project, outside
+
+
+# -- 1. the lock -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("target", ["hand-written.txt", "nothing-here"])
+def test_a_symlinked_lock_never_writes_outside(world, target):
+    project, outside = world
+    before = tree_hashes(outside)
+    (project / LOCK_NAME).symlink_to(outside / target)
+    for verb in ("render", "plan", "export"):
+        args = (verb, project, "--force") if verb != "render" else (verb, project)
+        assert_one_line(run(*args), f"{LOCK_NAME}: is not a plain file")
+    assert tree_hashes(outside) == before
+    assert sorted(p.name for p in outside.iterdir()) == ["hand-written.txt"]
+    assert (project / LOCK_NAME).is_symlink()  # the user's link is left as it was
+
+
+def test_no_empty_lock_is_left_on_a_full_disk(tmp_path, monkeypatch):
+    from aiwf_tui import lock as project_lock
+    from aiwf_tui.errors import AiwfError
+
+    def full(fd, data, offset):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(project_lock.os, "pwrite", full)
+    with pytest.raises(AiwfError, match="the disk is full"):
+        project_lock.acquire(tmp_path)
+    assert not (tmp_path / LOCK_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    "content,how",
+    [
+        (
+            "pid=4242\nhost=build-box-7\nsince=2026-03-10T09:00:00+00:00\n",
+            "delete .aiwf.lock if no aiwf runs on build-box-7",
+        ),
+        (f"pid=4242\nhost=build{ESCAPES}-box\nsince={ESCAPES}\n", "delete .aiwf.lock if no aiwf runs on build"),
+    ],
+)
+def test_a_lock_from_another_host_says_how_to_clear_it(world, content, how):
+    project, _ = world
+    (project / LOCK_NAME).write_text(content, encoding="utf-8")
+    result = run("render", project)
+    assert_one_line(result, how)
+
+
+def test_an_unverifiable_lock_says_how_to_clear_it(tmp_path, monkeypatch):
+    """Without flock (some network file systems), a lock whose holder cannot be read is
+    respected, and the message says how to clear it."""
+    from aiwf_tui import lock as project_lock
+    from aiwf_tui.lock import LockedError
+
+    monkeypatch.setattr(project_lock, "_flock", lambda fd, flags: None)
+    (tmp_path / LOCK_NAME).write_text("pid=not-a-number\nhost=\n", encoding="utf-8")
+    with pytest.raises(LockedError) as caught:
+        project_lock.acquire(tmp_path)
+    assert "delete .aiwf.lock if no aiwf runs on this project" in caught.value.lines()[0]
+
+
+# -- 2. no write leaves the project ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "folder", ["phase-5-operations", "phase-5-operations/prometheus", "phase-5-operations/templates"]
+)
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_folder_linked_outside_is_refused_by_render_and_check(world, folder, dangling):
+    project, outside = world
+    real = project / folder
+    if real.exists():
+        target = outside / real.name
+        shutil.move(real, target)
+    else:
+        target = outside / real.name
+        target.mkdir()
+    (target / "hand-written.yml").write_text("groups: []  # mine\n", encoding="utf-8")
+    if dangling:
+        shutil.rmtree(target)
+        target = outside / "gone"
+    real.symlink_to(target, target_is_directory=True)
+    before, inside = tree_hashes(outside), tree_hashes(project)
+    result = run("render", project)
+    assert_one_line(result, f"{folder}: is a symbolic link that leads outside the project")
+    assert tree_hashes(outside) == before and tree_hashes(project) == inside
+    assert not (outside / "gone").exists()
+    assert_one_line(run("check", project), f"{folder}: is a symbolic link that leads outside the project")
+
+
+def test_the_app_autosave_refuses_a_plan_folder_linked_outside(world):
+    from aiwf_tui.errors import AiwfError
+    from aiwf_tui.files import atomic_write
+
+    project, outside = world
+    (project / "phase-5-operations" / "prometheus").mkdir(exist_ok=True)
+    (outside / "p5").mkdir()
+    (project / "phase-5-operations" / "prometheus").rmdir()
+    (project / "phase-5-operations" / "prometheus").symlink_to(outside / "p5")
+    with pytest.raises(AiwfError, match="leads outside the project"):
+        atomic_write(project / "phase-5-operations" / "prometheus" / "x.yml", "x: 1\n", root=project)
+    assert list((outside / "p5").iterdir()) == []
+
+
+# -- 3. only regular files are read --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "rel,what",
+    [
+        ("project-spec.md", "a named pipe (FIFO)"),
+        ("sidecar.yaml", "a named pipe (FIFO)"),
+        (PLAN_FILE, "a named pipe (FIFO)"),
+        ("phase-5-operations/runbook.md", "a named pipe (FIFO)"),
+    ],
+)
+def test_a_fifo_in_a_files_place_is_one_line_never_a_hang(world, rel, what):
+    project, _ = world
+    path = project / rel
+    if path.exists():
+        path.unlink()
+    os.mkfifo(path)
+    render = run("render", project, timeout=30)
+    assert_one_line(render, f"{rel}: is {what}, not a file")
+    check = run("check", project, timeout=30)
+    if rel in ("project-spec.md", "sidecar.yaml", PLAN_FILE, "phase-5-operations/runbook.md"):
+        assert_one_line(check, f"{rel}: is {what}")
+    dry = run("render", project, "--dry-run", timeout=30)
+    assert dry.returncode in (0, 1) and "Traceback" not in dry.stderr
+
+
+@pytest.mark.parametrize("rel", ["sidecar.yaml", "decision-log.md", PLAN_FILE])
+def test_a_symlink_loop_is_one_line(world, rel):
+    project, _ = world
+    (project / rel).unlink()
+    (project / rel).symlink_to(Path(rel).name)  # points at itself
+    assert_one_line(run("render", project), f"{rel}: is a symbolic link that loops")
+
+
+def test_a_folder_in_a_written_files_place_is_refused_before_writing(world):
+    project, _ = world
+    (project / "phase-5-operations" / "runbook.md").mkdir(parents=True)
+    before = tree_hashes(project)
+    assert_one_line(run("render", project), "phase-5-operations/runbook.md: is a folder, not a file")
+    assert tree_hashes(project) == before
+
+
+def test_a_device_is_not_read(world):
+    project, _ = world
+    (project / "decision-log.md").unlink()
+    (project / "decision-log.md").symlink_to("/dev/zero")  # leads outside, and is a device
+    result = run("check", project, timeout=30)
+    assert result.returncode == 1 and "decision-log.md" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- 4. one terminal-safe path for every message -------------------------------------------------
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _no_go(project: Path) -> None:
+    _edit(project / "sidecar.yaml", 'decision: "conditional"', 'decision: "no-go"')
+    _edit(
+        project / "sidecar.yaml",
+        "quality_gate:\n",
+        f"quality_gate:\n  blockers: [{json.dumps('hallucination ' + ESCAPES)}]\n",
+    )
+
+
+@pytest.mark.parametrize("verb", ["check", "plan", "render"])
+def test_the_no_go_line_is_clean(world, verb):
+    project, _ = world
+    _no_go(project)
+    args = (verb, project, "--force") if verb == "plan" else (verb, project)
+    result = run(*args)
+    assert result.returncode == 3, result.stderr
+    assert "hallucination" in result.stderr and "NO-GO" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert_clean(result)
+
+
+def test_a_yaml_error_quoting_a_value_is_clean(world):
+    project, _ = world
+    _edit(project / PLAN_FILE, "version: 1", 'version: "1\\e[2J\\e]2;pwned\\a"')
+    result = run("render", project)
+    assert result.returncode == 1 and "operations-plan.yaml" in result.stderr
+    assert_clean(result)
+    _edit(project / "sidecar.yaml", 'architecture: "rag-only"', 'architecture: "rag\\e]52;c;ZXZpbA==\\a-only"')
+    result = run("check", project)
+    assert result.returncode == 1 and "architecture" in result.stderr
+    assert_clean(result)
+
+
+def test_dry_runs_are_clean(world):
+    project, _ = world
+    _edit(project / PLAN_FILE, "infrastructure: ''", f"infrastructure: {json.dumps(ESCAPES)}")
+    result = run("render", project, "--dry-run")
+    assert_clean(result)
+    (project / f"notes{ESCAPES}.md").write_text("a file with a hostile name\n", encoding="utf-8")
+    result = run("export", project, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "notes" in result.stdout
+    assert_clean(result)
+
+
+def test_clean_stream_strips_what_any_print_sends():
+    import io
+
+    from aiwf_tui.safetext import CleanStream
+
+    out = io.StringIO()
+    stream = CleanStream(out)
+    print("a" + ESCAPES + "b", file=stream)
+    stream.write("\ud800 lone surrogate\n")
+    assert out.getvalue() == "a\nXevilb\n lone surrogate\n"
+
+
+async def test_the_sidebar_and_every_widget_paint_no_escape(tmp_path):
+    """A project name with OSC title and clear-screen sequences: the sidebar (and everything
+    else painted) goes through the app's terminal-safe line filter."""
+    from aiwf_tui.widgets.terminal_safe import TerminalSafe
+    from tests.app_helpers import copy_project, make_app, wait_loaded
+
+    project = copy_project(DEMO_DIR, tmp_path)
+    _edit(
+        project / "sidecar.yaml",
+        'project_name: "fleet-docs-assistant"',
+        f"project_name: {json.dumps('fleet ' + ESCAPES)}",
+    )
+    app = make_app(project, read_only=True)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+b")  # the sidebar, whatever the width
+        await pilot.pause()
+        painted = []
+        for widget in app.screen.walk_children():
+            if widget.display and widget.region.area:
+                for strip in widget.render_lines(widget.region.reset_offset):
+                    painted.append("".join(segment.text for segment in strip))
+        text = "\n".join(painted)
+        assert "pwned" in text or "evil" in text  # the name is shown, as text
+        for bad in ("\x1b", "\x9b", "\x07", "\u202e"):
+            assert bad not in text
+        assert any(isinstance(f, TerminalSafe) for f in app.get_line_filters())
+
+
+# -- 5. signals and terminals --------------------------------------------------------------------
+def test_sigterm_saves_restores_the_terminal_and_releases_the_lock(world, tmp_path):
+    from aiwf_tui.model.plan_io import load_plan
+    from tests.test_crash_safety import Pty, open_monitoring_answer
+
+    project, _ = world
+    (project / PLAN_FILE).unlink()
+    session = Pty([str(project)], tmp_path)
+    try:
+        open_monitoring_answer(session)
+        session.type("typed before a SIGTERM")
+        time.sleep(0.1)  # under the autosave delay: only the signal handler can save this
+        os.kill(session.proc.pid, signal.SIGTERM)
+        assert session.proc.wait(timeout=15) == 128 + signal.SIGTERM
+        deadline = time.monotonic() + 5
+        while b"\x1b[?1049l" not in session.buffer and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        session.close()
+    raw = bytes(session.buffer)
+    assert raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h")  # left the alternate screen
+    assert raw.rfind(b"\x1b[?1000l") > raw.rfind(b"\x1b[?1000h")  # mouse tracking off
+    assert load_plan(project / PLAN_FILE, project).monitoring.infrastructure == "typed before a SIGTERM"
+    assert not (project / LOCK_NAME).exists()
+
+
+@pytest.mark.parametrize("how", ["stdin", "stdout", "dumb"])
+def test_the_app_needs_a_terminal(world, how):
+    project, _ = world
+    env = dict(os.environ, TERM="dumb" if how == "dumb" else "xterm-256color")
+    if how == "stdout":
+        # stdin is a terminal (a pty), stdout a pipe.
+        master, slave = os.openpty()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "aiwf_tui", str(project)],
+                stdin=slave,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                env=env,
+                timeout=30,
+            )
+        finally:
+            os.close(master)
+            os.close(slave)
+    elif how == "dumb":
+        master, slave = os.openpty()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "aiwf_tui", str(project)],
+                stdin=slave,
+                stdout=slave,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=REPO,
+                env=env,
+                timeout=30,
+            )
+        finally:
+            os.close(master)
+            os.close(slave)
+    else:
+        proc = run(project, env=env, timeout=30)
+    assert proc.returncode == 2, proc.stderr
+    assert "needs a terminal" in proc.stderr and "aiwf check | plan | render | validate | export" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (project / LOCK_NAME).exists()
+
+
+# -- 6. export -----------------------------------------------------------------------------------
+def test_export_refuses_while_another_aiwf_holds_the_lock(world, tmp_path):
+    project, _ = world
+    hold = "import sys, time\nfrom aiwf_tui.lock import acquire\nacquire(sys.argv[1])\nprint('locked', flush=True)\ntime.sleep(60)\n"
+    proc = subprocess.Popen([sys.executable, "-c", hold, str(project)], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        out = tmp_path / "backup.tar.gz"
+        assert_one_line(run("export", project, "-o", out), f"pid {proc.pid}")
+        assert not out.exists()
+        assert run("export", project, "--dry-run").returncode == 0  # listing reads only
+    finally:
+        proc.kill()
+        proc.wait()
+    assert run("export", project, "-o", tmp_path / "backup.tar.gz").returncode == 0
+
+
+@pytest.mark.parametrize("suffix", [".tar.gz", ".zip"])
+def test_export_keeps_file_modes(world, tmp_path, suffix):
+    project, _ = world
+    secret = project / "phase-5-operations" / "on-call-numbers.md"
+    secret.write_text("private\n", encoding="utf-8")
+    secret.chmod(0o600)
+    script = project / "phase-5-operations" / "page.sh"
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    script.chmod(0o750)
+    out = tmp_path / f"backup{suffix}"
+    assert run("export", project, "-o", out).returncode == 0
+    name = project.name
+    if suffix == ".zip":
+        with zipfile.ZipFile(out) as archive:
+            modes = {i.filename: (i.external_attr >> 16) & 0o7777 for i in archive.infolist()}
+    else:
+        with tarfile.open(out) as archive:
+            modes = {m.name: m.mode for m in archive.getmembers()}
+    assert modes[f"{name}/phase-5-operations/on-call-numbers.md"] == 0o600
+    assert modes[f"{name}/phase-5-operations/page.sh"] == 0o750
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # the archive holds a private file: it is private too
+
+
+# -- 7. line endings kept --------------------------------------------------------------------------
+@pytest.mark.parametrize("files", [("decision-log.md", "project-spec.md", "sidecar.yaml"), ("decision-log.md",)])
+def test_crlf_files_keep_crlf_for_old_and_new_lines(tmp_path, files):
+    lf, crlf = tmp_path / "lf" / "p", tmp_path / "crlf" / "p"
+    for project in (lf, crlf):
+        shutil.copytree(DEMO_DIR, project)
+        small_ready_plan(project)
+    for rel in files:
+        data = (crlf / rel).read_bytes()
+        (crlf / rel).write_bytes(data.replace(b"\n", b"\r\n"))
+    for project in (lf, crlf):
+        result = run("render", project)
+        assert result.returncode == 0, result.stderr
+    for rel in ("decision-log.md", "project-spec.md", "sidecar.yaml"):
+        expected = (lf / rel).read_bytes()
+        if rel in files:
+            expected = expected.replace(b"\n", b"\r\n")
+        assert (crlf / rel).read_bytes() == expected, rel
+    again = run("render", crlf)
+    assert "already up to date" in again.stderr, again.stderr
+    assert run("render", crlf, "--dry-run").stdout == ""  # no line-ending-only diff
