@@ -1,6 +1,6 @@
 """Check the rendered Prometheus/Alertmanager files with the real tools.
 
-`validate(folder)` runs, in `phase-5-operations/prometheus/`:
+`Validation(folder).run()` runs, in `phase-5-operations/prometheus/`, all at once:
 
 - `promtool check rules alert-rules.yml`
 - `promtool test rules alert-rules.test.yml`
@@ -10,17 +10,25 @@
   route to channels of their own)
 
 and returns one `CheckResult` per command, so the CLI and the app show the same status.
-A missing tool, a timeout or a missing file is a failed check with a message saying
-what to do, never an exception. Nothing here starts a Prometheus or Alertmanager server.
+The commands run concurrently (the whole run takes about as long as `promtool test rules`
+alone), and each result is cached by the files' bytes and the tool's binary and version
+(`check_cache`): an unchanged project is answered without starting a process.
+
+A missing tool is a SKIP naming what to install (or `AIWF_PROMTOOL` / `AIWF_AMTOOL`); a
+failing tool, a timeout or a missing file is a FAIL; never an exception. `cancel()`, from
+any thread, kills the running tools. Nothing here starts a Prometheus or Alertmanager server.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -33,42 +41,69 @@ from aiwf_tui.layout import (
     RULES_NAME,
     RULES_TEST_NAME,
 )
+from aiwf_tui.tools import PINNED, Tool, find_tool, tool_version, version_note
 
-#: Versions the generated files were written against (Debian bookworm's packages).
-PINNED = {"promtool": "2.42", "amtool": "0.25"}
-INSTALL_HINT = {
-    "promtool": "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus) or put promtool on PATH",
-    "amtool": "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager) or put amtool on PATH",
-}
 DEFAULT_TIMEOUT = 120.0
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One command to run: its name, the tool, the tool's arguments."""
+
+    name: str
+    tool: str
+    args: tuple[str, ...]
+    expected: str | None = None  # the receivers a route test expects
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check: its name, whether it passed, and the tool output's key line."""
+    """One check's outcome: PASS, FAIL or SKIP, the key line, and the tool's whole output."""
 
     name: str
-    ok: bool
+    status: str
     detail: str
-    output: str = ""  # the tool's whole output, for a closer look
+    output: str = ""
+    tool: str | None = None
+    version: str | None = None
+    seconds: float = 0.0
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == PASS
 
     def line(self) -> str:
-        return f"{'PASS' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        return f"{self.status}  {self.name}: {self.detail}"
+
+    def as_json(self) -> dict:
+        """The `aiwf validate --json` entry (docs/json.md)."""
+        return {
+            "name": self.name,
+            "tool": self.tool,
+            "version": self.version,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "output": self.output,
+            "detail": self.detail,
+            "cached": self.cached,
+        }
 
 
-def tool_version(tool: str, timeout: float = 10.0) -> str | None:
-    """`2.42.0` from `promtool --version`; None if the tool is missing or says nothing usable."""
-    path = shutil.which(tool)
-    if path is None:
-        return None
-    try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    m = re.search(r"version (\d+\.\d+(?:\.\d+)?)", done.stdout + done.stderr)
-    return m.group(1) if m else None
+class Cancelled(Exception):
+    """The validation was cancelled; its tools were killed."""
 
 
+def prometheus_folder(folder: str | Path) -> Path:
+    """The folder holding the generated files: the project's, or `folder` itself when it is one."""
+    folder = Path(folder)
+    if (folder / RULES_NAME).is_file() and not (folder / PROMETHEUS_DIR).is_dir():
+        return folder
+    return folder / PROMETHEUS_DIR
+
+
+# -- reading the tools' output ---------------------------------------------------------------
 def _key_line(output: str, ok: bool) -> str:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith("Warning: --config.file flag overrides")]
@@ -107,34 +142,31 @@ def _unit_test_failures(output: str) -> str | None:
     return f"FAILED {len(items)}: " + "; ".join(items)
 
 
-def _run(name: str, argv: list[str], cwd: Path, timeout: float) -> CheckResult:
-    tool = argv[0]
-    path = shutil.which(tool)
-    if path is None:
-        return CheckResult(name, False, f"{tool} is not installed - {INSTALL_HINT.get(tool, 'put it on PATH')}")
-    try:
-        done = subprocess.run(
-            [path, *argv[1:]],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "LC_ALL": "C"},
-        )
-    except subprocess.TimeoutExpired:
-        return CheckResult(name, False, f"timed out after {timeout:g}s")
-    except OSError as exc:
-        return CheckResult(name, False, f"could not run {tool}: {exc}")
-    output = (done.stdout or "") + (done.stderr or "")
-    ok = done.returncode == 0
+def _judge(check: Check, returncode: int, output: str) -> tuple[str, str]:
+    """(status, detail) of a finished command."""
+    ok = returncode == 0
     detail = _key_line(output, ok)
-    if not ok and argv[:3] == ["promtool", "test", "rules"]:
+    if check.expected is not None:
+        if ok:
+            return PASS, f"routes to {detail}"
+        if "WARNING" in output:
+            got = next(
+                (
+                    ln.strip()
+                    for ln in output.splitlines()
+                    if ln.strip() and "WARNING" not in ln and not ln.startswith("Warning")
+                ),
+                "?",
+            )
+            return FAIL, f"routes to {got}, expected {check.expected}"
+    if ok:
+        return PASS, detail
+    if check.args[:2] == ("test", "rules"):
         detail = _unit_test_failures(output) or detail
-    if not ok:
-        detail = f"exit {done.returncode}: {detail}"
-    return CheckResult(name, ok, detail, output)
+    return FAIL, f"exit {returncode}: {detail}"
 
 
+# -- what to run ---------------------------------------------------------------------------
 def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
     try:
         data = yaml.safe_load((directory / ROUTES_TEST_NAME).read_text(encoding="utf-8"))
@@ -147,70 +179,221 @@ def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
         return [], f"{ROUTES_TEST_NAME} is not a list of tests with labels and receivers - run aiwf render again"
 
 
-def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT) -> list[CheckResult]:
-    """Run every check on a project folder (or on its prometheus folder itself)."""
-    folder = Path(folder)
-    directory = (
-        folder
-        if (folder / RULES_NAME).is_file() and not (folder / PROMETHEUS_DIR).is_dir()
-        else folder / PROMETHEUS_DIR
-    )
+def plan_checks(directory: Path) -> tuple[list[Check], list[CheckResult]]:
+    """The commands to run on `directory`, and the checks that failed before running anything."""
     missing = [name for name in PROMETHEUS_NAMES if not (directory / name).is_file()]
     if missing:
-        return [
+        return [], [
             CheckResult(
-                "prometheus files", False, f"{', '.join(missing)} not found in {directory} - run aiwf render first"
+                "prometheus files", FAIL, f"{', '.join(missing)} not found in {directory} - run aiwf render first"
             )
         ]
-    results = [
-        _run("promtool check rules", ["promtool", "check", "rules", RULES_NAME], directory, timeout),
-        _run("promtool test rules", ["promtool", "test", "rules", RULES_TEST_NAME], directory, timeout),
-        _run("amtool check-config", ["amtool", "check-config", ALERTMANAGER_NAME], directory, timeout),
+    checks = [
+        Check("promtool check rules", "promtool", ("check", "rules", RULES_NAME)),
+        Check("promtool test rules", "promtool", ("test", "rules", RULES_TEST_NAME)),
+        Check("amtool check-config", "amtool", ("check-config", ALERTMANAGER_NAME)),
     ]
     tests, problem = _route_tests(directory)
     if problem:
-        results.append(CheckResult("amtool config routes test", False, problem))
+        return checks, [CheckResult("amtool config routes test", FAIL, problem, tool="amtool")]
     for test in tests:
-        labels = [f"{k}={v}" for k, v in test["labels"].items()]
+        labels = tuple(f"{k}={v}" for k, v in test["labels"].items())
         expected = ",".join(str(r) for r in test["receivers"])
-        result = _run(
-            f"amtool config routes test {' '.join(labels)}",
-            [
+        checks.append(
+            Check(
+                f"amtool config routes test {' '.join(labels)}",
                 "amtool",
-                "config",
-                "routes",
-                "test",
-                f"--config.file={ALERTMANAGER_NAME}",
-                f"--verify.receivers={expected}",
-                *labels,
-            ],
-            directory,
-            timeout,
-        )
-        if result.ok:
-            result = CheckResult(result.name, True, f"routes to {result.detail}", result.output)
-        elif "WARNING" in result.output:
-            got = next(
                 (
-                    ln.strip()
-                    for ln in result.output.splitlines()
-                    if ln.strip() and "WARNING" not in ln and not ln.startswith("Warning")
+                    "config",
+                    "routes",
+                    "test",
+                    f"--config.file={ALERTMANAGER_NAME}",
+                    f"--verify.receivers={expected}",
+                    *labels,
                 ),
-                "?",
+                expected,
             )
-            result = CheckResult(result.name, False, f"routes to {got}, expected {expected}", result.output)
-        results.append(result)
-    return results
+        )
+    return checks, []
 
 
-def version_notes() -> list[str]:
-    """A line per tool whose installed version differs from the one the files were written for."""
-    notes = []
-    for tool, pinned in PINNED.items():
-        found = tool_version(tool)
-        if found is not None and not found.startswith(pinned + ".") and found != pinned:
-            notes.append(f"note: {tool} {found} is installed; the generated files were written against {pinned}")
-    return notes
+# -- running them ----------------------------------------------------------------------------
+@dataclass
+class Validation:
+    """One validation of a project folder: `run()` it (blocking), `cancel()` it from anywhere.
+
+    `on_start(check, tool)` and `on_done(result)` are called from worker threads as each
+    command starts and ends (a cached result is "done" at once), for progress displays.
+    """
+
+    folder: Path
+    timeout: float = DEFAULT_TIMEOUT
+    cache: object | None = None  # a CheckCache, or None for no caching
+    on_start: Callable[[Check, Tool], None] | None = None
+    on_done: Callable[[CheckResult], None] | None = None
+    tools: dict[str, Tool] = field(default_factory=dict)
+    _cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _procs: set = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        self.folder = prometheus_folder(self.folder)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Stop: kill every running tool; `run()` then raises `Cancelled`."""
+        self._cancelled.set()
+        with self._lock:
+            procs = list(self._procs)
+        for proc in procs:
+            _kill(proc)
+
+    def find_tools(self) -> dict[str, Tool]:
+        """promtool and amtool as this run uses them (found once)."""
+        if not self.tools:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                found = list(pool.map(lambda name: find_tool(name, self.cache), PINNED))
+            self.tools = {tool.name: tool for tool in found}
+        return self.tools
+
+    def run(self) -> list[CheckResult]:
+        """Every check, concurrently; results in the order of `plan_checks`."""
+        checks, problems = plan_checks(self.folder)
+        if not checks:
+            return problems
+        tools = self.find_tools()
+        files = None
+        if self.cache is not None:
+            from aiwf_tui.check_cache import folder_digest
+
+            try:
+                files = folder_digest(self.folder)
+            except OSError:
+                files = None
+        order = sorted(range(len(checks)), key=lambda i: checks[i].name != "promtool test rules")  # longest first
+        results: list[CheckResult | None] = [None] * len(checks)
+        pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="aiwf-validate")
+        try:
+            futures = {i: pool.submit(self._one, checks[i], tools[checks[i].tool], files) for i in order}
+            for i, future in futures.items():
+                results[i] = future.result()
+        except BaseException:  # Ctrl-C in the waiting thread: stop the tools before leaving
+            self.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+        if self.cancelled:
+            raise Cancelled()
+        return [r for r in results if r is not None] + problems
+
+    def _one(self, check: Check, tool: Tool, files: dict | None) -> CheckResult:
+        base = {"tool": tool.name, "version": tool.version}
+        if not tool.found:
+            result = CheckResult(check.name, SKIP, tool.problem or f"{tool.name} not found", **base)
+            self._done(result)
+            return result
+        key = ("check", list(tool.identity), tool.version, list(check.args), files)
+        if files is not None and self.cache is not None and not self.cancelled:
+            hit = self.cache.get(key)
+            if hit is not None and hit.get("status") in (PASS, FAIL):
+                result = CheckResult(
+                    check.name,
+                    hit["status"],
+                    hit.get("detail", ""),
+                    hit.get("output", ""),
+                    seconds=float(hit.get("seconds", 0.0)),
+                    cached=True,
+                    **base,
+                )
+                self._done(result)
+                return result
+        if self.on_start is not None:
+            self.on_start(check, tool)
+        started = time.monotonic()
+        result, cacheable = self._execute(check, tool, base)
+        result = replace(result, seconds=time.monotonic() - started)
+        if cacheable and files is not None and self.cache is not None and not self.cancelled:
+            self.cache.put(
+                key,
+                {"status": result.status, "detail": result.detail, "output": result.output, "seconds": result.seconds},
+            )
+        self._done(result)
+        return result
+
+    def _execute(self, check: Check, tool: Tool, base: dict) -> tuple[CheckResult, bool]:
+        if self.cancelled:
+            return CheckResult(check.name, FAIL, "cancelled", **base), False
+        try:
+            proc = subprocess.Popen(
+                [tool.path, *check.args],
+                cwd=self.folder,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, "LC_ALL": "C"},
+            )
+        except OSError as exc:
+            return CheckResult(check.name, FAIL, f"could not run {tool.path}: {exc.strerror or exc}", **base), False
+        with self._lock:
+            self._procs.add(proc)
+        if self.cancelled:  # cancel() may have run between Popen and registering it
+            _kill(proc)
+        try:
+            output, _ = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            proc.communicate()
+            return CheckResult(check.name, FAIL, f"timed out after {self.timeout:g}s", **base), False
+        finally:
+            with self._lock:
+                self._procs.discard(proc)
+        if self.cancelled:
+            return CheckResult(check.name, FAIL, "cancelled", output or "", **base), False
+        status, detail = _judge(check, proc.returncode, output or "")
+        return CheckResult(check.name, status, detail, output or "", **base), True
+
+    def _done(self, result: CheckResult) -> None:
+        if self.on_done is not None:
+            self.on_done(result)
 
 
-__all__ = ["CheckResult", "validate", "tool_version", "version_notes", "PINNED"]
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        proc.kill()
+    except OSError:
+        pass
+
+
+def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT, cache=None) -> list[CheckResult]:
+    """Run every check on a project folder (or on its prometheus folder itself)."""
+    return Validation(Path(folder), timeout, cache).run()
+
+
+def version_notes(tools: dict[str, Tool] | None = None) -> list[str]:
+    """A line per tool whose version differs from the one the files were written for."""
+    found = tools.values() if tools is not None else (find_tool(name) for name in PINNED)
+    return [note for note in (version_note(tool) for tool in found) if note]
+
+
+def exit_status(results: list[CheckResult]) -> str:
+    """FAIL if any check failed, else SKIP if any was skipped, else PASS."""
+    statuses = {r.status for r in results}
+    return FAIL if FAIL in statuses else SKIP if SKIP in statuses else PASS
+
+
+__all__ = [
+    "PINNED",
+    "Cancelled",
+    "Check",
+    "CheckResult",
+    "Validation",
+    "exit_status",
+    "plan_checks",
+    "tool_version",
+    "validate",
+    "version_notes",
+]

@@ -36,3 +36,29 @@ def _no_user_config(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
     monkeypatch.setenv("AIWF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
     monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
+    # The user cache folder (compiled templates, validation results) is the session's own;
+    # promtool and amtool are the ones on PATH unless a test names others.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    monkeypatch.delenv("AIWF_PROMTOOL", raising=False)
+    monkeypatch.delenv("AIWF_AMTOOL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def tools() -> None:
+    """promtool and amtool at the pinned versions; skip locally, fail under CI."""
+    import os
+
+    from aiwf_tui.tools import PINNED, tool_version
+
+    problems = []
+    for tool, pinned in PINNED.items():
+        found = tool_version(tool)
+        if found is None:
+            problems.append(f"{tool} is not installed (need {pinned})")
+        elif not (found == pinned or found.startswith(pinned + ".")):
+            problems.append(f"{tool} {found} is installed; these tests were written against {pinned}")
+    if problems:
+        reason = "; ".join(problems)
+        if os.environ.get("CI"):
+            pytest.fail(f"CI requires the pinned tools: {reason}")
+        pytest.skip(reason)

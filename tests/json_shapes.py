@@ -112,6 +112,22 @@ class Export(Shape):
     files: list[ExportedFile]
 
 
+class ValidateCheck(Shape):
+    name: str
+    tool: str | None
+    version: str | None
+    status: Literal["PASS", "FAIL", "SKIP"]
+    seconds: float
+    output: str
+    detail: str
+    cached: bool
+
+
+class Validate(Shape):
+    checks: list[ValidateCheck]
+    passed: bool
+
+
 #: docs/json.md section -> its shape
 class DrillAlert(Shape):
     name: str
@@ -139,4 +155,5 @@ SHAPES: dict[str, type[Shape]] = {
     "render": Render,
     "export": Export,
     "drill": Drill,
+    "validate": Validate,
 }

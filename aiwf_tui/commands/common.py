@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_NO_GO = 3
+EXIT_SKIPPED = 4  # aiwf validate: nothing failed, but a tool was missing
 
 
 #: Set by `cli.main` from the verb's `--json`: then stdout carries exactly one JSON object

@@ -1,10 +1,24 @@
-"""`aiwf validate PROJECT_DIR`: check the Prometheus/Alertmanager files with promtool and amtool."""
+"""`aiwf validate PROJECT_DIR`: check the Prometheus/Alertmanager files with promtool and amtool.
+
+Exit 0 when every check passes, 1 when one fails (or the files are missing), 4 when none
+failed but a tool was missing (SKIP). On a terminal it shows each running check with its
+elapsed time (Rich); with `--json`, or when stdout is not a terminal, it prints only results.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_OK, add_project_argument
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    add_json_argument,
+    add_project_argument,
+    fail,
+    json_output,
+    print_json,
+)
 
 
 def add_arguments(parser) -> None:
@@ -17,28 +31,85 @@ def add_arguments(parser) -> None:
         help="give up on a tool after this many seconds (default 120)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print the full tool output of failed checks")
+    add_json_argument(parser, "each check's tool, version, status, seconds and output")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every tool even when the files and tools are unchanged since the last run",
+    )
 
 
 def run(args) -> int:
-    from aiwf_tui.validate import validate, version_notes
+    import time
+
+    from aiwf_tui.validate import Validation, exit_status, version_notes
 
     folder = args.project_dir
     if not folder.is_dir():
-        print(
-            f"aiwf validate: {folder}: is not a folder - pass the project folder (holding sidecar.yaml)",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
-    results = validate(folder, timeout=args.timeout)
-    for result in results:
-        print(result.line())
-        if args.verbose and not result.ok and result.output:
-            for line in result.output.rstrip().splitlines():
-                print(f"      {line}")
-    for note in version_notes():
-        print(note)
-    failed = sum(not r.ok for r in results)
-    if failed:
+        return fail("aiwf validate", f"{folder}: is not a folder - pass the project folder (holding sidecar.yaml)")
+    cache = None
+    if not args.no_cache:
+        from aiwf_tui.check_cache import CheckCache
+
+        cache = CheckCache()
+    validation = Validation(folder, args.timeout, cache)
+    started = time.monotonic()
+    if sys.stdout.isatty() and not json_output():
+        results = _run_with_progress(validation)
+    else:
+        results = validation.run()
+    elapsed = time.monotonic() - started
+    status = exit_status(results)
+    if json_output():
+        print_json({"checks": [r.as_json() for r in results], "passed": status == "PASS"})
+        return EXIT_INVALID if status == "FAIL" else EXIT_SKIPPED if status == "SKIP" else EXIT_OK
+    _print_text(results, validation, elapsed, args.verbose, version_notes(validation.tools) if validation.tools else [])
+    if status == "FAIL":
+        failed = sum(r.status == "FAIL" for r in results)
         print(f"aiwf validate: {failed} of {len(results)} checks failed", file=sys.stderr)
         return EXIT_INVALID
+    if status == "SKIP":
+        problems = sorted({t.problem for t in validation.tools.values() if t.problem})
+        skipped = sum(r.status == "SKIP" for r in results)
+        print(f"aiwf validate: {skipped} of {len(results)} checks skipped: {'; '.join(problems)}", file=sys.stderr)
+        return EXIT_SKIPPED
     return EXIT_OK
+
+
+def _run_with_progress(validation):
+    """The run, with a line per check (waiting, running with its elapsed time, done) on the terminal."""
+    from aiwf_tui.commands.progress import StepProgress
+    from aiwf_tui.validate import plan_checks
+
+    with StepProgress(f"aiwf validate {validation.folder}") as steps:
+        for check in plan_checks(validation.folder)[0]:
+            steps.add(check.name, check.name)
+        validation.on_start = lambda check, tool: steps.start(
+            check.name, f"{check.name}  ({tool.name} {tool.version or 'version unknown'})"
+        )
+        validation.on_done = lambda result: steps.finish(result.name, result.status)
+        return validation.run()
+
+
+def _print_text(results, validation, elapsed: float, verbose: bool, notes: list[str]) -> None:
+    from aiwf_tui.safetext import clean_text
+
+    if validation.tools:
+        print(
+            "using " + ", ".join(clean_text(tool.describe()) for tool in validation.tools.values() if tool.found)
+            if any(t.found for t in validation.tools.values())
+            else "using no tools (none found)"
+        )
+    for result in results:
+        print(clean_text(result.line()))
+        if verbose and result.status == "FAIL" and result.output:
+            for line in result.output.rstrip().splitlines():
+                print(f"      {clean_text(line)}")
+    for note in notes:
+        print(note)
+    if results and all(r.cached for r in results if r.status != "SKIP") and any(r.cached for r in results):
+        print(
+            f"{len(results)} checks, unchanged since the last run (results from the cache; --no-cache runs them again)"
+        )
+    elif len(results) > 1:
+        print(f"{len(results)} checks in {elapsed:.1f} s")

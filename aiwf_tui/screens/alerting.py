@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 from rich.text import Text
-from textual import work
-from textual.widgets import Static
+from textual.binding import Binding
 
-from aiwf_tui.layout import PROMETHEUS_DIR
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
-from aiwf_tui.screens.section import SectionView, heading, para
+from aiwf_tui.screens.section import SectionView, heading
 from aiwf_tui.widgets.editable_table import Column, TableSpec
+from aiwf_tui.widgets.validation_status import ValidationStatus
 
 
 class RoutingView(BaseModel):
@@ -30,6 +29,15 @@ class AlertingSection(SectionView):
     TITLE = "Alerting"
     PLAN_KEY = "alerting"
     QUESTIONS = ("channels_answer", "notify_answer")
+    BINDINGS = [
+        Binding(
+            "escape",
+            "stop_checks",
+            "Stop checks",
+            id="alerting.stop_checks",
+            tooltip="Stop promtool and amtool checking the written files",
+        )
+    ]
 
     def intro(self) -> Text:
         t = Text()
@@ -100,7 +108,7 @@ class AlertingSection(SectionView):
             )
         )
         rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
-        rows.append(Static(Text("Checking…", style="dim italic"), id="validation-status"))
+        rows.append(ValidationStatus(self.ctx.project.root, id="validation-status"))
         rows += self.table(
             TableSpec(
                 "Alert design principles",
@@ -116,32 +124,14 @@ class AlertingSection(SectionView):
         )
         return rows
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.run_validation()
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "stop_checks":
+            return self.query_one(ValidationStatus).running
+        return super().check_action(action, parameters)
 
-    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
-    def run_validation(self) -> None:
-        """The same checks as `aiwf validate`, on the files last written."""
-        from aiwf_tui.validate import validate
-
-        text = Text()
-        folder = self.ctx.project.path(PROMETHEUS_DIR)
-        if not folder.is_dir():
-            text.append(
-                "Not written yet: the rules, their unit tests and the Alertmanager config are written with "
-                "the project files, then checked here with promtool and amtool (aiwf validate).",
-                style="dim",
-            )
-        else:
-            for result in validate(self.ctx.project.root):
-                text.append("PASS " if result.ok else "FAIL ", style="green bold" if result.ok else "red bold")
-                text.append(f"{result.name}: {result.detail}\n")
-        self.app.call_from_thread(self._show_validation, text)
-
-    def _show_validation(self, text: Text) -> None:
-        if self.is_attached:
-            self.query_one("#validation-status", Static).update(text)
+    def action_stop_checks(self) -> None:
+        """Stop promtool and amtool (escape while they run)."""
+        self.query_one(ValidationStatus).cancel()
 
     def after_edit(self) -> None:
         """Copy the routing fields back into the plan's mapping."""

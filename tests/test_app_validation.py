@@ -1,0 +1,105 @@
+"""The Alerting section checks the written files with promtool and amtool in a worker:
+progress while they run, the app usable meanwhile, escape stops them (the tools are killed)."""
+
+from __future__ import annotations
+
+import shutil
+
+from aiwf_tui.model import load_project
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.render import prometheus as prom
+from aiwf_tui.widgets.editable_table import EditableTable
+from aiwf_tui.widgets.validation_status import ValidationStatus
+from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+from tests.test_validate import calls, wrapper
+
+
+def _written_project(tmp_path):
+    root = copy_project(DEMO_DIR, tmp_path)
+    project = load_project(root)
+    plan = new_plan(project)
+    for channel in plan.alerting.channels:
+        channel.target = channel.target or "ops@example.com"
+    for rel, text in prom.prometheus_artifacts(project, plan).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _status(app) -> ValidationStatus:
+    return app.screen.query_one(ValidationStatus)
+
+
+def _rules_table(app) -> EditableTable:
+    return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+
+
+def _alive(pid: int) -> bool:
+    from tests.test_validate import _alive as alive
+
+    return alive(pid)
+
+
+async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools, monkeypatch):
+    root = _written_project(tmp_path)
+    promtool, log = wrapper(tmp_path, "promtool")
+    monkeypatch.setenv("AIWF_PROMTOOL", str(promtool))
+    app = make_app(root)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("alerting")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.query(ValidationStatus)
+                and "promtool test rules (promtool 2.42.0)" in str(_status(app).render())
+            ),
+            limit=30,
+        )
+        await wait_for(pilot, lambda: any(c.endswith("test rules alert-rules.test.yml") for c in calls(log)))
+        pid = int(next(c for c in calls(log) if c.endswith("test rules alert-rules.test.yml")).split()[0])
+
+        table = _rules_table(app)  # usable meanwhile: move through the rules while promtool runs
+        table.focus()
+        await pilot.pause()
+        row = table.cursor_row
+        await pilot.press("j")
+        await wait_for(pilot, lambda: table.cursor_row == row + 1)
+        assert _status(app).running
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not _status(app).running)
+        assert "Checks stopped" in str(_status(app).render())
+        await wait_for(pilot, lambda: not _alive(pid), limit=10)
+        assert app.workflow_screen.current == "alerting"
+
+
+async def test_an_unchanged_project_shows_its_verdict_from_the_cache(tmp_path, tools):
+    root = _written_project(tmp_path)
+    app = make_app(root)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("alerting")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.query(ValidationStatus)
+                and not _status(app).running
+                and "PASS promtool test rules" in str(_status(app).render())
+            ),
+            limit=60,
+        )
+        app.workflow_screen.show_section("drift")
+        await pilot.pause()
+        app.workflow_screen.show_section("alerting")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.query(ValidationStatus)
+                and not _status(app).running
+                and "PASS promtool test rules" in str(_status(app).render())
+            ),
+        )
+        shown = str(_status(app).render())
+        assert "(promtool 2.42.0, cached)" in shown and "FAIL" not in shown

@@ -1,0 +1,352 @@
+"""`aiwf validate`: concurrent checks, the result cache, SKIP for a missing tool, the
+`AIWF_PROMTOOL` / `AIWF_AMTOOL` overrides, JSON output, progress on a terminal and Ctrl-C.
+
+The tools are the real promtool and amtool; where a test must see that a tool ran (or did
+not), it names a wrapper script that records each call and then runs the real binary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from aiwf_tui.check_cache import CheckCache
+from aiwf_tui.cli import main
+from aiwf_tui.model import load_project
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.render import prometheus as prom
+from aiwf_tui.validate import Validation
+from tests import json_shapes
+
+DEMO = Path(__file__).resolve().parents[1] / "aiwf_tui" / "demo" / "fleet-docs-assistant"
+ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+BREAK_THRESHOLD = (
+    'error_ratio:rate5m{service="fleet-docs-assistant"} > 0.05',
+    'error_ratio:rate5m{service="fleet-docs-assistant"} > 0.5',
+)
+
+
+@pytest.fixture
+def rendered(tmp_path) -> Path:
+    """A copy of the demo project with its Prometheus and Alertmanager files written."""
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root)
+    project = load_project(root)
+    plan = new_plan(project)
+    for channel in plan.alerting.channels:
+        channel.target = channel.target or {"email": "ops@example.com", "slack": "#ops"}.get(
+            channel.kind, "https://hooks.example.com/ops"
+        )
+    for rel, text in prom.prometheus_artifacts(project, plan).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def wrapper(folder: Path, tool: str, before: str = "") -> tuple[Path, Path]:
+    """A script that logs `pid args` of each call, runs `before`, then execs the real tool."""
+    log = folder / f"{tool}.calls"
+    script = folder / f"{tool}-wrapper"
+    script.write_text(f'#!/bin/sh\necho "$$ $*" >> "{log}"\n{before}\nexec "{shutil.which(tool)}" "$@"\n')
+    script.chmod(0o755)
+    return script, log
+
+
+def calls(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def statuses(results) -> dict[str, str]:
+    return {r.name: r.status for r in results}
+
+
+# -- the cache --------------------------------------------------------------------------------
+def test_unchanged_files_are_answered_from_the_cache_and_a_changed_rule_is_checked_again(
+    rendered, tmp_path, tools, monkeypatch
+):
+    promtool, log = wrapper(tmp_path, "promtool")
+    monkeypatch.setenv("AIWF_PROMTOOL", str(promtool))
+    cache = CheckCache(tmp_path / "cache")
+
+    first = Validation(rendered, cache=cache).run()
+    assert all(r.ok and not r.cached for r in first), [r.line() for r in first]
+    assert any(line.endswith("test rules alert-rules.test.yml") for line in calls(log))
+
+    log.unlink()
+    again = Validation(rendered, cache=cache).run()
+    assert all(r.ok and r.cached for r in again)
+    assert [r.detail for r in again] == [r.detail for r in first]
+    assert calls(log) == []  # not even `promtool --version`: nothing ran
+
+    rules = rendered / prom.PROMETHEUS_DIR / "alert-rules.yml"
+    good = rules.read_text()
+    rules.write_text(good.replace(*BREAK_THRESHOLD))
+    broken = {r.name: r for r in Validation(rendered, cache=cache).run()}
+    assert any(line.endswith("test rules alert-rules.test.yml") for line in calls(log))
+    test = broken["promtool test rules"]
+    assert test.status == "FAIL" and not test.cached
+    assert test.detail.endswith("FAILED 1: HighErrorRate at 20m: expected it firing, got none")
+
+    rules.write_text(good.replace("expr:", "expr: rate(", 1))  # not PromQL any more
+    assert statuses(Validation(rendered, cache=cache).run())["promtool check rules"] == "FAIL"
+
+    rules.write_text(good)  # back to the checked bytes: answered from the cache again
+    log.unlink()
+    assert all(r.ok and r.cached for r in Validation(rendered, cache=cache).run())
+    assert calls(log) == []
+
+
+def test_another_binary_is_not_answered_from_the_cache(rendered, tmp_path, tools, monkeypatch):
+    cache = CheckCache(tmp_path / "cache")
+    assert all(r.ok for r in Validation(rendered, cache=cache).run())
+    amtool, log = wrapper(tmp_path, "amtool")
+    monkeypatch.setenv("AIWF_AMTOOL", str(amtool))
+    results = Validation(rendered, cache=cache).run()
+    assert all(r.ok for r in results)
+    assert [r.cached for r in results if r.tool == "amtool"] == [False] * 5
+    assert all(r.cached for r in results if r.tool == "promtool")
+    assert len([c for c in calls(log) if "--version" not in c]) == 5
+
+
+def test_the_cache_lives_in_the_user_cache_folder_not_the_project(rendered, tools):
+    before = {p for p in rendered.rglob("*")}
+    assert main(["validate", str(rendered)]) == 0
+    assert {p for p in rendered.rglob("*")} == before
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "aiwf" / "checks"
+    assert any(folder.glob("*.json"))
+
+
+# -- concurrency ------------------------------------------------------------------------------
+def test_the_checks_run_concurrently(rendered, tmp_path, tools, monkeypatch):
+    """promtool test rules waits until amtool has started: one after the other, it would
+    wait for ever (and time out); concurrently, everything passes."""
+    started = tmp_path / "amtool-started"
+    amtool, _ = wrapper(tmp_path, "amtool", before=f'touch "{started}"')
+    gate = f'case "$1" in test) while [ ! -e "{started}" ]; do sleep 0.01; done;; esac'
+    promtool, _ = wrapper(tmp_path, "promtool", before=gate)
+    monkeypatch.setenv("AIWF_PROMTOOL", str(promtool))
+    monkeypatch.setenv("AIWF_AMTOOL", str(amtool))
+    order = sorted(["promtool test rules", "promtool check rules", "amtool check-config"])
+    results = Validation(rendered, timeout=60).run()
+    assert all(r.ok for r in results), [r.line() for r in results]
+    assert sorted(r.name for r in results[:3]) == order
+
+
+# -- missing tools and overrides --------------------------------------------------------------
+def test_a_missing_tool_is_a_skip_with_exit_4(rendered, tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "no-such-promtool"
+    monkeypatch.setenv("AIWF_PROMTOOL", str(missing))
+    code = main(["validate", str(rendered), "--json"])
+    out = capsys.readouterr()
+    report = json.loads(out.out)
+    by_tool = {}
+    for check in report["checks"]:
+        by_tool.setdefault(check["tool"], set()).add(check["status"])
+    assert by_tool["promtool"] == {"SKIP"}
+    assert report["passed"] is False
+    promtool_checks = [c for c in report["checks"] if c["tool"] == "promtool"]
+    assert all(f"AIWF_PROMTOOL={missing}: no such file" in c["output"] + c["detail"] for c in promtool_checks)
+    if shutil.which("amtool"):
+        assert by_tool["amtool"] == {"PASS"}
+        assert code == 4
+        assert "2 of 7 checks skipped" in out.err and "AIWF_PROMTOOL" in out.err
+    else:
+        assert code == 4
+
+
+def test_an_override_that_is_not_executable_is_a_skip(rendered, tmp_path, monkeypatch, capsys):
+    plain = tmp_path / "promtool"
+    plain.write_text("not a program\n")
+    monkeypatch.setenv("AIWF_PROMTOOL", str(plain))
+    monkeypatch.setenv("AIWF_AMTOOL", str(tmp_path / "nothing"))
+    assert main(["validate", str(rendered)]) == 4
+    out = capsys.readouterr().out
+    assert f"SKIP  promtool check rules: AIWF_PROMTOOL={plain}: not an executable file" in out
+    assert f"SKIP  amtool check-config: AIWF_AMTOOL={tmp_path / 'nothing'}: no such file" in out
+
+
+def test_a_failure_outranks_a_skip(rendered, tmp_path, monkeypatch, tools):
+    monkeypatch.setenv("AIWF_PROMTOOL", str(tmp_path / "missing"))
+    config = rendered / prom.PROMETHEUS_DIR / "alertmanager.yml"
+    config.write_text(config.read_text().replace("receiver: slack+email", "receiver: nobody"))
+    assert main(["validate", str(rendered)]) == 1
+
+
+def test_the_named_binaries_are_the_ones_run_and_reported(rendered, tmp_path, monkeypatch, tools, capsys):
+    promtool, promtool_log = wrapper(tmp_path, "promtool")
+    amtool, amtool_log = wrapper(tmp_path, "amtool")
+    monkeypatch.setenv("AIWF_PROMTOOL", str(promtool))
+    monkeypatch.setenv("AIWF_AMTOOL", str(amtool))
+    assert main(["validate", str(rendered), "--no-cache"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"using promtool 2.42.0 ({promtool}), amtool 0.25.0 ({amtool})"
+    ran = [line.split(" ", 1)[1] for line in calls(promtool_log)]
+    assert {"check rules alert-rules.yml", "test rules alert-rules.test.yml"} <= set(ran)
+    assert sum(" routes test " in f" {line}" for line in calls(amtool_log)) == 4
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+def test_json_report(rendered, tools, capsys):
+    assert main(["validate", str(rendered), "--json"]) == 0
+    out = capsys.readouterr()
+    report = json_shapes.Validate.model_validate(json.loads(out.out))
+    assert out.err == "" and out.out.isascii()
+    assert report.passed and len(report.checks) == 7 and {c.status for c in report.checks} == {"PASS"}
+    first = report.checks[0]
+    assert (first.name, first.tool, first.version) == ("promtool check rules", "promtool", "2.42.0")
+    assert "SUCCESS" in first.output and first.seconds >= 0
+
+
+def test_json_report_before_render(tmp_path, capsys):
+    assert main(["validate", str(tmp_path), "--json"]) == 1
+    report = json_shapes.Validate.model_validate(json.loads(capsys.readouterr().out))
+    (check,) = report.checks
+    assert not report.passed and (check.name, check.tool, check.status) == ("prometheus files", None, "FAIL")
+    assert "run aiwf render first" in check.detail
+
+
+def test_json_error_when_the_folder_is_missing(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nowhere"), "--json"]) == 1
+    out = capsys.readouterr()
+    error = json_shapes.Error.model_validate(json.loads(out.out)).error
+    assert out.err == "" and error.verb == "validate" and "is not a folder" in error.message
+
+
+# -- on a terminal ------------------------------------------------------------------------------
+class Terminal:
+    """`aiwf ...` on a real pseudo-terminal (100x30), its output read as it comes."""
+
+    def __init__(self, *args: str, env: dict | None = None) -> None:
+        import fcntl
+        import struct
+        import termios
+
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "aiwf_tui", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            close_fds=True,
+            env={**os.environ, "TERM": "xterm-256color", **(env or {})},
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+        )
+        os.close(slave)
+        self.master = master
+        self.raw = b""
+
+    @property
+    def text(self) -> str:
+        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:
+            chunk = b""
+        self.raw += chunk
+        return bool(chunk)
+
+    def wait_for(self, condition, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out; output so far: {self.text[-800:]!r}"
+            if not self._read(0.1) and self.proc.poll() is not None:
+                assert condition(), f"exited {self.proc.returncode}; output: {self.text[-800:]!r}"
+                return
+
+    def finish(self, timeout: float = 120.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self._read(0.1) or self.proc.poll() is None:
+            assert time.monotonic() < deadline, f"still running; output: {self.text[-800:]!r}"
+        return self.proc.wait()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        os.close(self.master)
+
+
+def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered, tools):
+    term = Terminal("validate", str(rendered), "--no-cache")
+    try:
+        term.wait_for(lambda: "run  promtool test rules  (promtool 2.42.0)" in term.text)
+        term.wait_for(lambda: re.search(r"promtool test rules  \(promtool 2\.42\.0\)\s+\d+\.\d s", term.text))
+        assert term.finish() == 0
+    finally:
+        term.close()
+    final = term.text.replace("\r", "")
+    assert "PASS  promtool test rules: SUCCESS" in final and "7 checks in " in final
+
+
+def test_no_progress_when_output_is_not_a_terminal(rendered, tools):
+    done = subprocess.run(
+        [sys.executable, "-m", "aiwf_tui", "validate", str(rendered), "--no-cache"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "\x1b" not in done.stdout and done.stderr == ""
+    assert lines[0].startswith("using ") and lines[-1].startswith("7 checks in ")
+    assert all(line.startswith("PASS  ") for line in lines[1:-1]) and len(lines) == 9
+
+
+def test_json_on_a_terminal_prints_only_json(rendered, tools):
+    term = Terminal("validate", str(rendered), "--json", "--no-cache")
+    try:
+        assert term.finish() == 0
+    finally:
+        term.close()
+    assert b"\x1b" not in term.raw
+    report = json.loads(term.raw.decode())
+    assert report["passed"] is True
+
+
+@pytest.mark.parametrize("how", ["ctrl-c typed", "SIGINT to aiwf alone"])
+def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered, tmp_path, tools, how):
+    promtool, log = wrapper(tmp_path, "promtool")
+    term = Terminal("validate", str(rendered), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
+    try:
+        term.wait_for(
+            lambda: (
+                "run  promtool test rules" in term.text
+                and any(c.endswith("test rules alert-rules.test.yml") for c in calls(log))
+            )
+        )
+        pid = int(next(c for c in calls(log) if c.endswith("test rules alert-rules.test.yml")).split()[0])
+        if how == "ctrl-c typed":
+            os.write(term.master, b"\x03")
+        else:
+            os.kill(term.proc.pid, signal.SIGINT)
+        assert term.finish() == 130
+    finally:
+        term.close()
+    assert "aiwf: interrupted" in term.text and "Traceback" not in term.text
+    assert not _alive(pid), "promtool test rules still runs after aiwf exited"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
