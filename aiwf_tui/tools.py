@@ -16,6 +16,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiwf_tui.check_cache import CheckCache
 
 #: Versions the generated files were written against (Debian bookworm's packages).
 PINNED = {"promtool": "2.42", "amtool": "0.25"}
@@ -52,7 +56,7 @@ def env_name(tool: str) -> str:
     return "AIWF_" + re.sub(r"\W", "_", tool.upper())
 
 
-def find_tool(name: str, cache=None) -> Tool:
+def find_tool(name: str, cache: CheckCache | None = None) -> Tool:
     """Locate `name` (honouring `AIWF_<NAME>`) and read its version; never raises."""
     variable = env_name(name)
     override = os.environ.get(variable, "").strip()
@@ -80,7 +84,7 @@ def find_tool(name: str, cache=None) -> Tool:
     return Tool(name, path, _version(path, identity, cache), identity=identity)
 
 
-def _version(path: str, identity: tuple, cache) -> str | None:
+def _version(path: str, identity: tuple, cache: CheckCache | None) -> str | None:
     key = ("tool-version", *identity)
     if cache is not None:
         hit = cache.get(key)

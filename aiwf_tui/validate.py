@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from aiwf_tui.check_cache import CheckCache, folder_digest
 from aiwf_tui.layout import (
     ALERTMANAGER_NAME,
     PROMETHEUS_DIR,
@@ -228,7 +229,7 @@ class Validation:
 
     folder: Path
     timeout: float = DEFAULT_TIMEOUT
-    cache: object | None = None  # a CheckCache, or None for no caching
+    cache: CheckCache | None = None  # None: no caching
     on_start: Callable[[Check, Tool], None] | None = None
     on_done: Callable[[CheckResult], None] | None = None
     tools: dict[str, Tool] = field(default_factory=dict)
@@ -267,8 +268,6 @@ class Validation:
         tools = self.find_tools()
         files = None
         if self.cache is not None:
-            from aiwf_tui.check_cache import folder_digest
-
             try:
                 files = folder_digest(self.folder)
             except OSError:
@@ -290,30 +289,25 @@ class Validation:
         return [r for r in results if r is not None] + problems
 
     def _one(self, check: Check, tool: Tool, files: dict | None) -> CheckResult:
-        base = {"tool": tool.name, "version": tool.version}
         if not tool.found:
-            result = CheckResult(check.name, SKIP, tool.problem or f"{tool.name} not found", **base)
+            result = _result(check, tool, SKIP, tool.problem or f"{tool.name} not found")
             self._done(result)
             return result
         key = ("check", list(tool.identity), tool.version, list(check.args), files)
         if files is not None and self.cache is not None and not self.cancelled:
             hit = self.cache.get(key)
             if hit is not None and hit.get("status") in (PASS, FAIL):
-                result = CheckResult(
-                    check.name,
-                    hit["status"],
-                    hit.get("detail", ""),
-                    hit.get("output", ""),
+                result = replace(
+                    _result(check, tool, hit["status"], hit.get("detail", ""), hit.get("output", "")),
                     seconds=float(hit.get("seconds", 0.0)),
                     cached=True,
-                    **base,
                 )
                 self._done(result)
                 return result
         if self.on_start is not None:
             self.on_start(check, tool)
         started = time.monotonic()
-        result, cacheable = self._execute(check, tool, base)
+        result, cacheable = self._execute(check, tool)
         result = replace(result, seconds=time.monotonic() - started)
         if cacheable and files is not None and self.cache is not None and not self.cancelled:
             self.cache.put(
@@ -323,9 +317,10 @@ class Validation:
         self._done(result)
         return result
 
-    def _execute(self, check: Check, tool: Tool, base: dict) -> tuple[CheckResult, bool]:
+    def _execute(self, check: Check, tool: Tool) -> tuple[CheckResult, bool]:
+        assert tool.path is not None
         if self.cancelled:
-            return CheckResult(check.name, FAIL, "cancelled", **base), False
+            return _result(check, tool, FAIL, "cancelled"), False
         try:
             proc = subprocess.Popen(
                 [tool.path, *check.args],
@@ -337,7 +332,7 @@ class Validation:
                 env={**os.environ, "LC_ALL": "C"},
             )
         except OSError as exc:
-            return CheckResult(check.name, FAIL, f"could not run {tool.path}: {exc.strerror or exc}", **base), False
+            return _result(check, tool, FAIL, f"could not run {tool.path}: {exc.strerror or exc}"), False
         with self._lock:
             self._procs.add(proc)
         if self.cancelled:  # cancel() may have run between Popen and registering it
@@ -347,18 +342,22 @@ class Validation:
         except subprocess.TimeoutExpired:
             _kill(proc)
             proc.communicate()
-            return CheckResult(check.name, FAIL, f"timed out after {self.timeout:g}s", **base), False
+            return _result(check, tool, FAIL, f"timed out after {self.timeout:g}s"), False
         finally:
             with self._lock:
                 self._procs.discard(proc)
         if self.cancelled:
-            return CheckResult(check.name, FAIL, "cancelled", output or "", **base), False
+            return _result(check, tool, FAIL, "cancelled", output or ""), False
         status, detail = _judge(check, proc.returncode, output or "")
-        return CheckResult(check.name, status, detail, output or "", **base), True
+        return _result(check, tool, status, detail, output or ""), True
 
     def _done(self, result: CheckResult) -> None:
         if self.on_done is not None:
             self.on_done(result)
+
+
+def _result(check: Check, tool: Tool, status: str, detail: str, output: str = "") -> CheckResult:
+    return CheckResult(check.name, status, detail, output, tool=tool.name, version=tool.version)
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -368,7 +367,9 @@ def _kill(proc: subprocess.Popen) -> None:
         pass
 
 
-def validate(folder: str | Path, timeout: float = DEFAULT_TIMEOUT, cache=None) -> list[CheckResult]:
+def validate(
+    folder: str | Path, timeout: float = DEFAULT_TIMEOUT, cache: CheckCache | None = None
+) -> list[CheckResult]:
     """Run every check on a project folder (or on its prometheus folder itself)."""
     return Validation(Path(folder), timeout, cache).run()
 

@@ -3,8 +3,6 @@ progress while they run, the app usable meanwhile, escape stops them (the tools 
 
 from __future__ import annotations
 
-import shutil
-
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom

@@ -7,7 +7,6 @@ locally; under CI (env CI set) a missing or different tool is a failure.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess

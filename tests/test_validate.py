@@ -22,6 +22,7 @@ import pytest
 
 from aiwf_tui.check_cache import CheckCache
 from aiwf_tui.cli import main
+from aiwf_tui.layout import PROMETHEUS_DIR
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom
@@ -88,7 +89,7 @@ def test_unchanged_files_are_answered_from_the_cache_and_a_changed_rule_is_check
     assert [r.detail for r in again] == [r.detail for r in first]
     assert calls(log) == []  # not even `promtool --version`: nothing ran
 
-    rules = rendered / prom.PROMETHEUS_DIR / "alert-rules.yml"
+    rules = rendered / PROMETHEUS_DIR / "alert-rules.yml"
     good = rules.read_text()
     rules.write_text(good.replace(*BREAK_THRESHOLD))
     broken = {r.name: r for r in Validation(rendered, cache=cache).run()}
@@ -143,25 +144,24 @@ def test_the_checks_run_concurrently(rendered, tmp_path, tools, monkeypatch):
 
 
 # -- missing tools and overrides --------------------------------------------------------------
-def test_a_missing_tool_is_a_skip_with_exit_4(rendered, tmp_path, monkeypatch, capsys):
+def test_a_missing_tool_is_a_skip_with_exit_4(rendered, tmp_path, monkeypatch, capsys, tools):
     missing = tmp_path / "no-such-promtool"
     monkeypatch.setenv("AIWF_PROMTOOL", str(missing))
-    code = main(["validate", str(rendered), "--json"])
+    assert main(["validate", str(rendered), "--json"]) == 4
     out = capsys.readouterr()
-    report = json.loads(out.out)
-    by_tool = {}
-    for check in report["checks"]:
-        by_tool.setdefault(check["tool"], set()).add(check["status"])
-    assert by_tool["promtool"] == {"SKIP"}
-    assert report["passed"] is False
-    promtool_checks = [c for c in report["checks"] if c["tool"] == "promtool"]
-    assert all(f"AIWF_PROMTOOL={missing}: no such file" in c["output"] + c["detail"] for c in promtool_checks)
-    if shutil.which("amtool"):
-        assert by_tool["amtool"] == {"PASS"}
-        assert code == 4
-        assert "2 of 7 checks skipped" in out.err and "AIWF_PROMTOOL" in out.err
-    else:
-        assert code == 4
+    report = json_shapes.Validate.model_validate(json.loads(out.out))
+    assert not report.passed and out.err == ""
+    assert {c.name: c.status for c in report.checks if c.tool == "promtool"} == {
+        "promtool check rules": "SKIP",
+        "promtool test rules": "SKIP",
+    }
+    assert {c.status for c in report.checks if c.tool == "amtool"} == {"PASS"}
+    assert all(c.detail.startswith(f"AIWF_PROMTOOL={missing}: no such file") for c in report.checks[:2])
+
+    assert main(["validate", str(rendered)]) == 4
+    out = capsys.readouterr()
+    assert f"SKIP  promtool test rules: AIWF_PROMTOOL={missing}: no such file" in out.out
+    assert "aiwf validate: 2 of 7 checks skipped: AIWF_PROMTOOL=" in out.err
 
 
 def test_an_override_that_is_not_executable_is_a_skip(rendered, tmp_path, monkeypatch, capsys):
@@ -177,7 +177,7 @@ def test_an_override_that_is_not_executable_is_a_skip(rendered, tmp_path, monkey
 
 def test_a_failure_outranks_a_skip(rendered, tmp_path, monkeypatch, tools):
     monkeypatch.setenv("AIWF_PROMTOOL", str(tmp_path / "missing"))
-    config = rendered / prom.PROMETHEUS_DIR / "alertmanager.yml"
+    config = rendered / PROMETHEUS_DIR / "alertmanager.yml"
     config.write_text(config.read_text().replace("receiver: slack+email", "receiver: nobody"))
     assert main(["validate", str(rendered)]) == 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from rich.console import Console
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID
 from rich.text import Text
 
 STATUS_STYLE = {"PASS": "bold green", "FAIL": "bold red", "SKIP": "bold yellow"}
@@ -53,7 +53,7 @@ class StepProgress:
             refresh_per_second=10,
         )
         self._title = title
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> StepProgress:
@@ -75,7 +75,7 @@ class StepProgress:
     def start(self, key: str, label: str | None = None) -> None:
         self.add(key, label or key)
         task = self._tasks[key]
-        self._progress.update(task, status=Text("run ", style="bold"), **({"description": label} if label else {}))
+        self._progress.update(task, description=label or key, status=Text("run ", style="bold"))
         self._progress.start_task(task)
 
     def finish(self, key: str, status: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,6 +19,11 @@ from textual.message import Message
 from textual.widgets import Static
 
 from aiwf_tui.safetext import clean_text
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from aiwf_tui.validate import Validation
 
 NOT_WRITTEN = (
     "Not written yet: the rules, their unit tests and the Alertmanager config are written with "
@@ -39,12 +45,12 @@ class ValidationStatus(Static):
     def __init__(self, project_root: Path, **kwargs) -> None:
         super().__init__(Text("Checking…", style="dim italic"), **kwargs)
         self.project_root = Path(project_root)
-        self._validation = None
+        self._validation: Validation | None = None
         self._progress_lock = threading.Lock()
         self._active_checks: dict[str, tuple[str, float]] = {}  # check name -> (tool label, start time)
         self._checks_done = 0
         self._checks_total = 0
-        self._tick_timer = None
+        self._tick_timer: Timer | None = None
 
     @property
     def running(self) -> bool:
