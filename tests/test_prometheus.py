@@ -113,7 +113,10 @@ def test_docs_list_every_exported_metric():
         ('sum(rate(x{a!="b"}[5m]))', False),
         ('x{a="<>"}', False),
         ("a / b", False),
-        ("a == bool 1", True),
+        ("a == bool 1", False),  # refused: returns 0 or 1 for every series
+        ("foo >", False),  # refused: a syntax error
+        ("a > 1 and b", True),
+        ("(foo > 3)", True),
     ],
 )
 def test_custom_promql_with_its_own_comparison_is_used_as_written(promql, expected):

@@ -170,6 +170,17 @@ class AlertRule(Row):
             raise ValueError("a duration is a number and a unit, like 30s, 5m, 1h or 1h30m")
         return value
 
+    @field_validator("promql")
+    @classmethod
+    def _promql(cls, value: str | None) -> str | None:
+        """Custom PromQL must parse and be able to be an alert condition (a real PromQL parser says why not)."""
+        if value is None:
+            return None
+        from aiwf_tui.model.promql import check_promql
+
+        check_promql(value)  # raises PromQLError (a ValueError) with the parser's message and column
+        return value
+
     @field_validator("runbook_anchor")
     @classmethod
     def _anchor(cls, value: str) -> str:

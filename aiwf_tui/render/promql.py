@@ -181,28 +181,18 @@ def label_selector(**labels: str) -> str:
 
 
 # -- custom PromQL ------------------------------------------------------------------
-_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
-_BRACES_RE = re.compile(r"\{[^{}]*\}")
-_COMPARISON_RE = re.compile(r"==|!=|>=|<=|>|<")
 _SIMPLE_SELECTOR_RE = re.compile(r"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{(.*)\})?\s*$", re.S)
 _MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 
 
 def is_condition(promql: str) -> bool:
-    """Whether custom PromQL is already a whole condition (has a top-level comparison).
+    """Whether custom PromQL is already a whole condition (a comparison at the top, read by the
+    PromQL parser: see `aiwf_tui.model.promql`). A rule's `promql` normally replaces its `metric`
+    and keeps its comparator and threshold; a user who wrote `foo > 3` meant the comparison
+    itself, so it is used as written."""
+    from aiwf_tui.model.promql import is_condition as parsed_condition
 
-    A rule's `promql` normally replaces its `metric` and keeps its comparator and
-    threshold; a user who wrote `foo > 3` meant the comparison itself, so it is used
-    as written. Label matchers (`{a!="b"}`) and strings are ignored in the check.
-    """
-    text = _STRING_RE.sub('""', promql)
-    while True:
-        stripped = _BRACES_RE.sub("", text)
-        if stripped == text:
-            break
-        text = stripped
-    text = re.sub(r"\[[^\]]*\]", "", text)
-    return bool(_COMPARISON_RE.search(text))
+    return parsed_condition(promql)
 
 
 def simple_selector(promql: str) -> tuple[str, dict[str, str]] | None:

@@ -92,6 +92,8 @@ class AlertingSection(SectionView):
                     Column("severity", "Severity"),
                     Column("channels", "Channels", 20),
                     Column("runbook_anchor", "Runbook anchor", 22),
+                    Column("promql", "PromQL (instead of Metric)", 30),
+                    Column("description", "Description", 30),
                 ],
                 lambda: AlertRule(
                     name="New alert",
