@@ -78,9 +78,8 @@ def _closers(prefix: str) -> str | None:
             quote = ch
         elif ch in _PAIRS:
             stack.append(_PAIRS[ch])
-        elif ch in ")]}":
-            if not stack or stack.pop() != ch:
-                return None
+        elif ch in ")]}" and (not stack or stack.pop() != ch):
+            return None
     return (quote or "") + "".join(reversed(stack))
 
 
@@ -197,4 +196,4 @@ def is_condition(text: str) -> bool:
         return False
 
 
-__all__ = ["PromQLError", "Parsed", "check_promql", "error_column", "is_condition"]
+__all__ = ["Parsed", "PromQLError", "check_promql", "error_column", "is_condition"]
