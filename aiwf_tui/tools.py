@@ -26,7 +26,12 @@ PINNED = {"promtool": "2.42", "amtool": "0.25"}
 INSTALL_HINT = {
     "promtool": "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus) or put promtool on PATH",
     "amtool": "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager) or put amtool on PATH",
+    "prometheus": "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus) or put prometheus on PATH",
+    "alertmanager": "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager) "
+    "or put alertmanager on PATH",
 }
+#: Other names a tool goes by on PATH (Debian installs the Alertmanager server as prometheus-alertmanager).
+ALSO_NAMED = {"alertmanager": ("prometheus-alertmanager",)}
 VERSION_TIMEOUT = 10.0
 
 
@@ -71,7 +76,7 @@ def find_tool(name: str, cache: CheckCache | None = None) -> Tool:
                 f"binary, or unset it to use the {name} on PATH",
             )
     else:
-        path = shutil.which(name)
+        path = next((p for p in map(shutil.which, (name, *ALSO_NAMED.get(name, ()))) if p), None)
         if path is None:
             hint = INSTALL_HINT.get(name, f"put {name} on PATH")
             return Tool(name, None, problem=f"{name} is not installed - {hint}, or set {variable} to its path")

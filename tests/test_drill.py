@@ -239,7 +239,7 @@ def test_webhook_records_each_alert_with_its_receiver_and_channel():
 
 def test_missing_binaries_are_named_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("AIWF_PROMETHEUS", str(tmp_path / "nope"))
-    with pytest.raises(MissingBinary, match="AIWF_PROMETHEUS=.*nope: not an executable file"):
+    with pytest.raises(MissingBinary, match="AIWF_PROMETHEUS=.*nope: no such file"):
         find_binary("prometheus")
     monkeypatch.delenv("AIWF_PROMETHEUS")
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -385,5 +385,5 @@ def test_drill_without_prometheus_says_what_to_install(tmp_path, as_json):
     else:
         assert done.stdout == ""
         (line,) = done.stderr.strip().splitlines()
-    assert "AIWF_PROMETHEUS=" in line and "not an executable file" in line and "the drill did not run" in line
+    assert "AIWF_PROMETHEUS=" in line and "no such file" in line and "the drill did not run" in line
     assert list(Path(env["TMPDIR"]).iterdir()) == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,19 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: The binaries the drill runs: (what it is, variable naming another binary, names to look for on PATH).
-BINARIES = {
-    "prometheus": (
-        "AIWF_PROMETHEUS",
-        ("prometheus",),
-        "install Prometheus 2.42 (Debian/Ubuntu: apt-get install prometheus)",
-    ),
-    "alertmanager": (
-        "AIWF_ALERTMANAGER",
-        ("alertmanager", "prometheus-alertmanager"),
-        "install Alertmanager 0.25 (Debian/Ubuntu: apt-get install prometheus-alertmanager)",
-    ),
-}
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
@@ -46,22 +32,14 @@ class MissingBinary(Exception):
 
 
 def find_binary(tool: str) -> str:
-    """The path of `tool` (`prometheus` or `alertmanager`), honouring its AIWF_ variable."""
-    variable, names, hint = BINARIES[tool]
-    override = os.environ.get(variable, "").strip()
-    if override:
-        path = shutil.which(override)
-        if path is None:
-            raise MissingBinary(
-                f"{variable}={override}: not an executable file - point {variable} at a {tool} "
-                f"binary, or unset it to use the {tool} on PATH"
-            )
-        return os.path.abspath(path)
-    for name in names:
-        path = shutil.which(name)
-        if path is not None:
-            return os.path.abspath(path)
-    raise MissingBinary(f"{tool} is not installed - {hint}, or set {variable} to its path")
+    """The path of `tool` (`prometheus` or `alertmanager`), honouring AIWF_PROMETHEUS /
+    AIWF_ALERTMANAGER (`aiwf_tui.tools`, which `aiwf validate` uses for promtool and amtool)."""
+    from aiwf_tui.tools import find_tool
+
+    found = find_tool(tool)
+    if found.path is None:
+        raise MissingBinary(found.problem or f"{tool} is not installed")
+    return found.path
 
 
 def free_port() -> int:
@@ -199,7 +177,6 @@ def wait_ready(server: Server, deadline: float) -> None:
 
 
 __all__ = [
-    "BINARIES",
     "MissingBinary",
     "Server",
     "find_binary",
