@@ -89,7 +89,16 @@ def write_all(files: dict[Path, str], *, root: Path | None = None) -> list[Path]
         if problems:
             raise AiwfError(*problems)
     olds = {p: existing_bytes(p) for p in files}
-    encoded = {p: encode_like(olds[p], t) for p, t in files.items()}
+    encoded = {}
+    for path, text in files.items():
+        try:
+            encoded[path] = encode_like(olds[path], text)
+        except UnicodeEncodeError:
+            raise AiwfError.at(
+                _shown(path, root),
+                "would hold a lone UTF-16 surrogate, which cannot be written as UTF-8",
+                "remove the odd character from the text you typed or pasted; nothing was written",
+            ) from None
     changed = {p: data for p, data in encoded.items() if olds[p] != data}
     pause = _test_pause(bool(changed))
     temps: list[tuple[Path, Path]] = []
@@ -199,7 +208,9 @@ def outside_problems(paths: list[Path], root: Path) -> list[Problem]:
             continue
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                problems.append(Problem(shown, "is a symbolic link that loops", "replace the link with the file itself"))
+                problems.append(
+                    Problem(shown, "is a symbolic link that loops", "replace the link with the file itself")
+                )
                 continue
             problems.append(
                 Problem(shown, f"cannot be checked ({exc.strerror or exc})", "check the file; nothing was written")

@@ -203,6 +203,32 @@ def _crlf_only(rel: str):
     return make
 
 
+def _replace_in(rel: str, old: str, new: str):
+    def make(project: Path, scratch: Path) -> Path:
+        text = (project / rel).read_text(encoding="utf-8")
+        assert old in text, f"{rel} has no {old!r}"
+        (project / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+        return project
+
+    return make
+
+
+def _text_alias_bomb(project: Path, scratch: Path) -> Path:
+    """A plan of ~1.2 MB whose text fields all alias one 1.2 MB answer: 20+ MB once expanded."""
+    import re as _re
+
+    path = project / PLAN
+    text = path.read_text(encoding="utf-8")
+    big = "x" * (1200 * 1024)
+    text = text.replace("infrastructure: ''", f"infrastructure: &big '{big}'", 1)
+    text, count = _re.subn(
+        r"^(\s+(?:- )?(?:why|description|changes|purpose|how|capture|tools): ).*$", r"\1*big", text, flags=_re.M
+    )
+    assert count >= 18, count
+    path.write_text(text, encoding="utf-8")
+    return project
+
+
 SIDECAR_LATIN1 = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8").replace("Priya Raman", "Andrés Peña")
 
 GENERATED = [
@@ -296,6 +322,34 @@ GENERATED = [
     ),
     # issue 13: line endings kept (one CRLF file among LF ones)
     Case("valid-crlf-decision-log-only", "ok", "ok", make=_crlf_only("decision-log.md")),
+    # issue 13: unbounded work
+    Case(
+        "plan-huge-integer",
+        "ok",
+        "holds a number with 5,000 digits",
+        make=_replace_in(PLAN, "threshold: 0.05", "threshold: " + "9" * 5000),
+    ),
+    Case(
+        "sidecar-huge-integer",
+        "holds a number with 4,400 digits",
+        "holds a number with 4,400 digits",
+        make=_replace_in(
+            "sidecar.yaml", "stepsCompleted: [1, 2, 3, 4, 5, 6]", "stepsCompleted: [1, " + "7" * 4400 + "]"
+        ),
+    ),
+    Case(
+        "plan-deep-flow-nesting",
+        "ok",
+        "nested too deeply",
+        make=_replace_in(PLAN, "infrastructure: ''", "infrastructure: " + "[" * 20000 + "]" * 20000),
+    ),
+    Case(
+        "sidecar-deep-flow-unclosed",
+        "nested too deeply",
+        "nested too deeply",
+        make=_replace_in("sidecar.yaml", "stepsCompleted: [1, 2, 3, 4, 5, 6]", "stepsCompleted: " + "{a: [" * 5000),
+    ),
+    Case("plan-text-alias-bomb", "ok", "alias bomb", make=_text_alias_bomb),
     Case("valid-crlf-sidecar-only", "ok", "ok", make=_crlf_only("sidecar.yaml")),
 ]
 

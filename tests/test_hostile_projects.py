@@ -443,3 +443,81 @@ def test_crlf_files_keep_crlf_for_old_and_new_lines(tmp_path, files):
     again = run("render", crlf)
     assert "already up to date" in again.stderr, again.stderr
     assert run("render", crlf, "--dry-run").stdout == ""  # no line-ending-only diff
+
+
+# -- 8. bounds: numbers, durations, nesting, aliases, surrogates ----------------------------------
+def _plan_line(project: Path, needle: str) -> int:
+    lines = (project / PLAN_FILE).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ("threshold: 0.05", "threshold: .nan", "a threshold is a finite number"),
+        ("threshold: 0.05", "threshold: " + "9" * 400 + ".0e400", "a threshold is a finite number"),
+        ("threshold: 0.05", "threshold: " + "9" * 5000, "holds a number with 5,000 digits"),
+        ("duration: 5m", "duration: 200y", "longer than an alert may wait"),
+        ("threshold: 0.05", "threshold: yes", "threshold"),
+    ],
+)
+def test_every_number_error_names_file_and_line(world, old, new, message):
+    project, _ = world
+    line = _plan_line(project, old)
+    _edit(project / PLAN_FILE, old, new)
+    result = run("render", project)
+    assert_one_line(result, message)
+    assert f"operations-plan.yaml:{line}:" in result.stderr, result.stderr
+
+
+def test_durations_up_to_one_day_are_accepted(world):
+    from aiwf_tui.model.plan import MAX_DURATION_SECONDS, duration_seconds
+
+    project, _ = world
+    assert duration_seconds("1d") == MAX_DURATION_SECONDS
+    _edit(project / PLAN_FILE, "duration: 5m", "duration: 23h59m60s")
+    assert run("render", project).returncode == 0
+    _edit(project / PLAN_FILE, "duration: 23h59m60s", "duration: 1d1s")
+    assert_one_line(run("render", project), "at most 1d")
+
+
+def test_deep_nesting_is_refused_before_the_recursive_parser(monkeypatch):
+    """The round-trip parser recurses (7-13 s to refuse 20,000 brackets): the iterative event
+    scan refuses first, so it is never called."""
+    from aiwf_tui.errors import AiwfError
+    from aiwf_tui.model import yamlio
+
+    def never(*args, **kwargs):
+        raise AssertionError("the recursive parser was reached")
+
+    monkeypatch.setattr(yamlio, "load_roundtrip", never)
+    for text in (
+        "x: " + "[" * 20000 + "]" * 20000,
+        "%YAML 1.2\n---\nx: " + "[" * 500 + "]" * 500,
+        "x: " + "{a: " * 3000,
+    ):
+        with pytest.raises(AiwfError, match="nested too deeply"):
+            yamlio.load_plain(text, "plan.yaml")
+
+
+def test_aliases_may_not_expand_past_the_file_size_limit():
+    from aiwf_tui.errors import AiwfError
+    from aiwf_tui.model.yamlio import MAX_EXPANDED_CHARS, load_plain
+
+    chunk = "y" * 100_000
+    refs = MAX_EXPANDED_CHARS // len(chunk) + 1
+    text = f"a: &a '{chunk}'\nb: [{', '.join(['*a'] * refs)}]\n"
+    with pytest.raises(AiwfError, match="alias bomb"):
+        load_plain(text, "plan.yaml")
+    ok = f"a: &a '{chunk}'\nb: [{', '.join(['*a'] * 10)}]\n"
+    assert len(load_plain(ok, "plan.yaml")["b"]) == 10
+
+
+def test_a_lone_surrogate_never_reaches_a_file(tmp_path):
+    from aiwf_tui.errors import AiwfError
+    from aiwf_tui.files import atomic_write
+
+    with pytest.raises(AiwfError, match="lone UTF-16 surrogate") as caught:
+        atomic_write(tmp_path / "plan.yaml", "infrastructure: \ud800\n", root=tmp_path)
+    assert len(caught.value.lines()) == 1
+    assert list(tmp_path.iterdir()) == []

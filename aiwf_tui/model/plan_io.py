@@ -61,6 +61,37 @@ def _location(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest part of `loc` found in a round-trip document (None: unknown)."""
+    line = None
+    node = doc
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and part in node:
+                line = lc.value(part)[0] + 1 if lc is not None else line
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                line = lc.item(part)[0] + 1 if lc is not None else line
+                node = node[part]
+            else:
+                break
+        except (AttributeError, KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _lines_for(text: str, shown: str):
+    """`loc -> line` for the validation errors of `text` (parsed once, only on an error)."""
+    from aiwf_tui.model.yamlio import load_roundtrip
+
+    try:
+        doc, _ = load_roundtrip(text, shown)
+    except AiwfError:
+        return lambda loc: None
+    return lambda loc: _line_of(doc, loc)
+
+
 def parse_plan(text: str, shown: str) -> OperationsPlan:
     """Validate plan YAML; every problem becomes one line naming the field and the fix."""
     data = load_plain(text, shown)
@@ -76,8 +107,10 @@ def parse_plan(text: str, shown: str) -> OperationsPlan:
         return OperationsPlan.model_validate(data)
     except ValidationError as exc:
         problems = []
+        line_of = _lines_for(text, shown)
         for err in exc.errors()[:20]:
-            where = _location(tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            where = _location(loc)
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
                 message = "is missing"
@@ -86,7 +119,7 @@ def parse_plan(text: str, shown: str) -> OperationsPlan:
             fix = "correct it in the file or in the app"
             if "newer aiwf" in message:
                 fix = "upgrade aiwf (pip install -U aiwf-tui) or restore the plan this version wrote"
-            problems.append(Problem(shown, f"{where}: {message}" if where else message, fix))
+            problems.append(Problem(shown, f"{where}: {message}" if where else message, fix, line=line_of(loc)))
         raise AiwfError(*problems) from None
 
 

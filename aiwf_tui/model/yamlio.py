@@ -34,6 +34,14 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Far above any real project file; an alias bomb expands past it at once.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+#: What a document may expand to, in characters of text, once its aliases are followed: the
+#: size limit of a project file (20 MB). A few kilobytes of anchors and aliases could
+#: otherwise stand for gigabytes of runbook.
+MAX_EXPANDED_CHARS = 20 * 1024 * 1024
+#: Integers longer than this are refused (with their line) rather than converted.
+MAX_INT_DIGITS = 1000
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class _NoParse:
@@ -126,6 +134,8 @@ def load_roundtrip(text: str, shown: str, yaml: YAML | None = None) -> tuple[Any
     except (YAMLError, RecursionError) as exc:
         raise yaml_problem(exc, shown) from None
     except Exception as exc:  # ruamel raises a few non-YAMLError types on odd input
+        if "integer string conversion" in str(exc):
+            raise _too_long(shown, *_long_number_line(text)) from None
         raise AiwfError.at(shown, f"invalid YAML: {exc}", "fix the syntax") from None
     return doc, yaml
 
@@ -137,18 +147,39 @@ def dump_roundtrip(doc: Any, yaml: YAML) -> str:
     return out.getvalue()
 
 
-def to_plain(node: Any, shown: str) -> Any:
+def _escape_line(text: str | None) -> int | None:
+    """The line of the first `\\uD800`-style escape in `text` (where a lone surrogate comes from)."""
+    if not text:
+        return None
+    match = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def to_plain(node: Any, shown: str, source: str | None = None) -> Any:
     """Convert a loaded document into plain dicts/lists/scalars, bounded.
 
-    Dates become ISO strings, so models never see `datetime.date`.
+    Dates become ISO strings, so models never see `datetime.date`. `source`, the text the
+    document came from, lets an error name its line.
     """
-    budget = [MAX_NODES]
+    budget = [MAX_NODES, MAX_EXPANDED_CHARS]
 
     def walk(value: Any, depth: int) -> Any:
         budget[0] -= 1
-        if budget[0] < 0:
+        if isinstance(value, str):
+            budget[1] -= len(value)
+            if _LONE_SURROGATE.search(value):
+                raise AiwfError.at(
+                    shown,
+                    "holds a lone UTF-16 surrogate (an escape like \\ud800), which is not a character",
+                    "remove it, or write the whole character",
+                    line=_escape_line(source),
+                )
+        if budget[0] < 0 or budget[1] < 0:
             raise AiwfError.at(
-                shown, "expands to too much data (a YAML alias bomb?)", "remove the repeated anchors/aliases"
+                shown,
+                f"expands to too much data (a YAML alias bomb?): over {MAX_NODES:,} values or "
+                f"{MAX_EXPANDED_CHARS // (1024 * 1024)} MB of text once its aliases are followed",
+                "remove the repeated anchors/aliases",
             )
         if depth > MAX_DEPTH:
             raise AiwfError.at(shown, "is nested too deeply to be a project file", "check the file's structure")
@@ -174,6 +205,64 @@ def to_plain(node: Any, shown: str) -> Any:
 # -- the fast loader ----------------------------------------------------------------------------
 class NeedsRoundTrip(Exception):
     """The fast loader cannot promise ruamel's reading of this text: use the round-trip parser."""
+
+
+class NumberTooLong(Exception):
+    """An integer with more digits than `MAX_INT_DIGITS` (line, digits)."""
+
+
+def _too_long(shown: str, line: int | None, digits: int) -> AiwfError:
+    return AiwfError.at(
+        shown,
+        f"holds a number with {digits:,} digits (at most {MAX_INT_DIGITS:,})",
+        "shorten it, or quote it if it is text",
+        line=line,
+    )
+
+
+def _long_number_line(text: str) -> tuple[int | None, int]:
+    """(line, digits) of the first run of more than `MAX_INT_DIGITS` digits in `text`."""
+    match = re.search(r"[0-9_]{%d,}" % (MAX_INT_DIGITS + 1), text)
+    if not match:
+        return None, 0
+    return text.count("\n", 0, match.start()) + 1, len(match.group())
+
+
+def check_depth(text: str, shown: str) -> None:
+    """Refuse, within a fraction of a second, a document nested deeper than `MAX_DEPTH`: the
+    round-trip parser recurses and took 7-13 s to give up on 20,000 nested brackets. libyaml's
+    event parser is iterative and stops at its own limit (1,000) at once."""
+    import yaml
+
+    loader = (getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader)(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise AiwfError.at(
+                        shown,
+                        "is nested too deeply to be a project file",
+                        "check the file's structure",
+                        line=mark.line + 1 if mark else None,
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):
+            mark = getattr(exc, "problem_mark", None)
+            raise AiwfError.at(
+                shown,
+                "is nested too deeply to be a project file",
+                "check the file's structure",
+                line=mark.line + 1 if mark else None,
+            ) from None
+        # Any other error: the round-trip parser words it (the document is shallow up to it).
+    finally:
+        loader.dispose()
 
 
 #: ruamel.yaml's implicit resolvers for YAML 1.2 (ruamel/yaml/resolver.py), in its order.
@@ -240,6 +329,8 @@ def _fast_loader_class() -> Any:
 
     def construct_int(loader: Any, node: Any) -> int:
         value = loader.construct_scalar(node)
+        if len(value) > MAX_INT_DIGITS:
+            raise NumberTooLong(node.start_mark.line + 1, len(value))
         if _PLAIN_DECIMAL.match(value):
             return int(value)
         digits = value.replace("_", "")
@@ -331,10 +422,13 @@ def load_plain_fast(text: str, shown: str) -> tuple[Any, bool]:
     """(plain data, whether the fast loader read it): like `load_plain`."""
     try:
         data = load_fast(text)
+    except NumberTooLong as exc:
+        raise _too_long(shown, *exc.args) from None
     except Exception:  # noqa: BLE001 - any doubt: ruamel decides, with its own messages
+        check_depth(text, shown)
         doc, _ = load_roundtrip(text, shown)
-        return to_plain(doc, shown), False
-    return to_plain(data, shown), True
+        return to_plain(doc, shown, text), False
+    return to_plain(data, shown, text), True
 
 
 def load_plain(text: str, shown: str) -> Any:
