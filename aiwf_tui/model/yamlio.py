@@ -231,38 +231,30 @@ def _long_number_line(text: str) -> tuple[int | None, int]:
 def check_depth(text: str, shown: str) -> None:
     """Refuse, within a fraction of a second, a document nested deeper than `MAX_DEPTH`: the
     round-trip parser recurses and took 7-13 s to give up on 20,000 nested brackets. libyaml's
-    event parser is iterative and stops at its own limit (1,000) at once."""
+    event parser is iterative and stops at its own limit (1,000) at once. Any other problem is
+    left to the round-trip parser, which words it."""
     import yaml
 
-    loader = (getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader)(text)
+    too_deep = False
+    try:
+        loader = (getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader)(text)
+    except Exception:  # noqa: BLE001 - text libyaml cannot even take (raw surrogates)
+        return
     depth = 0
     try:
-        while loader.check_event():
+        while loader.check_event() and not too_deep:
             event = loader.get_event()
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise AiwfError.at(
-                        shown,
-                        "is nested too deeply to be a project file",
-                        "check the file's structure",
-                        line=mark.line + 1 if mark else None,
-                    )
+                too_deep = depth > MAX_DEPTH
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError as exc:
-        if "maximum nesting depth" in str(exc):
-            mark = getattr(exc, "problem_mark", None)
-            raise AiwfError.at(
-                shown,
-                "is nested too deeply to be a project file",
-                "check the file's structure",
-                line=mark.line + 1 if mark else None,
-            ) from None
-        # Any other error: the round-trip parser words it (the document is shallow up to it).
+    except Exception as exc:  # noqa: BLE001 - a syntax error, or odd text: shallow up to there
+        too_deep = "maximum nesting depth" in str(exc)
     finally:
         loader.dispose()
+    if too_deep:
+        raise AiwfError.at(shown, "is nested too deeply to be a project file", "check the file's structure")
 
 
 #: ruamel.yaml's implicit resolvers for YAML 1.2 (ruamel/yaml/resolver.py), in its order.
