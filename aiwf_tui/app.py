@@ -199,16 +199,25 @@ class AiwfApp(App):
 
     @work(exclusive=True, group="knowledge", exit_on_error=False)
     async def load_knowledge(self) -> None:
+        import asyncio
         import os
 
-        from aiwf_tui.config import knowledge_url
-        from aiwf_tui.knowledge.service import load_phase5_knowledge
+        from aiwf_tui.config import resolve_knowledge_url
+        from aiwf_tui.knowledge.last_source import remember
+        from aiwf_tui.knowledge.service import display_url, load_phase5_knowledge
 
         try:
-            url = knowledge_url(self.knowledge_url)
+            resolved = resolve_knowledge_url(self.knowledge_url)
         except Exception:
-            url = None
+            resolved = None
+        url = resolved.url if resolved is not None else None
         bundle = await load_phase5_knowledge(url, os.environ.get("AIWF_KNOWLEDGE_API_KEY"))
+        configured = display_url(resolved.given) if resolved is not None and resolved.given else ""
+        note = resolved.note if resolved is not None else ""
+        # `aiwf config show` tells which source answered last and why; off the event loop (it fsyncs).
+        await asyncio.to_thread(
+            remember, "aiwf (app)", bundle.status, bundle.server, bundle.status_line(), configured=configured, note=note
+        )
         if self.ctx is None:
             return
         self.ctx.knowledge = bundle

@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -36,6 +37,7 @@ __all__ = [
     "knowledge_url",
     "load_config",
     "resolve_knowledge_url",
+    "rest_base",
 ]
 
 APP_NAME = "aiwf"
@@ -58,6 +60,23 @@ class KnowledgeUrl:
 
     url: str | None
     source: str
+    given: str | None = None  # the URL as configured, when `url` was derived from it
+    note: str = ""  # why `url` differs from `given`
+
+
+def rest_base(url: str) -> tuple[str, str]:
+    """The REST base for a Knowledge URL, and a note when it is not the URL itself.
+
+    The Knowledge server publishes ``<base>/mcp`` for MCP clients, and that is the URL people
+    paste; aiwf speaks the server's REST API, whose routes (``/get_methodologies``, ...) hang
+    off ``<base>``. So a URL whose path ends in ``/mcp`` becomes ``<base>``, and says so.
+    """
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not path.lower().endswith("/mcp"):
+        return url, ""
+    base = urlunsplit((parts.scheme, parts.netloc, path[: -len("/mcp")], parts.query, "")).rstrip("/")
+    return base, "the URL ends in /mcp, the server's endpoint for MCP clients: aiwf uses its REST API at the base URL"
 
 
 def config_path() -> Path:
@@ -113,10 +132,10 @@ def resolve_knowledge_url(cli_value: str | None = None) -> KnowledgeUrl:
     """
     url = _normalise_url(cli_value)
     if url:
-        return KnowledgeUrl(url, "--knowledge-url")
+        return _knowledge_url(url, "--knowledge-url")
     url = _normalise_url(os.environ.get(KNOWLEDGE_URL_ENV))
     if url:
-        return KnowledgeUrl(url, KNOWLEDGE_URL_ENV)
+        return _knowledge_url(url, KNOWLEDGE_URL_ENV)
     path = config_path()
     data = load_config(path)
     section = data.get("knowledge", {})
@@ -129,8 +148,13 @@ def resolve_knowledge_url(cli_value: str | None = None) -> KnowledgeUrl:
         raise ConfigError(f"config file {path}: knowledge url must be a string")
     url = _normalise_url(value)
     if url:
-        return KnowledgeUrl(url, str(path))
+        return _knowledge_url(url, str(path))
     return KnowledgeUrl(None, "none")
+
+
+def _knowledge_url(url: str, source: str) -> KnowledgeUrl:
+    base, note = rest_base(url)
+    return KnowledgeUrl(base, source, url, note) if note else KnowledgeUrl(url, source)
 
 
 def knowledge_url(cli_value: str | None = None) -> str | None:

@@ -36,6 +36,8 @@ def _no_user_config(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
     monkeypatch.setenv("AIWF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
     monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
+    # The last knowledge answer is recorded in the user state folder: a temporary one per test.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     # The user cache folder (compiled templates, validation results) is the session's own;
     # promtool and amtool are the ones on PATH unless a test names others.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

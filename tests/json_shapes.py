@@ -157,3 +157,60 @@ SHAPES: dict[str, type[Shape]] = {
     "drill": Drill,
     "validate": Validate,
 }
+
+
+class KnowledgeItem(Shape):
+    kind: Literal["methodology", "warning"]
+    id: str
+    title: str
+    summary: str
+    steps: list[str]
+    prerequisites: list[str]
+    outputs: list[str]
+    symptoms: list[str]
+    consequences: list[str]
+    prevention: str
+    topics: list[str]
+    source_title: str
+    origin: Literal["server", "embedded"]
+    degraded: bool
+
+
+class Knowledge(Shape):
+    endpoint: Literal["get_methodologies", "get_warnings", "search_knowledge"]
+    topic: str
+    ref: str
+    items: list[KnowledgeItem]
+    origin: Literal["server", "embedded"]
+    status: Literal["live", "embedded", "failed"]
+    reason: str
+    via: str
+    server: str
+    elapsed_ms: int
+    status_line: str
+    note: str
+
+
+class LastAnswer(Shape):
+    at: str
+    command: str
+    status: Literal["live", "embedded", "failed"]
+    server: str
+    line: str
+    configured: str
+    note: str
+
+
+class Config(Shape):
+    config_file: str
+    config_file_exists: bool
+    knowledge_url: str | None
+    knowledge_url_source: str
+    configured_url: str | None
+    note: str
+    api_key_set: bool
+    state_file: str
+    last_answer: LastAnswer | None
+
+
+SHAPES.update(knowledge=Knowledge, config=Config)

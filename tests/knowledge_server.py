@@ -87,6 +87,8 @@ class KnowledgeServer:
 
     def __init__(self) -> None:
         self.mode = "normal"
+        #: where the server's MCP endpoint answers (as the real server publishes it for MCP clients)
+        self.mcp_path = "/mcp"
         self.retry_after: float = 3600
         self.requests: list[dict[str, Any]] = []
         self._seen: set[tuple[str, str]] = set()
@@ -225,6 +227,10 @@ class _Handler(BaseHTTPRequestHandler):
                     "body": body,
                 }
             )
+        if parts.path == owner.mcp_path:
+            return self._mcp(method)
+        if parts.path.startswith(owner.mcp_path + "/"):
+            return self._raw(404, b"Not Found", "text/plain; charset=utf-8")
         expected = "POST" if parts.path == "/search_knowledge" else "GET"
         if method != expected:
             return self._json(
@@ -306,6 +312,17 @@ class _Handler(BaseHTTPRequestHandler):
         if mode in ("huge", "huge_declared"):
             return self._huge(declared=mode == "huge_declared")
         return self._json(*owner.answer(path, params))
+
+    def _mcp(self, method: str) -> None:
+        """What an MCP streamable-HTTP endpoint answers a client without a session: JSON-RPC errors."""
+        accept = self.headers.get("Accept", "")
+        if "text/event-stream" not in accept:
+            message = "Not Acceptable: Client must accept text/event-stream"
+            return self._json(
+                406, {"jsonrpc": "2.0", "id": "server-error", "error": {"code": -32600, "message": message}}
+            )
+        message = "Bad Request: Missing session ID" if method == "GET" else "Bad Request: No valid session ID provided"
+        return self._json(400, {"jsonrpc": "2.0", "id": "server-error", "error": {"code": -32600, "message": message}})
 
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         self._raw(status, json.dumps(body).encode("utf-8"), "application/json", headers)

@@ -8,6 +8,7 @@ from aiwf_tui.commands.common import (
     add_json_argument,
     add_project_argument,
     fail,
+    honours_json,
     json_output,
     no_go_line,
     print_json,
@@ -74,6 +75,7 @@ def summary_json(project, status: str, message: str) -> dict:
     }
 
 
+@honours_json
 def run(args) -> int:
     from aiwf_tui.model import load_project
 

@@ -30,6 +30,25 @@ def json_output() -> bool:
     return _json_output
 
 
+def honours_json(run):
+    """Decorate a verb's `run(args)`: `args.json` switches its output to JSON for the call.
+
+    `cli.main` switches it too (before parsing, for usage errors); this covers callers that
+    skip the parser, such as in-process tests."""
+    import functools
+
+    @functools.wraps(run)
+    def wrapper(args):
+        previous = _json_output
+        set_json_output(previous or bool(getattr(args, "json", False)))
+        try:
+            return run(args)
+        finally:
+            set_json_output(previous)
+
+    return wrapper
+
+
 def add_json_argument(parser, what: str) -> None:
     """The `--json` flag every scripted verb takes."""
     parser.add_argument(

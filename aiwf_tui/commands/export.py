@@ -17,6 +17,7 @@ from aiwf_tui.commands.common import (
     add_json_argument,
     add_project_argument,
     fail,
+    honours_json,
     json_output,
     print_json,
     report,
@@ -59,6 +60,7 @@ def human_size(size: int) -> str:
     return f"{size} B"  # pragma: no cover
 
 
+@honours_json
 def run(args) -> int:
     prefix = "aiwf export"
     lock = None

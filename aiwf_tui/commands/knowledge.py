@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_json_argument,
+    fail,
+    honours_json,
+    json_output,
+    print_json,
+)
 
 #: sub-command -> (endpoint, help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -43,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             metavar="QUERY" if endpoint == "search_knowledge" else "TOPIC",
             help='e.g. "drift detection", "production ML"',
         )
-        sub.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+        add_json_argument(sub, "the items, their origin and the status line")
         sub.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N results (1-50, default 10)")
         sub.add_argument(
             "--knowledge-url",
@@ -98,43 +106,54 @@ def format_result(result) -> list[str]:
     return lines
 
 
+@honours_json
 def run(args: argparse.Namespace) -> int:
     """Run `aiwf knowledge ...`; returns the exit code. Errors are one line on stderr."""
     from aiwf_tui.config import ConfigError, knowledge_api_key, resolve_knowledge_url
-    from aiwf_tui.knowledge.service import query
+    from aiwf_tui.knowledge.service import display_url, query
 
+    prefix = "aiwf knowledge"
     command = getattr(args, "knowledge_command", None)
     if command not in SUBCOMMANDS:
-        _print(
-            "aiwf knowledge: choose one of: methodologies, warnings, search "
-            '(e.g. aiwf knowledge methodologies "drift detection")',
-            file=sys.stderr,
+        return fail(
+            prefix,
+            'choose one of: methodologies, warnings, search (e.g. aiwf knowledge methodologies "drift detection")',
+            EXIT_USAGE,
         )
-        return EXIT_USAGE
     endpoint = SUBCOMMANDS[command][0]
     text = " ".join(str(args.text).split())
     if not text:
-        _print(
-            f"aiwf knowledge {command}: give a non-empty {'query' if command == 'search' else 'topic'}", file=sys.stderr
+        return fail(
+            f"{prefix} {command}", f"give a non-empty {'query' if command == 'search' else 'topic'}", EXIT_USAGE
         )
-        return EXIT_USAGE
     try:
-        url = resolve_knowledge_url(getattr(args, "knowledge_url", None)).url
+        resolved = resolve_knowledge_url(getattr(args, "knowledge_url", None))
     except ConfigError as exc:
-        _print(f"aiwf knowledge: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return fail(prefix, str(exc), EXIT_INVALID)
     try:
         result = asyncio.run(
-            query(endpoint, text, url=url, api_key=knowledge_api_key(), limit=getattr(args, "limit", 10))
+            query(endpoint, text, url=resolved.url, api_key=knowledge_api_key(), limit=getattr(args, "limit", 10))
         )
-    except Exception as exc:  # the service never raises for server trouble; this is a bug guard
-        _print(f"aiwf knowledge: unexpected error ({type(exc).__name__})", file=sys.stderr)
-        return EXIT_INVALID
-    if getattr(args, "json", False):
+    except Exception as exc:  # noqa: BLE001 - the service never raises for server trouble; this is a bug guard
+        return fail(prefix, f"unexpected error ({type(exc).__name__})", EXIT_INVALID)
+    from aiwf_tui.knowledge.last_source import remember
+
+    remember(
+        "aiwf knowledge",
+        result.status,
+        result.server,
+        result.status_line(),
+        configured=display_url(resolved.given) if resolved.given else "",
+        note=resolved.note,
+    )
+    if json_output():
         payload = result.model_dump(mode="json")
         payload["status_line"] = result.status_line()
-        _print(json.dumps(payload, ensure_ascii=False, indent=2))
+        payload["note"] = resolved.note
+        print_json(payload)
     else:
+        if resolved.note:
+            _print(f"({display_url(resolved.given)}: {resolved.note})")
         for line in format_result(result):
             _print(line)
     return EXIT_OK

@@ -11,6 +11,7 @@ from aiwf_tui.commands.common import (
     EXIT_OK,
     add_json_argument,
     add_project_argument,
+    honours_json,
     json_output,
     load_project_and_plan,
     print_json,
@@ -34,6 +35,7 @@ def add_arguments(parser) -> None:
     add_json_argument(parser, "every file with its sha256 and whether it changed, or the refusal's items")
 
 
+@honours_json
 def run(args) -> int:
     prefix = "aiwf render"
     lock = None

@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from aiwf_tui.safetext import clean_text
 
@@ -155,6 +156,9 @@ class KnowledgeClient:
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
         self.max_bytes = max_bytes
+        self.base_url = base_url.rstrip("/")
+        self._probe_lock = asyncio.Lock()
+        self._probed: bool | None = None
         httpx = _httpx()
         headers = {"Accept": "application/json", "User-Agent": "aiwf-tui"}
         if api_key:
@@ -206,6 +210,8 @@ class KnowledgeClient:
         deadline = deadline or Deadline(TOTAL_BUDGET)
 
         response = await self._attempt(method, endpoint, params, deadline)
+        if response.status != 200 or _looks_like_mcp(response):
+            await self._refuse_mcp(response, deadline)
         if _retryable(response.status):
             wait = _retry_after(response)
             first_reason = _status_reason(response)
@@ -222,6 +228,52 @@ class KnowledgeClient:
         if response.status != 200:
             raise KnowledgeServerError(_status_reason(response), status=response.status)
         return _parse_answer(response, endpoint)
+
+    async def _refuse_mcp(self, response: _Response, deadline: Deadline) -> None:
+        """Raise the one-line "use this URL instead" when the configured URL is an MCP endpoint.
+
+        Recognised by the answer itself (JSON-RPC, an event stream, an MCP session header) or,
+        when a route is not found there, by asking the URL itself, once per client."""
+        if _looks_like_mcp(response) or (response.status in (404, 405, 406) and await self._base_is_mcp(deadline)):
+            raise KnowledgeServerError(_mcp_reason(self.base_url), status=response.status)
+
+    async def _base_is_mcp(self, deadline: Deadline) -> bool:
+        async with self._probe_lock:
+            if self._probed is None:
+                self._probed = await self._probe(deadline)
+            return self._probed
+
+    async def _probe(self, deadline: Deadline) -> bool:
+        """GET the configured URL as an MCP client would; True when it answers like MCP."""
+        if self._http is None:
+            return False
+        httpx = _httpx()
+        budget = min(self.connect_timeout, deadline.remaining())
+        if budget <= 0:
+            return False
+        try:
+            async with asyncio.timeout(budget):
+                request = self._http.build_request(
+                    "GET", self.base_url, headers={"Accept": "application/json, text/event-stream"}
+                )
+                answer = await self._http.send(request, stream=True)
+                try:
+                    body: Any = _INVALID
+                    if "json" in answer.headers.get("content-type", ""):
+                        data = b""
+                        async for chunk in answer.aiter_bytes():
+                            data += chunk
+                            if len(data) > 65536:
+                                break
+                        try:
+                            body = json.loads(data)
+                        except ValueError:
+                            pass
+                finally:
+                    await answer.aclose()
+        except (TimeoutError, httpx.HTTPError, OSError):
+            return False
+        return _looks_like_mcp(_Response(answer.status_code, answer.headers, body, ""))
 
     async def _attempt(self, method: str, endpoint: str, params: dict[str, str | int], deadline: Deadline) -> _Response:
         if self._http is None:
@@ -270,6 +322,30 @@ class KnowledgeClient:
         except (ValueError, RecursionError):
             body, body_error = _INVALID, "not JSON"
         return _Response(response.status_code, response.headers, body, body_error)
+
+
+def _looks_like_mcp(response: _Response) -> bool:
+    """An MCP (streamable HTTP) endpoint's answer: JSON-RPC, an event stream, or a session header."""
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        return True
+    if "mcp-session-id" in response.headers:
+        return True
+    body = response.body
+    return isinstance(body, dict) and body.get("jsonrpc") == "2.0"
+
+
+def _mcp_reason(url: str) -> str:
+    """One line: this URL is an MCP endpoint, and the URL to configure instead (credentials left out)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        return "the Knowledge URL is an MCP endpoint, not the REST API aiwf speaks - use the server's base URL"
+    path = parts.path.rstrip("/")
+    shown = urlunsplit((parts.scheme, netloc, path, "", ""))
+    base = urlunsplit((parts.scheme, netloc, path.rsplit("/", 1)[0], "", ""))
+    return f"{shown} is an MCP endpoint, not the REST API aiwf speaks - use {base}"
 
 
 def _retryable(status: int) -> bool:
