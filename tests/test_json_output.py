@@ -175,3 +175,12 @@ def test_export_dry_run_and_prometheus(project, tmp_path):
 
     code, out = run_json("export", project, "--format", "prometheus")
     assert code == 2 and "-o DIR" in shaped("error", out).error.message
+
+
+def test_every_verb_has_a_row_in_readmes_exit_code_table():
+    from aiwf_tui.cli import VERBS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    named = {verb for row in table.splitlines()[2:] for verb in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert set(VERBS) <= named, set(VERBS) - named
