@@ -2,53 +2,52 @@
 
 The first screen paints before anything is loaded: the project, plan, knowledge
 and templates load in workers afterwards (measured: loading first would put
-start-up well above the bare-Textual floor).
+start-up well above the bare-Textual floor). So this module imports only Textual;
+everything else is imported where it is first needed, after the first paint.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import os
 import signal
 import threading
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.screen import ModalScreen
+from textual.filter import LineFilter
+from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.messages import (
+    ExitConfirmed,
+    FilesWritten,
+    KnowledgeLoaded,
+    PlanChanged,
+    PlanReopened,
+    SectionConfirmed,
+    WriteConfirmed,
+)
+from aiwf_tui.widgets.terminal_safe import TerminalSafe
+
+if TYPE_CHECKING:
+    from aiwf_tui.model.plan import OperationsPlan
+    from aiwf_tui.model.project import Project
+    from aiwf_tui.screens.workflow import WorkflowScreen
+    from aiwf_tui.sections.base import Context
 
 #: Autosave runs this long after the last change (the guarantee is "within one second").
 AUTOSAVE_DELAY = 0.4
-#: The preview renders this long after the last keystroke (off the input path).
-PREVIEW_DEBOUNCE = 0.04
-
-
-class SectionCommands(Provider):
-    """Command palette: jump to any section."""
-
-    async def search(self, query: str) -> Hits:
-        from aiwf_tui.screens.registry import SECTION_VIEWS
-        from aiwf_tui.screens.workflow import WorkflowScreen
-
-        screen = self.screen  # the screen the palette was opened from
-        if not isinstance(screen, WorkflowScreen):
-            return
-        matcher = self.matcher(query)
-        for number, view in enumerate(SECTION_VIEWS, 1):
-            label = f"Go to {number}. {view.TITLE}"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(label),
-                    lambda key=view.KEY: screen.show_section(key),
-                    help=f"Section {number} of Phase 5",
-                )
 
 
 HELP = """\
@@ -76,12 +75,11 @@ Writing and the final menu
 """
 
 
-class AiwfApp(App):
+class AiwfApp(App[None]):
     """aiwf: Phase 5 (Operations) of the AI Engineering Workflow."""
 
     CSS_PATH = "app.tcss"
     TITLE = "aiwf"
-    COMMANDS = App.COMMANDS | {SectionCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (answers are saved)"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys"),
@@ -96,6 +94,9 @@ class AiwfApp(App):
         ),
     ]
 
+    dirty: reactive[bool] = reactive(False, init=False)
+    """The plan has changes not yet on disk (the sidebar shows it)."""
+
     def __init__(
         self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False, today: str | None = None
     ) -> None:
@@ -104,13 +105,13 @@ class AiwfApp(App):
         self.knowledge_url = knowledge_url
         self.force_read_only = read_only
         self.today = today or date.today().isoformat()
-        self.ctx = None
-        self.dirty = False
+        self.ctx: Context | None = None
+        self.plan_path: Path | None = None
         self.save_error: str | None = None
-        self._save_timer = None
-        self._preview_timer = None
+        self._workflow: WorkflowScreen | None = None
+        self._save_timer: Timer | None = None
         self._save_lock = threading.Lock()
-        self._terminal_safe = None
+        self._terminal_safe: LineFilter | None = None
         self._quit_unsaved = False
         self.error_lines: list[str] = []
 
@@ -124,7 +125,7 @@ class AiwfApp(App):
     # -- loading ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_project(self) -> None:
-        from aiwf_tui.model import load_project
+        from aiwf_tui.model import load_project  # lazy: pydantic and YAML load after the first paint
 
         try:
             project = load_project(self.project_dir)
@@ -138,17 +139,19 @@ class AiwfApp(App):
     def _warm_renderers(self) -> None:
         """Compile the templates now, off the UI thread, so the first preview is not a cold one."""
         try:
+            # lazy: this is the warm-up itself (Jinja2, templates, renderers), in the load worker
+            import aiwf_tui.render.alerts_config  # noqa: F401
+            import aiwf_tui.render.runbook  # noqa: F401
             from aiwf_tui.render.environment import environment
 
             env = environment()
             for name in env.list_templates():
                 env.get_template(name)
-            import aiwf_tui.render.alerts_config  # noqa: F401
-            import aiwf_tui.render.runbook  # noqa: F401
         except Exception:
             pass
 
-    def _load_plan(self, project):
+    def _load_plan(self, project: Project) -> tuple[OperationsPlan, bool]:
+        # lazy: the plan model loads in the load worker, after the first paint
         from aiwf_tui.layout import PLAN_FILE
         from aiwf_tui.model.defaults import new_plan
         from aiwf_tui.model.plan_io import load_plan
@@ -162,21 +165,24 @@ class AiwfApp(App):
         self.error_lines = lines
         self.exit(return_code=1, message="\n".join(f"aiwf: {line}" for line in lines))
 
-    def _opened(self, project, plan, resumed: bool) -> None:
+    def _opened(self, project: Project, plan: OperationsPlan, resumed: bool) -> None:
+        # lazy: the screens import every widget and section, after the first paint
+        from aiwf_tui.layout import PLAN_FILE
         from aiwf_tui.screens.nogo import NoGoScreen
-        from aiwf_tui.screens.section import Context
         from aiwf_tui.screens.workflow import WorkflowScreen
+        from aiwf_tui.sections.base import Context
 
         if not project.gate_allows_phase5 and not project.phase5_complete:
             self.push_screen(NoGoScreen(project))
             return
         review = project.phase5_complete or self.force_read_only
-        self.ctx = Context(project=project, plan=plan, read_only=review)
-        if project.phase5_complete:
-            start = "menu"
-        else:
-            start = plan.resume_section or "welcome"
-        self.push_screen(WorkflowScreen(self.ctx, start))
+        self.plan_path = project.path(PLAN_FILE)
+        self.ctx = Context(
+            project=project, plan=plan, today=self.today, read_only=review, forced_read_only=self.force_read_only
+        )
+        start = "menu" if project.phase5_complete else (plan.resume_section or "welcome")
+        self._workflow = WorkflowScreen(self.ctx, start)
+        self.push_screen(self._workflow)
         self.call_after_refresh(self._freeze_heap)
         if resumed and not review:
             self.notify(f"Resumed at {start}: every saved answer is back.", timeout=6)
@@ -190,8 +196,6 @@ class AiwfApp(App):
         """Move everything alive after start-up (modules, the project, the app) out of the
         garbage collector's view. Measured: full collections over those objects paused the
         event loop for ~60 ms every few seconds of typing; afterwards they take ~1-5 ms."""
-        import gc
-
         gc.collect()
         gc.freeze()
         # Young collections ten times rarer: full ones (the long pauses) follow from them.
@@ -199,9 +203,7 @@ class AiwfApp(App):
 
     @work(exclusive=True, group="knowledge", exit_on_error=False)
     async def load_knowledge(self) -> None:
-        import asyncio
-        import os
-
+        # lazy: httpx and the knowledge base load after the project is open
         from aiwf_tui.config import resolve_knowledge_url
         from aiwf_tui.knowledge.last_source import remember
         from aiwf_tui.knowledge.service import display_url, load_phase5_knowledge
@@ -221,64 +223,67 @@ class AiwfApp(App):
         if self.ctx is None:
             return
         self.ctx.knowledge = bundle
-        screen = self.workflow_screen
-        if screen is not None:
-            screen.refresh_sidebar()
-            if screen.section is not None:
-                screen.section.refresh_knowledge()
+        if self.workflow_screen is not None:
+            self.workflow_screen.post_message(KnowledgeLoaded(bundle))
 
     @property
-    def workflow_screen(self):
-        from aiwf_tui.screens.workflow import WorkflowScreen
-
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, WorkflowScreen):
-                return screen
+    def workflow_screen(self) -> WorkflowScreen | None:
+        """The workflow screen, once the project is open (it may be under a viewer or a modal)."""
+        if self._workflow is not None and self._workflow in self.screen_stack:
+            return self._workflow
         return None
 
     # -- changes, autosave ---------------------------------------------------------------------
-    def plan_changed(self) -> None:
-        """Called after every change to the plan: save soon, re-render the preview."""
+    @on(PlanChanged)
+    @on(SectionConfirmed)
+    def _plan_changed(self) -> None:
+        """After every change to the plan: save soon."""
         self.dirty = True
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_plan)
-        screen = self.workflow_screen
-        if screen is not None:
-            screen.refresh_sidebar()
-        self.schedule_preview()
+
+    @on(PlanReopened)
+    def _plan_reopened(self, event: PlanReopened) -> None:
+        self._quit_unsaved = False
 
     def plan_text(self) -> str:
-        from aiwf_tui.model.plan_io import dump_plan
+        from aiwf_tui.model.plan_io import dump_plan  # lazy: loaded by the load worker before any save
 
+        assert self.ctx is not None
         return dump_plan(self.ctx.plan)
+
+    def _store_plan(self, text: str, target: Path | None = None) -> str | None:
+        """Write the plan text (any thread); returns the problem when it could not be written."""
+        from aiwf_tui.files import atomic_write  # lazy: loaded by the load worker before any save
+
+        assert self.ctx is not None and self.plan_path is not None
+        target = target or self.plan_path
+        root = self.ctx.project.root
+        try:
+            with self._save_lock:  # a file chosen outside the project is the user's own choice
+                atomic_write(target, text, root=root if target.absolute().is_relative_to(root) else None)
+        except AiwfError as exc:
+            return exc.lines()[0]
+        return None
 
     def save_plan(self) -> None:
         if self.ctx is None or self.ctx.read_only or not self.dirty:
             return
-        text = self.plan_text()
-        self._write_plan(text)
+        self._write_plan(self.plan_text())
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _write_plan(self, text: str) -> None:
-        from aiwf_tui.files import atomic_write
-        from aiwf_tui.layout import PLAN_FILE
-
-        try:
-            with self._save_lock:
-                atomic_write(self.ctx.project.path(PLAN_FILE), text, root=self.ctx.project.root)
-        except AiwfError as exc:
-            self.call_from_thread(self._save_failed, exc.lines()[0])
-            return
-        self.call_from_thread(self._saved, text)
+        problem = self._store_plan(text)
+        if problem:
+            self.call_from_thread(self._save_failed, problem)
+        else:
+            self.call_from_thread(self._saved, text)
 
     def _saved(self, text: str) -> None:
         if self.plan_text() == text:
             self.dirty = False
         self.save_error = None
-        screen = self.workflow_screen
-        if screen is not None:
-            screen.refresh_sidebar()
 
     def _save_failed(self, line: str) -> None:
         self.save_error = line
@@ -289,50 +294,40 @@ class AiwfApp(App):
         )
 
     def save_now(self) -> str | None:
-        """Save synchronously (quit, SIGHUP); returns the problem when the save failed."""
+        """Save synchronously on the UI thread (quit, exit, SIGHUP); returns the problem when the save failed."""
         if self.ctx is None or self.ctx.read_only or not self.dirty:
             return None
-        from aiwf_tui.files import atomic_write
-        from aiwf_tui.layout import PLAN_FILE
-
-        with self._save_lock:
-            try:
-                atomic_write(self.ctx.project.path(PLAN_FILE), self.plan_text(), root=self.ctx.project.root)
-                self.dirty = False
-                self.save_error = None
-            except AiwfError as exc:
-                self.save_error = exc.lines()[0]
-                return self.save_error
+        text = self.plan_text()
+        problem = self._store_plan(text)
+        if problem:
+            self.save_error = problem
+            return problem
+        self._saved(text)
         return None
 
     def action_save_elsewhere(self) -> None:
         """ctrl+s: save the plan now, to the project (a retry) or to any other file."""
-        if self.ctx is None:
+        if self.ctx is None or self.plan_path is None:
             return
-        from aiwf_tui.layout import PLAN_FILE
+        from aiwf_tui.screens.modals import SavePlanModal  # lazy: its Input widget is not needed at start-up
 
-        plan_path = self.ctx.project.path(PLAN_FILE)
+        ctx, plan_path = self.ctx, self.plan_path
 
         def chosen(value: str | None) -> None:
             if not value:
                 return
-            from aiwf_tui.files import atomic_write
-
             target = Path(value).expanduser()
             if not target.is_absolute():
-                target = self.ctx.project.root / target
+                target = ctx.project.root / target
             if target.is_dir():
                 target = target / plan_path.name
-            if target == plan_path and self.ctx.read_only:
+            if target == plan_path and ctx.read_only:
                 self.notify("This project is open read-only: save the plan to another file.", severity="warning")
                 return
             text = self.plan_text()
-            try:
-                root = self.ctx.project.root
-                with self._save_lock:  # a file chosen outside the project is the user's own choice
-                    atomic_write(target, text, root=root if target.absolute().is_relative_to(root) else None)
-            except AiwfError as exc:
-                self.notify(f"{exc.lines()[0]}. Your edits are still in memory.", severity="error", timeout=10)
+            problem = self._store_plan(text, target)
+            if problem:
+                self.notify(f"{problem}. Your edits are still in memory.", severity="error", timeout=10)
                 return
             if target == plan_path:
                 self._saved(text)
@@ -347,7 +342,7 @@ class AiwfApp(App):
         if threading.current_thread() is not threading.main_thread():
             return
 
-        def on_signal(signum, frame):
+        def on_signal(signum: int, frame: FrameType | None) -> None:
             # No one is left to ask: save (on failure the temp file is gone, the old plan stays).
             self.save_now()
             self.exit(return_code=128 + signum)
@@ -359,11 +354,9 @@ class AiwfApp(App):
                 except ValueError:
                     pass
 
-    def get_line_filters(self):
+    def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then the terminal-safety filter every painted line goes through."""
-        from aiwf_tui.widgets.terminal_safe import TerminalSafe
-
-        if getattr(self, "_terminal_safe", None) is None:
+        if self._terminal_safe is None:
             self._terminal_safe = TerminalSafe()
         return [*super().get_line_filters(), self._terminal_safe]
 
@@ -380,89 +373,26 @@ class AiwfApp(App):
             return
         self.exit()
 
-    # -- preview --------------------------------------------------------------------------------
-    def schedule_preview(self) -> None:
-        screen = self.workflow_screen
-        if screen is None or not screen.preview_visible():
-            return
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, self._start_preview)
-
-    def _start_preview(self) -> None:
-        from aiwf_tui.screens.registry import preview_for
-
-        screen = self.workflow_screen
-        if screen is None or self.ctx is None:
-            return
-        source = preview_for(screen.current)
-        if source is None:
-            return
-        self._render_preview(screen.current, source, self.ctx.plan.model_copy(deep=True))
-
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _render_preview(self, key, source, plan) -> None:
-        title, render = source
-        try:
-            text = render(self.ctx.project, plan, self.today)
-        except AiwfError as exc:
-            text = "Cannot render yet:\n" + "\n".join(exc.lines())
-        except Exception as exc:  # a preview must never take the app down
-            text = f"Cannot render yet: {exc}"
-        self.call_from_thread(self._show_preview, key, title, text)
-
-    def _show_preview(self, key, title, text) -> None:
-        screen = self.workflow_screen
-        if screen is not None and screen.current == key:
-            screen.show_preview(title, text)
+    @on(ExitConfirmed)
+    def _exit_confirmed(self, event: ExitConfirmed) -> None:
+        self.save_now()
+        self.exit(return_code=0, message=event.farewell)
 
     # -- project files ----------------------------------------------------------------------------
-    def compute_diff(self, view) -> None:
-        self._compute_diff(view, self.ctx.plan.model_copy(deep=True))
-
-    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
-    def _compute_diff(self, view, plan) -> None:
-        try:
-            from aiwf_tui.publish import diff_all
-            from aiwf_tui.render.artifacts import render_all
-
-            files = render_all(self.ctx.project, plan, self.today)
-            diff = diff_all(self.ctx.project, files)
-            summary = f"{len(files)} files rendered; the diff below shows every file created or changed."
-        except AiwfError as exc:
-            summary, diff = "Cannot render yet:", "\n".join(exc.lines())
-        except Exception as exc:
-            summary, diff = "Cannot render yet:", str(exc)
-        self.call_from_thread(view.show_diff, summary, diff)
-
-    def write_project_files(self) -> None:
-        from aiwf_tui.widgets.modals import ConfirmModal
-
-        drafts = self.ctx.plan.drafts()
-        if drafts:
-            self.notify("Confirm every section first: " + ", ".join(drafts), severity="warning", timeout=8)
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._write_files(self.ctx.plan.model_copy(deep=True))
-
-        self.push_screen(
-            ConfirmModal(
-                "Write the Phase 5 project files now?",
-                "sidecar.yaml, decision-log.md, project-spec.md, the runbook, the alerts config "
-                "and the Prometheus files are written all or nothing.",
-            ),
-            answer,
-        )
+    @on(WriteConfirmed)
+    def _write_confirmed(self, event: WriteConfirmed) -> None:
+        self._write_files(event.plan, self.plan_text())
 
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def _write_files(self, plan) -> None:
+    def _write_files(self, plan: OperationsPlan, plan_text: str) -> None:
+        """Save the plan, then write every artifact from it, all or nothing."""
+        # lazy: the renderers were warmed by the load worker
         from aiwf_tui.model import load_project
         from aiwf_tui.publish import write_artifacts
 
+        assert self.ctx is not None
+        problem = self._store_plan(plan_text)
         try:
-            self.save_now()
             written = write_artifacts(self.ctx.project, plan, self.today)
             project = load_project(self.ctx.project.root)
         except AiwfError as exc:
@@ -470,128 +400,21 @@ class AiwfApp(App):
                 self.notify, "Nothing was written: " + " | ".join(exc.lines()), severity="error", timeout=12
             )
             return
-        self.call_from_thread(self._written, project, written)
+        self.call_from_thread(self._written, project, len(written), plan_text, problem)
 
-    def _written(self, project, written) -> None:
+    def _written(self, project: Project, count: int, plan_text: str, problem: str | None) -> None:
+        assert self.ctx is not None
+        if problem:
+            self._save_failed(problem)
+        else:
+            self._saved(plan_text)
         self.ctx.project = project
-        self.notify(f"Wrote {len(written)} files. Phase 5 is complete.", timeout=6)
-        screen = self.workflow_screen
-        if screen is not None:
-            screen.show_section("summary")
+        self.notify(f"Wrote {count} files. Phase 5 is complete.", timeout=6)
+        if self.workflow_screen is not None:
+            self.workflow_screen.post_message(FilesWritten(count))
 
-    # -- final menu ----------------------------------------------------------------------------------
+    # -- help ----------------------------------------------------------------------------------------
     def action_help(self) -> None:
-        from aiwf_tui.widgets.modals import MessageModal
+        from aiwf_tui.screens.modals import MessageModal  # lazy: not needed at start-up
 
         self.push_screen(MessageModal("Keys", HELP))
-
-    def action_show_spec(self) -> None:
-        from aiwf_tui.screens.spec_viewer import SpecViewerScreen
-
-        self.push_screen(SpecViewerScreen(self.ctx.project))
-
-    def action_show_decisions(self) -> None:
-        from aiwf_tui.screens.decisions_review import DecisionsReviewScreen
-
-        self.push_screen(DecisionsReviewScreen(self.ctx.project))
-
-    def action_export(self) -> None:
-        from aiwf_tui.screens.export import ExportScreen
-
-        self.push_screen(ExportScreen(self.ctx.project))
-
-    def action_reopen(self) -> None:
-        if self.ctx is None or not self.ctx.read_only:
-            return
-        if self.force_read_only:
-            self.notify(
-                "Opened with --read-only: nothing can be changed here. Reopen the project without "
-                "--read-only (once no other aiwf has it open) to change it.",
-                severity="warning",
-                timeout=8,
-            )
-            return
-        from aiwf_tui.layout import PLAN_FILE
-        from aiwf_tui.model.defaults import new_plan
-        from aiwf_tui.model.plan_io import load_plan
-
-        path = self.ctx.project.path(PLAN_FILE)
-        try:
-            plan = load_plan(path, self.ctx.project.root) if path.exists() else new_plan(self.ctx.project)
-        except AiwfError as exc:
-            self.notify(" | ".join(exc.lines()), severity="error")
-            return
-        for key in (
-            "monitoring",
-            "drift",
-            "alerting",
-            "incident",
-            "runbook",
-            "alerts_config",
-            "improvement",
-            "decisions",
-        ):
-            plan.section(key).status = "draft"
-        self.ctx.plan = plan
-        self.ctx.read_only = False
-        self.notify(
-            "Phase 5 reopened: existing files stay as they are until you confirm and write new ones.", timeout=8
-        )
-        self.workflow_screen.show_section("monitoring")
-
-    def action_exit_workflow(self) -> None:
-        from aiwf_tui.widgets.modals import ConfirmModal
-
-        complete = self.ctx is not None and self.ctx.project.phase5_complete
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.save_now()
-                self.exit(
-                    return_code=0,
-                    message="aiwf: workflow complete."
-                    if complete
-                    else "aiwf: exited; Phase 5 is not written yet (your answers are saved).",
-                )
-
-        question = (
-            "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
-        )
-        self.push_screen(ConfirmModal(question), answer)
-
-
-class SavePlanModal(ModalScreen[str | None]):
-    """ctrl+s: where to save the plan (the project's own plan file is a retry)."""
-
-    DEFAULT_CSS = """
-    SavePlanModal { align: center middle; }
-    SavePlanModal > Vertical { width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_as.cancel")]
-
-    def __init__(self, default: str) -> None:
-        self.default = default
-        super().__init__()
-
-    def compose(self) -> ComposeResult:
-        from textual.containers import Vertical
-        from textual.widgets import Input
-
-        with Vertical():
-            yield Static(Text("Save the operations plan to", style="bold"))
-            yield Static(
-                Text(
-                    "Keep the path to retry saving into the project, or give another file or folder "
-                    "(a relative path is inside the project folder).",
-                    style="dim",
-                )
-            )
-            yield Input(self.default, id="save-as-path")
-            yield Static(Text("enter: save    escape: cancel", style="dim"))
-
-    def on_input_submitted(self, event) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -179,7 +179,7 @@ async def run_table(project: Path) -> dict:
         count = len(app.ctx.project.decisions)
         start = len(driver.frames)
         t0 = time.monotonic()
-        app.action_show_decisions()
+        app.workflow_screen.action_show_decisions()
 
         def shown():
             seen_title = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiwf_tui.screens.registry import SECTION_KEYS
+from aiwf_tui.sections.registry import SECTION_KEYS
 from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR, FIXTURES
 

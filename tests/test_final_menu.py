@@ -92,9 +92,9 @@ async def test_complete_project_opens_on_menu_read_only(tmp_path):
         screen = app.workflow_screen
         assert screen.current == "menu"
         assert app.ctx.read_only
-        from aiwf_tui.screens.final_menu import FinalMenuSection
+        from aiwf_tui.sections.final_menu import FinalMenuView
 
-        intro = screen.query_one(FinalMenuSection).query(".intro").first()
+        intro = screen.query_one(FinalMenuView).query(".intro").first()
         assert "Review mode" in str(intro.render())
         assert screen.check_action("reopen", ()) and screen.check_action("export", ())
         assert not screen.check_action("write_files", ())
@@ -309,7 +309,7 @@ async def test_e_exports_to_default_path_and_copies_it(tmp_path):
 
 async def test_e_asks_before_overwriting_and_writes_zip(tmp_path):
     from aiwf_tui.screens.export import ExportScreen
-    from aiwf_tui.widgets.modals import ConfirmModal
+    from aiwf_tui.screens.modals import ConfirmModal
 
     root = copy_fixture(tmp_path, "already-complete")
     target = tmp_path / "out.zip"
@@ -356,7 +356,7 @@ async def test_e_refuses_escaping_symlink(tmp_path):
 
 # -- [X] --------------------------------------------------------------------------------------------
 async def test_x_asks_then_exits_complete(tmp_path):
-    from aiwf_tui.widgets.modals import ConfirmModal
+    from aiwf_tui.screens.modals import ConfirmModal
 
     root = copy_fixture(tmp_path, "already-complete")
     app = AiwfApp(root, today=TODAY)

@@ -7,8 +7,6 @@ table, `/` comes back to the filter; in the table `s` cycles the sort (id, phase
 
 from __future__ import annotations
 
-from aiwf_tui.safetext import clean_text
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,8 +15,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Markdown, Static
 
-from aiwf_tui.screens.welcome import decision_rows
-from aiwf_tui.widgets.decisions_table import DecisionsTable
+from aiwf_tui.safetext import clean_text
+from aiwf_tui.widgets.decisions_table import DecisionsTable, decision_rows
 
 
 def entry_markdown(decision) -> str:

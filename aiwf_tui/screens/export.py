@@ -17,13 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
+from aiwf_tui.commands.export import human_size
 from aiwf_tui.errors import AiwfError
-
-
-def _size(n: int) -> str:
-    from aiwf_tui.commands.export import human_size
-
-    return human_size(n)
+from aiwf_tui.export import MANIFEST_NAME, archive_format, default_archive_path, export_archive, plan_export
+from aiwf_tui.screens.modals import ConfirmModal
 
 
 class ExportScreen(Screen):
@@ -59,9 +56,7 @@ class ExportScreen(Screen):
 
     @property
     def default_path(self) -> Path:
-        from aiwf_tui.export import default_archive_path
-
-        return default_archive_path(self.project.root, self.today or getattr(self.app, "today", None))
+        return default_archive_path(self.project.root, self.today)
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -95,8 +90,6 @@ class ExportScreen(Screen):
     # -- what goes in ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="export-plan", exit_on_error=False)
     def _plan(self) -> None:
-        from aiwf_tui.export import plan_export
-
         try:
             files = plan_export(self.project.root)
             sizes = sum(p.stat().st_size for p in files)
@@ -109,8 +102,6 @@ class ExportScreen(Screen):
         self.app.call_from_thread(self._planned, files, sizes)
 
     def _planned(self, files: list[Path], total: int) -> None:
-        from aiwf_tui.export import MANIFEST_NAME
-
         self.files = files
         root = self.project.root
         listing = Text()
@@ -122,7 +113,7 @@ class ExportScreen(Screen):
         self.query_one("#export-list-title", Static).update(
             Text.assemble(
                 ("What goes in: ", "bold"),
-                f"{len(files)} files + {MANIFEST_NAME}, {_size(total)} before compression",
+                f"{len(files)} files + {MANIFEST_NAME}, {human_size(total)} before compression",
                 ("  (autosave temp files and .aiwf.lock are left out)", "dim"),
             )
         )
@@ -163,9 +154,6 @@ class ExportScreen(Screen):
         self.query_one("#export-path", Input).value = str(self.default_path)
 
     def action_export(self) -> None:
-        from aiwf_tui.export import archive_format
-        from aiwf_tui.widgets.modals import ConfirmModal
-
         if self.busy:
             return
         if self.plan_error:
@@ -197,8 +185,6 @@ class ExportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
     def _write(self, out: Path, force: bool) -> None:
-        from aiwf_tui.export import export_archive
-
         try:
             result = export_archive(self.project.root, out, force=force)
         except AiwfError as exc:
@@ -210,15 +196,13 @@ class ExportScreen(Screen):
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result) -> None:
-        from aiwf_tui.export import MANIFEST_NAME
-
         self.busy = False
         self.written = result.path
         self._status(
             Text.assemble(
                 ("Wrote ", "bold green"),
                 (str(result.path), "bold"),
-                f"  ({len(result.files)} files + {MANIFEST_NAME}, {_size(result.size)})   ctrl+y copies the path",
+                f"  ({len(result.files)} files + {MANIFEST_NAME}, {human_size(result.size)})   ctrl+y copies the path",
             )
         )
         self.notify(f"Exported to {result.path}", timeout=6)

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from aiwf_tui.model.gate import revisit_phase
+
 
 class NoGoScreen(Screen):
     """Explains the gate decision and its blockers; the only way on is to quit."""
@@ -23,8 +25,6 @@ class NoGoScreen(Screen):
         super().__init__(id="nogo")
 
     def compose(self) -> ComposeResult:
-        from aiwf_tui.model.gate import revisit_phase
-
         p = self.project
         number, title = revisit_phase(p)
         text = Text()

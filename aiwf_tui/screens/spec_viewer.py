@@ -16,9 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, MarkdownViewer, Static, TextArea
+from textual.widgets import Footer, Input, MarkdownViewer, Static, TextArea, Tree
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import PROJECT_SPEC
+from aiwf_tui.model.textfile import read_text
 
 
 def find_all(text: str, query: str) -> list[tuple[int, int]]:
@@ -108,9 +110,6 @@ class SpecViewerScreen(Screen):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="spec-read", exit_on_error=False)
     def _read(self) -> None:
-        from aiwf_tui.layout import PROJECT_SPEC
-        from aiwf_tui.model.textfile import read_text
-
         try:
             text = read_text(self.project.path(PROJECT_SPEC), self.project.root)
         except AiwfError as exc:
@@ -264,8 +263,6 @@ class SpecViewerScreen(Screen):
             self.query_one("#spec-source", TextArea).focus()
             return
         viewer = self.query_one("#spec-viewer", MarkdownViewer)
-        from textual.widgets import Tree
-
         trees = viewer.query(Tree)
         if viewer.show_table_of_contents and trees:
             trees.first().focus()

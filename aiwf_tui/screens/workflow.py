@@ -1,29 +1,80 @@
-"""The workflow screen: sidebar, the current section, the editor bar and the live preview."""
+"""The workflow screen: sidebar, the current section, the editor bar and the live preview.
+
+It owns what the user sees and does: navigation, editing, confirming, the preview and the
+final menu. It tells the app about changes with messages (`PlanChanged` bubbles on to it,
+`SectionConfirmed`, `WriteConfirmed`, `ExitConfirmed`, `PlanReopened`); the app, which owns
+persistence, answers with `KnowledgeLoaded` and `FilesWritten` and its `dirty` reactive.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from aiwf_tui.screens.registry import SECTION_KEYS, SECTION_VIEWS, preview_for
-from aiwf_tui.screens.section import Context, SectionView
+from aiwf_tui.errors import AiwfError
+from aiwf_tui.layout import PLAN_FILE
+from aiwf_tui.messages import (
+    EditRequested,
+    ExitConfirmed,
+    FilesWritten,
+    KnowledgeLoaded,
+    PlanChanged,
+    PlanReopened,
+    SectionConfirmed,
+    WriteConfirmed,
+)
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.plan_io import load_plan
+from aiwf_tui.screens.decisions_review import DecisionsReviewScreen
+from aiwf_tui.screens.export import ExportScreen
+from aiwf_tui.screens.modals import ConfirmModal
+from aiwf_tui.screens.spec_viewer import SpecViewerScreen
+from aiwf_tui.sections.base import Context, SectionView
+from aiwf_tui.sections.registry import SECTION_KEYS, SECTION_VIEWS, PreviewSource, preview_for, view_for
 from aiwf_tui.widgets.editor_bar import EditorBar, EditorClosed
-from aiwf_tui.widgets.messages import EditRequested, PlanChanged
 from aiwf_tui.widgets.preview import PreviewPane
 from aiwf_tui.widgets.sidebar import SidecarSidebar
 
 #: Below this width the sidebar starts collapsed (ctrl+b shows it).
 NARROW = 100
+#: The preview renders this long after the last keystroke (off the input path).
+PREVIEW_DEBOUNCE = 0.04
+#: The plan sections, in workflow order (reopening makes each a draft again).
+PLAN_SECTIONS = tuple(view.PLAN_KEY for view in SECTION_VIEWS if view.PLAN_KEY)
 
 
-class WorkflowScreen(Screen):
+class SectionCommands(Provider):
+    """Command palette: jump to any section."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen  # the screen the palette was opened from
+        if not isinstance(screen, WorkflowScreen):
+            return
+        matcher = self.matcher(query)
+        for number, view in enumerate(SECTION_VIEWS, 1):
+            label = f"Go to {number}. {view.TITLE}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    lambda key=view.KEY: screen.show_section(key),
+                    help=f"Section {number} of Phase 5",
+                )
+
+
+class WorkflowScreen(Screen[None]):
     """One section at a time, in workflow order."""
 
+    COMMANDS = {SectionCommands}
     BINDINGS = [
         Binding("n", "next_section", "Next", id="section.next", tooltip="Next section"),
         Binding("p", "previous_section", "Previous", id="section.previous", tooltip="Previous section"),
@@ -45,6 +96,9 @@ class WorkflowScreen(Screen):
         self.current = start if start in SECTION_KEYS else "welcome"
         self.preview_on: dict[str, bool] = {}
         self.editor: EditorBar | None = None
+        self.unsaved = False  # follows the app's `dirty`
+        self._sidebar_state: tuple[object, ...] | None = None
+        self._preview_timer: Timer | None = None
         super().__init__(id="workflow")
 
     # -- layout ---------------------------------------------------------------------------
@@ -60,7 +114,12 @@ class WorkflowScreen(Screen):
     def on_mount(self) -> None:
         if self.app.size.width < NARROW:
             self.query_one("#sidebar").display = False
+        self.watch(self.app, "dirty", self._dirty_changed)
         self.show_section(self.current)
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self.unsaved = dirty
+        self.refresh_sidebar()
 
     @property
     def section(self) -> SectionView | None:
@@ -72,34 +131,24 @@ class WorkflowScreen(Screen):
         result = []
         for view in SECTION_VIEWS:
             state = ""
-            if view.PLAN_KEY and plan is not None:
+            if view.PLAN_KEY:
                 state = plan.section(view.PLAN_KEY).status
                 if self.ctx.read_only and self.ctx.project.phase5_complete:
                     state = "written"  # review mode: what is on disk is final until reopened
-            result.append((view.KEY, getattr(view, "SHORT", "") or view.TITLE, state))
+            result.append((view.KEY, view.SHORT or view.TITLE, state))
         return result
 
     def refresh_sidebar(self) -> None:
         knowledge = self.ctx.knowledge.status_line() if self.ctx.knowledge is not None else "Knowledge: loading…"
-        state = (
-            self.current,
-            tuple(self.section_states()),
-            getattr(self.app, "dirty", False),
-            knowledge,
-            id(self.ctx.project),
-        )
-        if state == getattr(self, "_sidebar_state", None):
+        states = self.section_states()
+        state = (self.current, tuple(states), self.unsaved, knowledge, id(self.ctx.project))
+        if state == self._sidebar_state:
             return  # nothing changed: no repaint, no layout (this runs on every keystroke)
         sidebars = self.query(SidecarSidebar)
         if not sidebars:
             return  # not composed yet: on_mount shows it
         sidebars.first().show(
-            self.ctx.project,
-            self.ctx.plan,
-            self.section_states(),
-            self.current,
-            unsaved=getattr(self.app, "dirty", False),
-            knowledge_status=knowledge,
+            self.ctx.project, self.ctx.plan, states, self.current, unsaved=self.unsaved, knowledge_status=knowledge
         )
         self._sidebar_state = state
 
@@ -107,20 +156,18 @@ class WorkflowScreen(Screen):
         """Mount the view of section `key` (nothing is focused for typing on arrival)."""
         self.close_editor()
         self.current = key
-        index = SECTION_KEYS.index(key)
-        view_cls = SECTION_VIEWS[index]
+        view_cls = view_for(key)
         host = self.query_one("#section-host")
         host.remove_children()
-        view = view_cls(self.ctx)
-        host.mount(view)
+        host.mount(view_cls(self.ctx))
         self.refresh_header()
         show_preview = self.preview_on.get(key, view_cls.PREVIEW_DEFAULT) and preview_for(key) is not None
         self.query_one("#preview").display = show_preview
-        if self.ctx.plan is not None and not self.ctx.read_only:
-            self.ctx.plan.resume_section = key if view_cls.PLAN_KEY else self.ctx.plan.resume_section
+        if view_cls.PLAN_KEY and not self.ctx.read_only:
+            self.ctx.plan.resume_section = key
         self.refresh_sidebar()
         if show_preview:
-            self.app.schedule_preview()  # type: ignore[attr-defined]
+            self.schedule_preview()
 
     # -- navigation ------------------------------------------------------------------------
     def action_next_section(self) -> None:
@@ -141,46 +188,33 @@ class WorkflowScreen(Screen):
         if preview_for(self.current) is None:
             self.notify("This section has no artifact to preview")
             return
-        view_cls = SECTION_VIEWS[SECTION_KEYS.index(self.current)]
-        on_now = self.preview_on.get(self.current, view_cls.PREVIEW_DEFAULT)
+        on_now = self.preview_on.get(self.current, view_for(self.current).PREVIEW_DEFAULT)
         self.preview_on[self.current] = not on_now
         self.query_one("#preview").display = not on_now
         if not on_now:
-            self.app.schedule_preview()  # type: ignore[attr-defined]
+            self.schedule_preview()
 
-    def check_action(self, action: str, parameters) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show each key only where it does something."""
-        menu_actions = {
-            "show_spec",
-            "show_decisions",
-            "export",
-            "exit_workflow",
-            "show_spec",
-            "show_decisions",
-            "export",
-            "exit_workflow",
-        }
-        if action in menu_actions:
+        if action in ("show_spec", "show_decisions", "export", "exit_workflow"):
             return self.current == "menu"
-        if action in ("reopen",):
+        if action == "reopen":
             return self.current == "menu" and (self.ctx.read_only or self.ctx.project.phase5_complete)
         if action == "write_files":
             return self.current == "files" and not self.ctx.read_only
         if action == "confirm_section":
-            view_cls = SECTION_VIEWS[SECTION_KEYS.index(self.current)]
-            return bool(view_cls.PLAN_KEY) and not self.ctx.read_only
+            return bool(view_for(self.current).PLAN_KEY) and not self.ctx.read_only
         return True
 
     # -- confirm ---------------------------------------------------------------------------
     def action_confirm_section(self) -> None:
         view = self.section
-        if view is None or not view.PLAN_KEY or self.ctx.plan is None:
+        if view is None or not view.PLAN_KEY:
             return
         if self.ctx.read_only:
             self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
             return
-        missing = view.unanswered()
-        if missing:
+        if view.unanswered():
             self.notify(
                 "Answer this section's questions first: the workflow never decides without your input.",
                 severity="warning",
@@ -193,8 +227,9 @@ class WorkflowScreen(Screen):
             return
         model.status = "confirmed"
         self.notify(f"{view.TITLE} confirmed")
-        self.app.plan_changed()  # type: ignore[attr-defined]
-        self.show_section_header_only()
+        self.post_message(SectionConfirmed(view.PLAN_KEY))
+        self.refresh_header()
+        self.refresh_sidebar()
 
     def refresh_header(self) -> None:
         """The line above the section: step, title, status (and read-only)."""
@@ -203,16 +238,12 @@ class WorkflowScreen(Screen):
         header = Text()
         header.append(f"Step {index + 1} of {len(SECTION_KEYS)}  ", style="dim")
         header.append(view_cls.TITLE, style="bold")
-        if view_cls.PLAN_KEY and self.ctx.plan is not None:
+        if view_cls.PLAN_KEY:
             status = self.ctx.plan.section(view_cls.PLAN_KEY).status
             header.append(f"  [{status}]", style="green" if status == "confirmed" else "yellow")
             if self.ctx.read_only:
                 header.append("  read-only", style="red")
         self.query_one("#section-header", Static).update(header)
-
-    def show_section_header_only(self) -> None:
-        self.refresh_header()
-        self.refresh_sidebar()
 
     # -- editing ---------------------------------------------------------------------------
     @on(EditRequested)
@@ -241,49 +272,132 @@ class WorkflowScreen(Screen):
 
     @on(PlanChanged)
     def plan_changed(self, event: PlanChanged) -> None:
-        event.stop()
+        """Repaint what the change touched; the message goes on to the app, which saves."""
         view = self.section
         if view is not None:
             view.after_edit()
-        model = (
-            self.ctx.plan.section(event.section_key)
-            if self.ctx.plan and event.section_key in dict((v.PLAN_KEY, 1) for v in SECTION_VIEWS if v.PLAN_KEY)
-            else None
-        )
-        if model is not None and model.status == "confirmed":
-            model.status = "draft"  # editing a confirmed section returns it to draft
-            self.notify("Changed after confirming: the section is a draft again (press c to confirm)")
-            self.show_section_header_only()
-        source = getattr(self.editor, "target", None)
-        if source is not None and source.source is not None and hasattr(source.source, "refresh_value"):
-            source.source.refresh_value()
-        elif source is not None and source.source is not None and hasattr(source.source, "refresh_row"):
-            source.source.refresh_row(source.source.cursor_coordinate.row)
-        if view is not None and view.KEY == "alerts_config":
-            view.refresh_views()
-        self.app.plan_changed()  # type: ignore[attr-defined]
+        if event.section_key in PLAN_SECTIONS:
+            model = self.ctx.plan.section(event.section_key)
+            if model.status == "confirmed":
+                model.status = "draft"  # editing a confirmed section returns it to draft
+                self.notify("Changed after confirming: the section is a draft again (press c to confirm)")
+                self.refresh_header()
+        source = self.editor.target.source if self.editor is not None else None
+        if source is not None:
+            source.refresh_after_edit()
+        self.refresh_sidebar()
+        self.schedule_preview()
 
     # -- preview ---------------------------------------------------------------------------
     def preview_visible(self) -> bool:
         return bool(self.query_one("#preview").display)
 
-    def show_preview(self, title: str, text: str) -> None:
-        self.query_one("#preview", PreviewPane).show_text(text, title)
+    def schedule_preview(self) -> None:
+        """Render the preview shortly after the last change (typing never waits on it)."""
+        if not self.preview_visible():
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, self._start_preview)
+
+    def _start_preview(self) -> None:
+        source = preview_for(self.current)
+        if source is not None:
+            self._render_preview(self.current, source, self.ctx.plan.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _render_preview(self, key: str, source: PreviewSource, plan: OperationsPlan) -> None:
+        try:
+            text = source.render(self.ctx.project, plan, self.ctx.today)
+        except AiwfError as exc:
+            text = "Cannot render yet:\n" + "\n".join(exc.lines())
+        except Exception as exc:  # a preview must never take the app down
+            text = f"Cannot render yet: {exc}"
+        self.app.call_from_thread(self._show_preview, key, source.title, text)
+
+    def _show_preview(self, key: str, title: str, text: str) -> None:
+        if self.current == key and self.is_attached:
+            self.query_one("#preview", PreviewPane).show_text(text, title)
+
+    # -- from the app ------------------------------------------------------------------------
+    def on_knowledge_loaded(self, event: KnowledgeLoaded) -> None:
+        self.refresh_sidebar()
+        if self.section is not None:
+            self.section.refresh_knowledge()
+
+    def on_files_written(self, event: FilesWritten) -> None:
+        self.show_section("summary")
+
+    # -- project files and the final menu ------------------------------------------------------
+    def action_write_files(self) -> None:
+        drafts = self.ctx.plan.drafts()
+        if drafts:
+            self.notify("Confirm every section first: " + ", ".join(drafts), severity="warning", timeout=8)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.post_message(WriteConfirmed(self.ctx.plan.model_copy(deep=True)))
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Write the Phase 5 project files now?",
+                "sidecar.yaml, decision-log.md, project-spec.md, the runbook, the alerts "
+                "config and the Prometheus files are written all or nothing.",
+            ),
+            answer,
+        )
 
     def action_show_spec(self) -> None:
-        self.app.action_show_spec()  # type: ignore[attr-defined]
+        self.app.push_screen(SpecViewerScreen(self.ctx.project))
 
     def action_show_decisions(self) -> None:
-        self.app.action_show_decisions()  # type: ignore[attr-defined]
+        self.app.push_screen(DecisionsReviewScreen(self.ctx.project))
 
     def action_export(self) -> None:
-        self.app.action_export()  # type: ignore[attr-defined]
+        self.app.push_screen(ExportScreen(self.ctx.project, self.ctx.today))
 
     def action_exit_workflow(self) -> None:
-        self.app.action_exit_workflow()  # type: ignore[attr-defined]
+        complete = self.ctx.project.phase5_complete
+        farewell = (
+            "aiwf: workflow complete."
+            if complete
+            else "aiwf: exited; Phase 5 is not written yet (your answers are saved)."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.post_message(ExitConfirmed(farewell))
+
+        question = (
+            "Exit the workflow? Phase 5 is complete." if complete else "Exit? The project files are not written yet."
+        )
+        self.app.push_screen(ConfirmModal(question), answer)
 
     def action_reopen(self) -> None:
-        self.app.action_reopen()  # type: ignore[attr-defined]
-
-    def action_write_files(self) -> None:
-        self.app.write_project_files()  # type: ignore[attr-defined]
+        """Review mode -> editing: every section becomes a draft; files change only when written again."""
+        if not self.ctx.read_only:
+            return
+        if self.ctx.forced_read_only:
+            self.notify(
+                "Opened with --read-only: nothing can be changed here. Reopen the project without "
+                "--read-only (once no other aiwf has it open) to change it.",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        path = self.ctx.project.path(PLAN_FILE)
+        try:
+            plan = load_plan(path, self.ctx.project.root) if path.exists() else new_plan(self.ctx.project)
+        except AiwfError as exc:
+            self.notify(" | ".join(exc.lines()), severity="error")
+            return
+        for key in PLAN_SECTIONS:
+            plan.section(key).status = "draft"
+        self.ctx.plan = plan
+        self.ctx.read_only = False
+        self.post_message(PlanReopened(plan))
+        self.notify(
+            "Phase 5 reopened: existing files stay as they are until you confirm and write new ones.", timeout=8
+        )
+        self.show_section("monitoring")

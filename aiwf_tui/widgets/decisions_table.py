@@ -7,6 +7,9 @@ screenful costs. Decisions of earlier phases are shown, never edited.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -17,7 +20,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+if TYPE_CHECKING:
+    from aiwf_tui.model.project import Decision
+
 COLUMNS = (("ID", 10), ("Phase", 6), ("Choice", 0), ("Knowledge ref", 36))
+
+
+def decision_rows(decisions: Iterable[Decision]) -> list[tuple[str, int | str, str, str, Decision]]:
+    """The table's rows for project decisions: (id, phase, choice, knowledge ref, the decision)."""
+    return [(d.id, d.phase if d.phase is not None else "?", d.choice, d.knowledge_ref or "", d) for d in decisions]
 
 
 def _fit(text: str, width: int, *, collapse: bool = True) -> str:

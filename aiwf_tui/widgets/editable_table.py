@@ -7,16 +7,18 @@ rows, never read back. `enter` edits a cell (bools toggle), `a` adds a row,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from aiwf_tui.messages import EditRequested, EditTarget, PlanChanged
 from aiwf_tui.model.edit import field_kind, field_text
 from aiwf_tui.safetext import clean_text
-from aiwf_tui.widgets.messages import EditRequested, EditTarget, PlanChanged
+from aiwf_tui.screens.modals import ConfirmModal
 
 
 @dataclass
@@ -96,6 +98,10 @@ class EditableTable(DataTable):
         for col_index, column in enumerate(self.spec.columns):
             self.update_cell_at((index, col_index), cell_text(rows[index], column))
 
+    def refresh_after_edit(self) -> None:
+        """Repaint the row being edited (the cursor stays on it while the editor is open)."""
+        self.refresh_row(self.cursor_coordinate.row)
+
     def _current(self):
         rows = self.spec.rows()
         row, col = self.cursor_coordinate
@@ -135,8 +141,6 @@ class EditableTable(DataTable):
         row_obj, _, index = self._current()
         if row_obj is None:
             return
-        from aiwf_tui.widgets.modals import ConfirmModal
-
         first = field_text(row_obj, self.spec.columns[0].field)
 
         def done(confirmed: bool | None) -> None:

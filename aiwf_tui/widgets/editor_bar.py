@@ -7,30 +7,36 @@ them); an invalid one is shown with what is wrong and kept out of the plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from aiwf_tui.messages import EditTarget, PlanChanged
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
-from aiwf_tui.widgets.messages import EditTarget, PlanChanged
+from aiwf_tui.safetext import clean_text
+from aiwf_tui.widgets.field_view import FieldView
 
 
+@dataclass
 class EditorClosed(Message):
     """The editor bar closed; focus goes back to what was being edited."""
 
-    def __init__(self, target: EditTarget) -> None:
-        self.target = target
-        super().__init__()
+    target: EditTarget
 
 
 class _LeavesOnEscape:
     """`escape` leaves the field (closing the editor bar) instead of moving focus on."""
 
     def action_leave(self) -> None:
-        for node in self.ancestors:  # type: ignore[attr-defined]
+        assert isinstance(self, Widget)  # mixed into the editor's Input and TextArea
+        for node in self.ancestors:
             if isinstance(node, EditorBar):
                 node.close()
                 return
@@ -51,12 +57,10 @@ class FieldInput(_LeavesOnEscape, Input):
 class EditorBar(Vertical):
     """Docked at the bottom of a section while a field is edited."""
 
-    def __init__(self, target: EditTarget, *, section_model_check=None) -> None:
+    def __init__(self, target: EditTarget, *, section_model_check: Callable[[], str | None] | None = None) -> None:
         self.target = target
         self.section_model_check = section_model_check
         self.kind = field_kind(target.obj, target.field)
-        from aiwf_tui.safetext import clean_text
-
         # Shown for editing without terminal control sequences (they never reach the terminal).
         self.original = clean_text(field_text(target.obj, target.field))
         super().__init__(classes="editor-bar")
@@ -79,9 +83,7 @@ class EditorBar(Vertical):
         yield Static(title, classes="editor-title")
         multiline = self.kind.multiline or (
             self.kind.kind == "text"
-            and (
-                "\n" in self.original or self.target.source is None or type(self.target.source).__name__ == "FieldView"
-            )
+            and ("\n" in self.original or self.target.source is None or isinstance(self.target.source, FieldView))
         )
         if multiline:
             area = FieldTextArea(self.original, soft_wrap=True, show_line_numbers=False, classes="editor-input")
@@ -140,7 +142,6 @@ class EditorBar(Vertical):
     def close(self) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
         editing started comes back, and the user is told why."""
-        error = self.query_one(".editor-error", Static)
         if getattr(self, "_error_text", ""):
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)

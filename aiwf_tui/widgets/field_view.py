@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from aiwf_tui.messages import EditRequested, EditTarget
 from aiwf_tui.model.edit import field_text
 from aiwf_tui.safetext import clean_text
-from aiwf_tui.widgets.messages import EditRequested, EditTarget
 
 
 class FieldView(Static, can_focus=True):
@@ -22,7 +23,9 @@ class FieldView(Static, can_focus=True):
         Binding("e", "edit", "Edit", show=False, id="field.edit_e"),
     ]
 
-    def __init__(self, obj, field: str, label: str, section_key: str, *, hint: str = "", id: str | None = None) -> None:
+    def __init__(
+        self, obj: BaseModel, field: str, label: str, section_key: str, *, hint: str = "", id: str | None = None
+    ) -> None:
         self.obj = obj
         self.field_name = field
         self.label = label
@@ -44,6 +47,9 @@ class FieldView(Static, can_focus=True):
         else:
             text.append(self.hint or "(not answered yet: press enter to answer)", style="italic dim")
         self.update(text)
+
+    def refresh_after_edit(self) -> None:
+        self.refresh_value()
 
     def action_edit(self) -> None:
         self.post_message(EditRequested(EditTarget(self.obj, self.field_name, self.label, self.section_key, self)))

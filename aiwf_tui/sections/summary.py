@@ -6,10 +6,11 @@ from rich.markdown import Markdown
 from rich.text import Text
 from textual.widgets import Static
 
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.safetext import clean_text
+from aiwf_tui.sections.base import SectionView
 
 
-class SummarySection(SectionView):
+class SummaryView(SectionView):
     KEY = "summary"
     TITLE = "Completion summary"
     SHORT = "Summary"
@@ -21,12 +22,11 @@ class SummarySection(SectionView):
 
     def blocks(self):
         try:
+            # lazy: the summary renderer loads Jinja2, which the warm-up thread loads at open
             from aiwf_tui.render.summary import render_summary
 
             text = render_summary(self.ctx.project, self.ctx.plan)
         except Exception as exc:
             return [Static(Text(f"The summary could not be rendered: {exc}", style="red"))]
         # Rich's Markdown treats text as Markdown, never as console markup: [bold] stays literal.
-        from aiwf_tui.safetext import clean_text
-
         return [Static(Markdown(clean_text(text)), classes="summary")]

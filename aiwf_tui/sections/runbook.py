@@ -6,11 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import CommonIssue, Component, Contact, Dependency, HealthCheck, UsefulCommand
-from aiwf_tui.screens.section import SectionView, heading
+from aiwf_tui.sections.base import SectionView, heading
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
-class RunbookSection(SectionView):
+class RunbookView(SectionView):
     KEY = "runbook"
     TITLE = "Runbook"
     PLAN_KEY = "runbook"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import IncidentLevel, WorkflowStep
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.sections.base import SectionView
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
-class IncidentSection(SectionView):
+class IncidentView(SectionView):
     KEY = "incident"
     TITLE = "Incident response"
     SHORT = "Incidents"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import FeedbackLoop, ImprovementTrigger
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.sections.base import SectionView
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
-class ImprovementSection(SectionView):
+class ImprovementView(SectionView):
     KEY = "improvement"
     TITLE = "Continuous improvement"
     SHORT = "Improvement"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from aiwf_tui.screens.section import SectionView, para
+from aiwf_tui.sections.base import SectionView, para
 
 INTRO = (
     "The workflow grounds Phase 5 in the Knowledge MCP: methodologies for drift detection, MLOps "
@@ -15,7 +15,7 @@ INTRO = (
 )
 
 
-class KnowledgeSection(SectionView):
+class KnowledgeView(SectionView):
     KEY = "knowledge"
     TITLE = "Knowledge"
 

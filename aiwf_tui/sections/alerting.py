@@ -7,14 +7,14 @@ from rich.text import Text
 from textual.binding import Binding
 
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
-from aiwf_tui.screens.section import SectionView, heading
+from aiwf_tui.sections.base import SectionView, heading
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 from aiwf_tui.widgets.validation_status import ValidationStatus
 
 
-class RoutingView(BaseModel):
+class RoutingFields(BaseModel):
     """The routing mapping (severity -> channel names) as four editable fields;
-    `AlertingSection.after_edit` copies it back into the plan."""
+    `AlertingView.after_edit` copies it back into the plan."""
 
     model_config = ConfigDict(validate_assignment=True)
 
@@ -24,7 +24,7 @@ class RoutingView(BaseModel):
     low: list[str] = []
 
 
-class AlertingSection(SectionView):
+class AlertingView(SectionView):
     KEY = "alerting"
     TITLE = "Alerting"
     PLAN_KEY = "alerting"
@@ -58,7 +58,7 @@ class AlertingSection(SectionView):
 
     def blocks(self):
         m = self.model
-        routing = RoutingView(**{k: list(v) for k, v in m.routing.items()})
+        routing = RoutingFields(**{k: list(v) for k, v in m.routing.items()})
         self._routing = routing
         rows = [
             self.field(m, "channels_answer", "What alerting channels do you use?"),

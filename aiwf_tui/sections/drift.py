@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import DriftApproach, DriftType, SeverityResponse
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.sections.base import SectionView
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
-class DriftSection(SectionView):
+class DriftView(SectionView):
     KEY = "drift"
     TITLE = "Drift detection"
     PLAN_KEY = "drift"

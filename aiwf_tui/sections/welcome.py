@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Input
 
-from aiwf_tui.screens.section import SectionView, bullet_list, heading, para
-from aiwf_tui.widgets.decisions_table import DecisionsTable
+from aiwf_tui.sections.base import SectionView, bullet_list, heading, para
+from aiwf_tui.widgets.decisions_table import DecisionsTable, decision_rows
 
 INTRO = (
     "Phase 5: Operations - Keeping Your System Healthy\n\n"
@@ -18,11 +18,7 @@ INTRO = (
 )
 
 
-def decision_rows(decisions):
-    return [(d.id, d.phase if d.phase is not None else "?", d.choice, d.knowledge_ref or "", d) for d in decisions]
-
-
-class WelcomeSection(SectionView):
+class WelcomeView(SectionView):
     KEY = "welcome"
     TITLE = "Welcome to Phase 5"
     SHORT = "Welcome"

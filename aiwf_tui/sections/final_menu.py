@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.sections.base import SectionView
 
 MENU = (
     "Workflow Complete - Select an Option:\n\n"
@@ -16,7 +16,7 @@ MENU = (
 )
 
 
-class FinalMenuSection(SectionView):
+class FinalMenuView(SectionView):
     KEY = "menu"
     TITLE = "Final menu"
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -64,4 +64,38 @@ class MessageModal(ModalScreen[None]):
             yield Static(Text("[enter] close", style="dim"))
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SavePlanModal(ModalScreen[str | None]):
+    """ctrl+s: where to save the plan (the project's own plan file is a retry)."""
+
+    DEFAULT_CSS = """
+    SavePlanModal { align: center middle; }
+    SavePlanModal > Vertical { width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_as.cancel")]
+
+    def __init__(self, default: str) -> None:
+        self.default = default
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Save the operations plan to", style="bold"))
+            yield Static(
+                Text(
+                    "Keep the path to retry saving into the project, or give another file or folder "
+                    "(a relative path is inside the project folder).",
+                    style="dim",
+                )
+            )
+            yield Input(self.default, id="save-as-path")
+            yield Static(Text("enter: save    escape: cancel", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

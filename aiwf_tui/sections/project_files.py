@@ -3,14 +3,23 @@ after explicit confirmation, all or nothing."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import work
+from textual.widget import Widget
 from textual.widgets import Static
 
-from aiwf_tui.screens.section import SectionView, bullet_list, heading, para
+from aiwf_tui.errors import AiwfError
+from aiwf_tui.model.defaults import todos
+from aiwf_tui.sections.base import SectionView, bullet_list, heading, para
 from aiwf_tui.widgets.preview import PreviewPane
 
+if TYPE_CHECKING:
+    from aiwf_tui.model.plan import OperationsPlan
 
-class ProjectFilesSection(SectionView):
+
+class ProjectFilesView(SectionView):
     KEY = "files"
     TITLE = "Project files"
 
@@ -22,15 +31,13 @@ class ProjectFilesSection(SectionView):
             "(you will be asked to confirm). Nothing is written before that, and earlier decisions are never edited."
         )
 
-    def blocks(self):
+    def blocks(self) -> list[Widget]:
         plan = self.ctx.plan
-        widgets = []
+        widgets: list[Widget] = []
         drafts = plan.drafts()
         if drafts:
             widgets.append(heading("Not yet confirmed (writing is refused until each is confirmed)"))
             widgets.append(para(bullet_list(drafts, "yellow")))
-        from aiwf_tui.model.defaults import todos
-
         items = todos(plan)
         if items:
             widgets.append(heading(f"To do ({len(items)} answers still empty; they are written as to-do markers)"))
@@ -44,8 +51,27 @@ class ProjectFilesSection(SectionView):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.app.compute_diff(self)  # type: ignore[attr-defined]
+        self.compute_diff(self.ctx.plan.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def compute_diff(self, plan: OperationsPlan) -> None:
+        """Render every artifact from a copy of the plan and diff it against the disk, off the UI thread."""
+        try:
+            # lazy: the renderers load Jinja2, which the warm-up thread loads at open
+            from aiwf_tui.publish import diff_all
+            from aiwf_tui.render.artifacts import render_all
+
+            files = render_all(self.ctx.project, plan, self.ctx.today)
+            diff = diff_all(self.ctx.project, files)
+            summary = f"{len(files)} files rendered; the diff below shows every file created or changed."
+        except AiwfError as exc:
+            summary, diff = "Cannot render yet:", "\n".join(exc.lines())
+        except Exception as exc:  # a diff must never take the app down
+            summary, diff = "Cannot render yet:", str(exc)
+        self.app.call_from_thread(self.show_diff, summary, diff)
 
     def show_diff(self, summary: str, diff: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#files-status", Static).update(Text(summary))
         self.query_one("#files-diff", PreviewPane).show_text(diff or "(no changes)", "diff")

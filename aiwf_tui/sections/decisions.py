@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import OperationsDecision
-from aiwf_tui.screens.section import SectionView
+from aiwf_tui.sections.base import SectionView
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
-class DecisionsSection(SectionView):
+class DecisionsView(SectionView):
     KEY = "decisions"
     TITLE = "Operations decisions"
     SHORT = "Decisions"

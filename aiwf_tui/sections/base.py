@@ -7,28 +7,35 @@ handles editing through the editor bar, and re-renders previews from the plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import BaseModel, ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from aiwf_tui.widgets.editable_table import EditableTable, TableSpec
 from aiwf_tui.widgets.field_view import FieldView
 
+if TYPE_CHECKING:
+    from aiwf_tui.knowledge.service import KnowledgeBundle
+    from aiwf_tui.model.plan import OperationsPlan
+    from aiwf_tui.model.project import Project
+
 
 @dataclass
 class Context:
-    """What a section needs to show itself."""
+    """What the workflow screen and its sections share: the open project and its plan."""
 
-    project: Any
-    plan: Any
-    knowledge: Any = None  # KnowledgeBundle once loaded
-    read_only: bool = False
-    extra: dict = field(default_factory=dict)
+    project: Project
+    plan: OperationsPlan
+    today: str  # ISO date the decision log and the summary are dated with
+    read_only: bool = False  # review mode or --read-only: nothing is changed
+    forced_read_only: bool = False  # --read-only: review mode cannot be reopened
+    knowledge: KnowledgeBundle | None = None  # None until it has loaded
 
 
 def heading(text: str) -> Static:
@@ -47,14 +54,23 @@ def bullet_list(items: list[str], style: str = "") -> Text:
     return text
 
 
+class KnowledgeNotes(Static):
+    """What the knowledge says about a section; repainted when the knowledge arrives."""
+
+    def __init__(self, text: Text, refs: list[str]) -> None:
+        self.refs = list(refs)
+        super().__init__(text, classes="para knowledge-notes")
+
+
 class SectionView(VerticalScroll):
     """Base class of the section views."""
 
-    KEY = ""
-    TITLE = ""
-    PLAN_KEY: str | None = None  # the plan section it edits
-    PREVIEW_DEFAULT = False
-    QUESTIONS: tuple[str, ...] = ()  # fields that must be answered before confirming
+    KEY: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    SHORT: ClassVar[str] = ""  # the sidebar's name for it, when TITLE is too long
+    PLAN_KEY: ClassVar[str | None] = None  # the plan section it edits
+    PREVIEW_DEFAULT: ClassVar[bool] = False
+    QUESTIONS: ClassVar[tuple[str, ...]] = ()  # fields that must be answered before confirming
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -69,10 +85,11 @@ class SectionView(VerticalScroll):
 
     # -- helpers for subclasses -----------------------------------------------------------
     @property
-    def model(self):
-        return getattr(self.ctx.plan, self.PLAN_KEY) if self.PLAN_KEY and self.ctx.plan else None
+    def model(self) -> Any:
+        """The plan section this view edits (its type depends on the view)."""
+        return getattr(self.ctx.plan, self.PLAN_KEY) if self.PLAN_KEY else None
 
-    def field(self, obj, name: str, label: str, hint: str = "") -> FieldView:
+    def field(self, obj: BaseModel, name: str, label: str, hint: str = "") -> FieldView:
         return FieldView(obj, name, label, self.KEY, hint=hint)
 
     def table(self, spec: TableSpec) -> list[Widget]:
@@ -84,9 +101,7 @@ class SectionView(VerticalScroll):
 
     def knowledge_notes(self, refs: list[str]) -> list[Widget]:
         """What the knowledge said that informs this section, with its source (filled in when it arrives)."""
-        notes = Static(self.knowledge_text(refs), classes="para knowledge-notes")
-        notes.refs = list(refs)  # type: ignore[attr-defined]
-        return [notes]
+        return [KnowledgeNotes(self.knowledge_text(refs), refs)]
 
     def knowledge_text(self, refs: list[str]) -> Text:
         bundle = self.ctx.knowledge
@@ -110,16 +125,14 @@ class SectionView(VerticalScroll):
 
     def refresh_knowledge(self) -> None:
         """The knowledge arrived: update the notes in place (an open editor is left alone)."""
-        for notes in self.query(".knowledge-notes"):
-            notes.update(self.knowledge_text(getattr(notes, "refs", [])))
+        for notes in self.query(KnowledgeNotes):
+            notes.update(self.knowledge_text(notes.refs))
 
     def section_problem(self) -> str | None:
         """Re-validate the whole section after an edit (cross-row rules like declared channels)."""
         model = self.model
         if model is None:
             return None
-        from pydantic import ValidationError
-
         try:
             type(model).model_validate(model.model_dump())
         except ValidationError as exc:
@@ -145,8 +158,6 @@ class SectionView(VerticalScroll):
 
     def focus_first(self) -> None:
         """Focus the first table or answer (never a text field), so single keys act on the section."""
-        from textual.widgets import Input, TextArea
-
         if not self.is_attached:
             return
         for widget in self.query("*"):

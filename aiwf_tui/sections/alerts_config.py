@@ -6,10 +6,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from aiwf_tui.screens.section import SectionView, heading
+from aiwf_tui.render.alerts_config import placeholder_values
+from aiwf_tui.sections.base import SectionView, heading
 
 
-class AlertsConfigSection(SectionView):
+class AlertsConfigView(SectionView):
     KEY = "alerts_config"
     TITLE = "Alerts config"
     PLAN_KEY = "alerts_config"
@@ -33,10 +34,8 @@ class AlertsConfigSection(SectionView):
             Static(self.placeholder_table(), id="placeholder-table"),
         ]
 
-    def placeholder_table(self):
+    def placeholder_table(self) -> Table | Text:
         try:
-            from aiwf_tui.render.alerts_config import placeholder_values
-
             values = placeholder_values(self.ctx.plan)
         except Exception as exc:  # the renderer reports its own problems on write
             return Text(f"Placeholder values unavailable: {exc}", style="red")
@@ -46,6 +45,10 @@ class AlertsConfigSection(SectionView):
         for name, value in values.items():
             table.add_row(Text(name), Text(value) if value else Text("to do", style="yellow italic"))
         return table
+
+    def after_edit(self) -> None:
+        """The placeholder values follow every edit of the runbook URL."""
+        self.refresh_views()
 
     def refresh_views(self) -> None:
         super().refresh_views()
