@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class EditSource(Protocol):
     """The widget that shows what is edited: repainted after each change, refocused after."""
 
-    is_attached: bool
+    @property
+    def is_attached(self) -> bool: ...
 
     def refresh_after_edit(self) -> None: ...
 

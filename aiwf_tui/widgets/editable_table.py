@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from aiwf_tui.messages import EditRequested, EditTarget, PlanChanged
@@ -89,18 +90,18 @@ class EditableTable(DataTable):
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), column=col, animate=False)
 
-    def refresh_row(self, index: int) -> None:
+    def repaint_row(self, index: int) -> None:
         """Repaint one row after an edit (cheap, whatever the table's size)."""
         rows = self.spec.rows()
         if not (0 <= index < len(rows)) or index >= self.row_count:
             self.rebuild()
             return
         for col_index, column in enumerate(self.spec.columns):
-            self.update_cell_at((index, col_index), cell_text(rows[index], column))
+            self.update_cell_at(Coordinate(index, col_index), cell_text(rows[index], column))
 
     def refresh_after_edit(self) -> None:
         """Repaint the row being edited (the cursor stays on it while the editor is open)."""
-        self.refresh_row(self.cursor_coordinate.row)
+        self.repaint_row(self.cursor_coordinate.row)
 
     def _current(self):
         rows = self.spec.rows()
@@ -119,7 +120,7 @@ class EditableTable(DataTable):
             return
         if field_kind(row_obj, column.field).kind == "bool":
             setattr(row_obj, column.field, not getattr(row_obj, column.field))
-            self.refresh_row(index)
+            self.repaint_row(index)
             self.post_message(PlanChanged(self.spec.section_key))
             return
         label = f"{self.spec.title} › row {index + 1} › {column.label}"

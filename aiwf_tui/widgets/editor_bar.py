@@ -99,7 +99,7 @@ class EditorBar(Vertical):
         editor.focus()
         if isinstance(editor, TextArea):
             editor.move_cursor(editor.document.end)
-        else:
+        elif isinstance(editor, Input):
             editor.cursor_position = len(editor.value)
 
     def _apply(self, text: str) -> None:
