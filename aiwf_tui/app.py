@@ -408,10 +408,8 @@ class AiwfApp(App[None]):
             self._save_failed(problem)
         else:
             self._saved(plan_text)
-        self.ctx.project = project
-        self.notify(f"Wrote {count} files. Phase 5 is complete.", timeout=6)
         if self.workflow_screen is not None:
-            self.workflow_screen.post_message(FilesWritten(count))
+            self.workflow_screen.post_message(FilesWritten(project, count))
 
     # -- help ----------------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from aiwf_tui.knowledge.service import KnowledgeBundle
     from aiwf_tui.model.plan import OperationsPlan
+    from aiwf_tui.model.project import Project
 
 
 class EditSource(Protocol):
@@ -96,6 +97,7 @@ class KnowledgeLoaded(Message):
 
 @dataclass
 class FilesWritten(Message):
-    """The project files were written; the context holds the reloaded project."""
+    """The project files were written; `project` is the project read back from disk."""
 
+    project: Project
     count: int

@@ -326,6 +326,8 @@ class WorkflowScreen(Screen[None]):
             self.section.refresh_knowledge()
 
     def on_files_written(self, event: FilesWritten) -> None:
+        self.ctx.project = event.project
+        self.notify(f"Wrote {event.count} files. Phase 5 is complete.", timeout=6)
         self.show_section("summary")
 
     # -- project files and the final menu ------------------------------------------------------
