@@ -230,6 +230,7 @@ class Validation:
     folder: Path
     timeout: float = DEFAULT_TIMEOUT
     cache: CheckCache | None = None  # None: no caching
+    reuse: bool = True  # False: run every tool, and store the fresh results
     on_start: Callable[[Check, Tool], None] | None = None
     on_done: Callable[[CheckResult], None] | None = None
     tools: dict[str, Tool] = field(default_factory=dict)
@@ -294,7 +295,7 @@ class Validation:
             self._done(result)
             return result
         key = ("check", list(tool.identity), tool.version, list(check.args), files)
-        if files is not None and self.cache is not None and not self.cancelled:
+        if files is not None and self.cache is not None and self.reuse and not self.cancelled:
             hit = self.cache.get(key)
             if hit is not None and hit.get("status") in (PASS, FAIL):
                 result = replace(

@@ -119,10 +119,13 @@ def test_another_binary_is_not_answered_from_the_cache(rendered, tmp_path, tools
     assert len([c for c in calls(log) if "--version" not in c]) == 5
 
 
-def test_the_cache_lives_in_the_user_cache_folder_not_the_project(rendered, tools):
-    before = {p for p in rendered.rglob("*")}
-    assert main(["validate", str(rendered)]) == 0
-    assert {p for p in rendered.rglob("*")} == before
+def test_the_cache_lives_in_the_user_cache_folder_not_the_project(rendered, tools, capsys):
+    before = set(rendered.rglob("*"))
+    assert main(["validate", str(rendered), "--no-cache", "--json"]) == 0
+    assert not any(check["cached"] for check in json.loads(capsys.readouterr().out)["checks"])
+    assert main(["validate", str(rendered), "--json"]) == 0  # --no-cache ran the tools and kept their results
+    assert all(check["cached"] for check in json.loads(capsys.readouterr().out)["checks"])
+    assert set(rendered.rglob("*")) == before
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "aiwf" / "checks"
     assert any(folder.glob("*.json"))
 

@@ -35,7 +35,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="run every tool even when the files and tools are unchanged since the last run",
+        help="run every tool even when the files and tools are unchanged since the last run (and cache the new results)",
     )
 
 
@@ -47,12 +47,9 @@ def run(args) -> int:
     folder = args.project_dir
     if not folder.is_dir():
         return fail("aiwf validate", f"{folder}: is not a folder - pass the project folder (holding sidecar.yaml)")
-    cache = None
-    if not args.no_cache:
-        from aiwf_tui.check_cache import CheckCache
+    from aiwf_tui.check_cache import CheckCache
 
-        cache = CheckCache()
-    validation = Validation(folder, args.timeout, cache)
+    validation = Validation(folder, args.timeout, CheckCache(), reuse=not args.no_cache)
     started = time.monotonic()
     if sys.stdout.isatty() and not json_output():
         results = _run_with_progress(validation)
