@@ -56,14 +56,24 @@ class CheckCache:
         return value if isinstance(value, dict) else None
 
     def put(self, key, value: dict) -> None:
-        from aiwf_tui.errors import AiwfError
-        from aiwf_tui.files import atomic_write
+        """Store `value` (temp file + rename: a reader sees the old entry or the new one).
+
+        Not through `files.write_all`: that is the project writer (links, newlines, fsync), and
+        importing it pulls in the whole model; a lost cache entry only costs one more run."""
+        import tempfile
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(self._path(key), json.dumps(value))
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(value, handle)
+                os.replace(temp, self._path(key))
+            except BaseException:
+                os.unlink(temp)
+                raise
             self._prune()
-        except (OSError, AiwfError):
+        except OSError:
             pass
 
     def _prune(self) -> None:

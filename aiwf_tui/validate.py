@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -319,38 +320,78 @@ class Validation:
         return result
 
     def _execute(self, check: Check, tool: Tool) -> tuple[CheckResult, bool]:
+        """Run the check; `promtool test rules` as several processes at once where that helps."""
+        if check.args == ("test", "rules", RULES_TEST_NAME) and (os.cpu_count() or 1) > 1:
+            from aiwf_tui.promtool_split import split_test_file
+
+            texts = split_test_file(self.folder / RULES_TEST_NAME, os.cpu_count() or 1)
+            if texts:
+                with tempfile.TemporaryDirectory(prefix="aiwf-validate-") as temp:
+                    parts = []
+                    for n, text in enumerate(texts, 1):
+                        part = Path(temp) / f"part-{n}" / RULES_TEST_NAME
+                        part.parent.mkdir()
+                        part.write_text(text, encoding="utf-8")
+                        parts.append(part)
+                    # promtool names the file it tests: the output names the project's one
+                    renames = {str(part): RULES_TEST_NAME for part in parts}
+                    return self._spawn(check, tool, [["test", "rules", str(p)] for p in parts], renames)
+        return self._spawn(check, tool, [list(check.args)])
+
+    def _spawn(
+        self, check: Check, tool: Tool, runs: list[list[str]], renames: dict[str, str] | None = None
+    ) -> tuple[CheckResult, bool]:
+        """The tool once per argument list, all at once; one result (outputs joined, worst exit code)."""
         assert tool.path is not None
         if self.cancelled:
             return _result(check, tool, FAIL, "cancelled"), False
+        procs = []
         try:
-            proc = subprocess.Popen(
-                [tool.path, *check.args],
-                cwd=self.folder,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env={**os.environ, "LC_ALL": "C"},
-            )
+            for args in runs:
+                procs.append(
+                    subprocess.Popen(
+                        [tool.path, *args],
+                        cwd=self.folder,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT,
+                        text=True,
+                        env={**os.environ, "LC_ALL": "C"},
+                    )
+                )
         except OSError as exc:
+            for proc in procs:
+                _kill(proc)
+                proc.communicate()
             return _result(check, tool, FAIL, f"could not run {tool.path}: {exc.strerror or exc}"), False
         with self._lock:
-            self._procs.add(proc)
-        if self.cancelled:  # cancel() may have run between Popen and registering it
-            _kill(proc)
+            self._procs.update(procs)
+        if self.cancelled:  # cancel() may have run between Popen and registering them
+            for proc in procs:
+                _kill(proc)
+        outputs = []
+        deadline = time.monotonic() + self.timeout
         try:
-            output, _ = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            proc.communicate()
-            return _result(check, tool, FAIL, f"timed out after {self.timeout:g}s"), False
+            for proc in procs:
+                try:
+                    out, _ = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    for other in procs:
+                        _kill(other)
+                        other.communicate()
+                    return _result(check, tool, FAIL, f"timed out after {self.timeout:g}s"), False
+                outputs.append(out or "")
         finally:
             with self._lock:
-                self._procs.discard(proc)
+                self._procs.difference_update(procs)
+        output = "".join(outputs)
+        for old, new in (renames or {}).items():
+            output = output.replace(old, new)
         if self.cancelled:
-            return _result(check, tool, FAIL, "cancelled", output or ""), False
-        status, detail = _judge(check, proc.returncode, output or "")
-        return _result(check, tool, status, detail, output or ""), True
+            return _result(check, tool, FAIL, "cancelled", output), False
+        returncode = next((p.returncode for p in procs if p.returncode != 0), 0)
+        status, detail = _judge(check, returncode, output)
+        return _result(check, tool, status, detail, output), True
 
     def _done(self, result: CheckResult) -> None:
         if self.on_done is not None:

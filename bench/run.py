@@ -233,7 +233,7 @@ def run(quick: bool, log) -> dict:
         log("aiwf render")
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
         log("aiwf validate")
-        checked = bench_validate(demo, scratch, 2 if quick else 5)
+        checked = bench_validate(demo, scratch, 1 if quick else 5)
         if checked is not None:
             result.update(
                 validate_demo_ms=checked["validate"]["median"],

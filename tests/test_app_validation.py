@@ -10,7 +10,8 @@ from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.validation_status import ValidationStatus
 from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR
-from tests.test_validate import calls, wrapper
+from tests.test_validate import alive as _alive
+from tests.test_validate import unit_test_pids, wrapper
 
 
 def _written_project(tmp_path):
@@ -33,12 +34,6 @@ def _rules_table(app) -> EditableTable:
     return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
 
 
-def _alive(pid: int) -> bool:
-    from tests.test_validate import _alive as alive
-
-    return alive(pid)
-
-
 async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools, monkeypatch):
     root = _written_project(tmp_path)
     promtool, log = wrapper(tmp_path, "promtool")
@@ -55,8 +50,8 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
             ),
             limit=30,
         )
-        await wait_for(pilot, lambda: any(c.endswith("test rules alert-rules.test.yml") for c in calls(log)))
-        pid = int(next(c for c in calls(log) if c.endswith("test rules alert-rules.test.yml")).split()[0])
+        await wait_for(pilot, lambda: unit_test_pids(log))
+        pids = unit_test_pids(log)
 
         table = _rules_table(app)  # usable meanwhile: move through the rules while promtool runs
         table.focus()
@@ -69,7 +64,7 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
         await pilot.press("escape")
         await wait_for(pilot, lambda: not _status(app).running)
         assert "Checks stopped" in str(_status(app).render())
-        await wait_for(pilot, lambda: not _alive(pid), limit=10)
+        await wait_for(pilot, lambda: not any(_alive(pid) for pid in pids), limit=10)
         assert app.workflow_screen.current == "alerting"
 
 

@@ -67,6 +67,11 @@ def calls(log: Path) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
 
+def unit_test_pids(log: Path) -> list[int]:
+    """The pids of `promtool test rules` runs (the whole file, or one part of it each)."""
+    return [int(c.split()[0]) for c in calls(log) if c.split()[1:3] == ["test", "rules"]]
+
+
 def statuses(results) -> dict[str, str]:
     return {r.name: r.status for r in results}
 
@@ -81,7 +86,7 @@ def test_unchanged_files_are_answered_from_the_cache_and_a_changed_rule_is_check
 
     first = Validation(rendered, cache=cache).run()
     assert all(r.ok and not r.cached for r in first), [r.line() for r in first]
-    assert any(line.endswith("test rules alert-rules.test.yml") for line in calls(log))
+    assert unit_test_pids(log)
 
     log.unlink()
     again = Validation(rendered, cache=cache).run()
@@ -93,7 +98,7 @@ def test_unchanged_files_are_answered_from_the_cache_and_a_changed_rule_is_check
     good = rules.read_text()
     rules.write_text(good.replace(*BREAK_THRESHOLD))
     broken = {r.name: r for r in Validation(rendered, cache=cache).run()}
-    assert any(line.endswith("test rules alert-rules.test.yml") for line in calls(log))
+    assert unit_test_pids(log)
     test = broken["promtool test rules"]
     assert test.status == "FAIL" and not test.cached
     assert test.detail.endswith("FAILED 1: HighErrorRate at 20m: expected it firing, got none")
@@ -194,7 +199,8 @@ def test_the_named_binaries_are_the_ones_run_and_reported(rendered, tmp_path, mo
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"using promtool 2.42.0 ({promtool}), amtool 0.25.0 ({amtool})"
     ran = [line.split(" ", 1)[1] for line in calls(promtool_log)]
-    assert {"check rules alert-rules.yml", "test rules alert-rules.test.yml"} <= set(ran)
+    assert "check rules alert-rules.yml" in ran
+    assert any(line.startswith("test rules") and line.endswith("alert-rules.test.yml") for line in ran)
     assert sum(" routes test " in f" {line}" for line in calls(amtool_log)) == 4
 
 
@@ -329,13 +335,8 @@ def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered, tmp_path, tools, how
     promtool, log = wrapper(tmp_path, "promtool")
     term = Terminal("validate", str(rendered), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
     try:
-        term.wait_for(
-            lambda: (
-                "run  promtool test rules" in term.text
-                and any(c.endswith("test rules alert-rules.test.yml") for c in calls(log))
-            )
-        )
-        pid = int(next(c for c in calls(log) if c.endswith("test rules alert-rules.test.yml")).split()[0])
+        term.wait_for(lambda: "run  promtool test rules" in term.text and unit_test_pids(log))
+        pids = unit_test_pids(log)
         if how == "ctrl-c typed":
             os.write(term.master, b"\x03")
         else:
@@ -344,12 +345,60 @@ def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered, tmp_path, tools, how
     finally:
         term.close()
     assert "aiwf: interrupted" in term.text and "Traceback" not in term.text
-    assert not _alive(pid), "promtool test rules still runs after aiwf exited"
+    assert not any(alive(pid) for pid in pids), "promtool test rules still runs after aiwf exited"
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# -- promtool test rules in parallel parts -------------------------------------------------------
+def test_duration_seconds():
+    from aiwf_tui.promtool_split import duration_seconds
+
+    assert duration_seconds("1h30m") == 5400 and duration_seconds("26h") == 93600 and duration_seconds("90s") == 90
+    assert duration_seconds("soon") == 0 and duration_seconds("5m junk") == 0
+
+
+def test_split_parts_hold_every_test_once_with_the_settings_and_exact_scalars(rendered, tmp_path):
+    import yaml
+
+    from aiwf_tui.promtool_split import split_test_file
+
+    source = rendered / PROMETHEUS_DIR / "alert-rules.test.yml"
+    text = source.read_text().replace("values: 1+0x8 0+0x8", "values: 1e3+0x8 0+0x8")  # a scalar YAML reads as a number
+    source.write_text(text)
+    original = yaml.safe_load(text)
+    parts = [yaml.safe_load(part) for part in split_test_file(source, 2)]
+    assert len(parts) == 2 and all(part["tests"] for part in parts)
+    assert sorted(t["name"] for p in parts for t in p["tests"]) == sorted(t["name"] for t in original["tests"])
+    for part in parts:
+        assert part["rule_files"] == [str((source.parent / "alert-rules.yml").resolve())]
+        assert {k: v for k, v in part.items() if k not in ("tests", "rule_files")} == {
+            k: v for k, v in original.items() if k not in ("tests", "rule_files")
+        }
+    joined = "".join(split_test_file(source, 2))
+    assert "1e3+0x8 0+0x8" in joined
+    heavy = {t["name"] for t in original["tests"] if "TokenBudget" in t["name"]}
+    assert len(heavy) == 2 and all(len(heavy & {t["name"] for t in p["tests"]}) == 1 for p in parts)
+    assert split_test_file(source, 1) is None
+
+
+def test_each_part_passes_under_promtool_and_a_broken_rule_fails_its_part(rendered, tmp_path, tools):
+    from aiwf_tui.promtool_split import split_test_file
+
+    source = rendered / PROMETHEUS_DIR / "alert-rules.test.yml"
+    rules = source.parent / "alert-rules.yml"
+    rules.write_text(rules.read_text().replace(*BREAK_THRESHOLD))
+    failed = []
+    for n, text in enumerate(split_test_file(source, 3)):
+        part = tmp_path / f"part-{n}.yml"
+        part.write_text(text)
+        done = subprocess.run(["promtool", "test", "rules", str(part)], check=False, capture_output=True, text=True)
+        if done.returncode:
+            failed.append(done.stdout + done.stderr)
+    assert len(failed) == 1 and "HighErrorRate" in failed[0]
