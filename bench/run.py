@@ -234,13 +234,12 @@ def run(quick: bool, log) -> dict:
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
         log("aiwf validate")
         checked = bench_validate(demo, scratch, 1 if quick else 5)
-        if checked is not None:
-            result.update(
-                validate_demo_ms=checked["validate"]["median"],
-                promtool_test_demo_ms=checked["promtool_test"]["median"],
-                validate_ratio=checked["validate"]["median"] / checked["promtool_test"]["median"],
-                validate_cached_demo_ms=checked["cached"]["median"],
-            )
+        result.update(  # None when promtool or amtool is missing
+            validate_demo_ms=checked and checked["validate"]["median"],
+            promtool_test_demo_ms=checked and checked["promtool_test"]["median"],
+            validate_ratio=checked and checked["validate"]["median"] / checked["promtool_test"]["median"],
+            validate_cached_demo_ms=checked and checked["cached"]["median"],
+        )
         growth = {}
         for n in sizes:
             log(f"aiwf render, {n} decisions")
