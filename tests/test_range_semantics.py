@@ -53,7 +53,7 @@ def check_file(plan, text: str) -> int:
     for test in yaml.safe_load(text)["tests"]:
         name = test["alert_rule_test"][0]["alertname"]
         rule = rules[name]
-        spec = metric_spec(rule)
+        spec = metric_spec(rule, plan.metrics)
         kind = "gauge" if spec is None else spec.kind
         window = 0 if spec is None else duration_seconds(spec.window) // 60
         raw = [expand(s["values"]) for s in test["input_series"]]
@@ -70,10 +70,12 @@ def check_file(plan, text: str) -> int:
     return checked
 
 
+@pytest.mark.parametrize("profile", ["aiwf", "vllm", "opentelemetry-genai"])
 @pytest.mark.parametrize("source", PROJECTS, ids=lambda p: p.name)
-def test_each_projects_tests_hold_under_prometheus_2_and_3(source):
+def test_each_projects_tests_hold_under_prometheus_2_and_3(source, profile):
     project = load_project(source)
     plan = new_plan(project)
+    plan.metrics.profile = profile
     assert check_file(plan, prometheus_artifacts(project, plan)[RULES_TEST_FILE]) == len(plan.alerting.rules)
 
 

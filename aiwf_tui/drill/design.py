@@ -24,9 +24,9 @@ import itertools
 import operator
 from dataclasses import dataclass, field
 
-from aiwf_tui.model.plan import AlertRule
+from aiwf_tui.model.plan import AlertRule, MetricsPlan
+from aiwf_tui.render.prometheus.common import metric_spec, rule_promql
 from aiwf_tui.render.promql import (
-    METRIC_SPECS,
     MetricSpec,
     is_condition,
     simple_selector,
@@ -65,9 +65,10 @@ class Knob:
     """One input of the synthetic service.
 
     kind: `up` (scrape targets answer: 1, or not: 0), `gauge` (value of `series[0]`),
-    `rate` (per-second rate of counter `series[0]`), `increase` (increase of counter
-    `series[0]` over the rule's window), `ratio` (rate of `series[0]` over rate of
-    `series[1]`), `histogram` (observations of `series[0]` fall in bucket `setting`).
+    `rate` (per-second rate of counter `series[0]`), `increase` (increase of the counters
+    `series` together over the rule's window), `ratio` (rate of `series[0]` over rate of
+    `series[1]`), `share` (the part of counter `series[0]` carrying `sample_labels`, the rest
+    carrying `rest_labels`), `histogram` (observations of `series[0]` fall in bucket `setting`).
     """
 
     kind: str
@@ -77,6 +78,8 @@ class Knob:
     readings: list[Reading] = field(default_factory=list)
     bounds: list[float] = field(default_factory=list)  # histogram bucket upper bounds (finite)
     settings: dict[str, float] = field(default_factory=dict)  # phase -> setting
+    sample_labels: dict[str, str] = field(default_factory=dict)
+    rest_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple:
@@ -106,12 +109,12 @@ class Knob:
         high = points[-1]
         values.append((high + 1) / 2 if 0 <= high < 1 else (high * 1.5 if high > 0 else high + 1))
         values.extend(points)
-        if self.kind in ("ratio",):
+        if self.kind in ("ratio", "share"):
             values = [v for v in values if 0 <= v <= 1]
-        if self.kind in ("rate", "increase", "ratio"):
+        if self.kind in ("rate", "increase", "ratio", "share"):
             values = [v for v in values if v >= 0]
-        if self.kind == "ratio" or self.kind == "rate":
-            values = [v for v in values if v > 0 or self.kind == "ratio"]
+        if self.kind == "rate":
+            values = [v for v in values if v > 0]
         return list(dict.fromkeys(values))
 
     def fires(self, setting: float) -> set[str]:
@@ -151,12 +154,12 @@ def _histogram_bounds(thresholds: list[float]) -> list[float]:
     return points + [points[-1] * 2] if points else []
 
 
-def _knob_for(rule: AlertRule, spec: MetricSpec | None, service: str) -> tuple[Knob, float] | str:
+def _knob_for(rule: AlertRule, spec: MetricSpec | None, service: str, promql: str) -> tuple[Knob, float] | str:
     """(knob, quantile) for a rule, or why it cannot be driven."""
     svc = {"service": service}
     if spec is None:
-        selector = simple_selector(rule.promql or "")
-        if selector is None or is_condition(rule.promql or ""):
+        selector = simple_selector(promql)
+        if selector is None or is_condition(promql):
             return "custom PromQL other than a single selector: the drill cannot drive it"
         name, labels = selector
         return Knob("gauge", (name,), labels), 0.0
@@ -164,20 +167,22 @@ def _knob_for(rule: AlertRule, spec: MetricSpec | None, service: str) -> tuple[K
         return Knob("up", ("up",), {"job": service}), 0.0
     if spec.kind == "gauge":
         return Knob("gauge", spec.series, svc), 0.0
-    if spec.kind in ("rate", "ratio", "increase"):
-        return Knob(spec.kind, spec.series, svc, window=spec.window), 0.0
+    if spec.kind in ("rate", "ratio", "increase", "share"):
+        knob = Knob(spec.kind, spec.series, svc, window=spec.window)
+        knob.sample_labels, knob.rest_labels = dict(spec.sample_labels), dict(spec.rest_labels)
+        return knob, 0.0
     if spec.kind == "quantile":
         return Knob("histogram", spec.series, svc, window=spec.window), spec.quantile
     return f"metric kind {spec.kind} is not one the drill knows"
 
 
-def design(rules: list[tuple[str, AlertRule]], service: str) -> Design:
-    """Knobs for (alert name, rule) pairs, each phase's setting chosen."""
+def design(rules: list[tuple[str, AlertRule]], service: str, metrics: MetricsPlan | None = None) -> Design:
+    """Knobs for (alert name, rule) pairs under the plan's metric profile, each phase's setting chosen."""
     knobs: dict[tuple, Knob] = {}
     undriven: dict[str, str] = {}
     for name, rule in rules:
-        spec = None if rule.promql is not None else METRIC_SPECS.get(rule.metric)
-        made = _knob_for(rule, spec, service)
+        spec = metric_spec(rule, metrics)
+        made = _knob_for(rule, spec, service, rule_promql(rule, metrics) or "")
         if isinstance(made, str):
             undriven[name] = made
             continue

@@ -76,24 +76,34 @@ class SyntheticService:
         with self.lock:
             self.phase = phase
             rates: dict[tuple[str, tuple], float] = {}
+
+            def key(name: str, labels: dict[str, str]) -> tuple[str, tuple]:
+                return (name, tuple(sorted(labels.items())))
+
             for knob in self.knobs:
                 setting = knob.settings[phase]
-                key = (knob.series[0], tuple(sorted(knob.labels.items())))
                 if knob.kind == "up":
                     self.up = setting >= 1
                 elif knob.kind == "gauge":
-                    self.gauges[key] = setting
+                    self.gauges[key(knob.series[0], knob.labels)] = setting
                 elif knob.kind == "rate":
-                    rates[key] = setting
-                elif knob.kind == "increase":
-                    rates[key] = setting / self.window_seconds(knob.window)
+                    rates[key(knob.series[0], knob.labels)] = setting
+                elif knob.kind == "increase":  # the increase is spread over the counters named
+                    for name in knob.series:
+                        per_second = setting / self.window_seconds(knob.window) / len(knob.series)
+                        rates[key(name, {**knob.labels, **knob.sample_labels})] = per_second
                 elif knob.kind == "histogram":
-                    self.histograms[key] = (knob.bounds, int(setting))
-            for knob in self.knobs:  # ratios last: their denominator may be a rate knob's counter
+                    self.histograms[key(knob.series[0], knob.labels)] = (knob.bounds, int(setting))
+            # Ratios and shares last: their totals may be a rate knob's counter.
+            for knob in self.knobs:
+                share = knob.settings[phase]
                 if knob.kind == "ratio":
-                    labels = tuple(sorted(knob.labels.items()))
-                    den = rates.setdefault((knob.series[1], labels), BASE_RATE)
-                    rates[(knob.series[0], labels)] = knob.settings[phase] * den
+                    den = rates.setdefault(key(knob.series[1], knob.labels), BASE_RATE)
+                    rates[key(knob.series[0], {**knob.labels, **knob.sample_labels})] = share * den
+                elif knob.kind == "share":
+                    total = rates.get(key(knob.series[0], knob.labels), BASE_RATE)
+                    rates[key(knob.series[0], {**knob.labels, **knob.sample_labels})] = share * total
+                    rates[key(knob.series[0], {**knob.labels, **knob.rest_labels})] = (1 - share) * total
             for (name, labels), rate in rates.items():
                 self._counter(name, dict(labels)).set_rate(rate, now)
             for (name, labels), (bounds, bucket) in self.histograms.items():
@@ -101,7 +111,8 @@ class SyntheticService:
                     le_text = "+Inf" if le == float("inf") else _number(le)
                     rate = BASE_RATE if i >= bucket else 0.0
                     self._counter(f"{name}_bucket", {**dict(labels), "le": le_text}).set_rate(rate, now)
-                self._counter(f"{name}_count", dict(labels)).set_rate(BASE_RATE, now)
+                if (f"{name}_count", labels) not in rates:  # a throughput or share knob may own the count
+                    self._counter(f"{name}_count", dict(labels)).set_rate(BASE_RATE, now)
                 middle = knob_middle(bounds, bucket)
                 self._counter(f"{name}_sum", dict(labels)).set_rate(BASE_RATE * middle, now)
 

@@ -214,7 +214,7 @@ class _Drill:
         )
         names = alert_names(plan.alerting.rules)
         self.rules = list(zip(names, plan.alerting.rules))
-        self.design: Design = design(self.rules, self.service)
+        self.design: Design = design(self.rules, self.service, plan.metrics)
         all_rules = [r for g in self.rules_data["groups"] for r in g["rules"]]
         self.clock = compressed.clock_for(all_rules)
         self.results = {

@@ -27,6 +27,7 @@ from aiwf_tui.model.plan import (
     IncidentLevel,
     IncidentSection,
     MetricRow,
+    MetricsPlan,
     MonitoringSection,
     OperationsDecision,
     OperationsPlan,
@@ -484,12 +485,15 @@ def new_plan(project) -> OperationsPlan:
     retrieves, trains = project.retrieves, project.trains
     alerting = _alerting(retrieves)
     alerting.service = project.name
+    from aiwf_tui.model.metrics_profile import suggest_profile
+
     return OperationsPlan(
         project_name=project.name,
         architecture=project.architecture,
         monitoring=_monitoring(retrieves),
         drift=_drift(trains, retrieves),
         alerting=alerting,
+        metrics=MetricsPlan(profile=suggest_profile(project).profile),
         incident=_incident(),
         runbook=_runbook(retrieves, alerting.rules),
         improvement=_improvement(),

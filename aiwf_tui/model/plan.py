@@ -412,6 +412,40 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+MetricProfile = Literal["aiwf", "opentelemetry-genai", "vllm", "custom"]
+METRIC_PROFILES: tuple[str, ...] = ("aiwf", "opentelemetry-genai", "vllm", "custom")
+
+
+class MetricsPlan(BaseModel):
+    """Where the alert rules read their metrics: a profile (the service's own `aiwf` names, a
+    vLLM server's, the OpenTelemetry GenAI conventions', or `custom`) and, for any plan metric,
+    a PromQL expression that replaces the profile's (`overrides`). Confirmed with Monitoring."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    profile: MetricProfile = "aiwf"
+    overrides: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("overrides")
+    @classmethod
+    def _overrides(cls, value: dict[str, str]) -> dict[str, str]:
+        from aiwf_tui.model.promql import PromQLError, check_promql
+
+        for metric, promql in value.items():
+            if metric not in METRICS or metric == "up":
+                raise ValueError(f"{metric!r} is not a plan metric that can be overridden ({', '.join(METRICS)})")
+            try:
+                parsed = check_promql(promql)
+            except PromQLError as exc:
+                raise ValueError(f"{metric}: {exc}") from None
+            if parsed.is_condition:
+                raise ValueError(
+                    f"{metric}: an override is the metric's value, not a condition - drop the comparison "
+                    "(the alert rule adds its own)"
+                )
+        return value
+
+
 class OperationsPlan(BaseModel):
     """The whole plan. `version` lets a newer aiwf refuse an older file clearly (and vice versa)."""
 
@@ -424,6 +458,7 @@ class OperationsPlan(BaseModel):
     monitoring: MonitoringSection = Field(default_factory=MonitoringSection)
     drift: DriftSection = Field(default_factory=DriftSection)
     alerting: AlertingSection = Field(default_factory=AlertingSection)
+    metrics: MetricsPlan = Field(default_factory=MetricsPlan)
     incident: IncidentSection = Field(default_factory=IncidentSection)
     runbook: RunbookSection = Field(default_factory=RunbookSection)
     alerts_config: AlertsConfigSection = Field(default_factory=AlertsConfigSection)

@@ -51,8 +51,14 @@ class MetricSpec:
     `kind` says how its value is computed, which is also what the unit-test
     generator needs to build input series that cross a threshold:
     `up` (raw gauge per target), `gauge` (aggregated gauge), `rate` (per-second rate
-    of a counter), `ratio` (rate of `series[0]` over rate of `series[1]`), `increase`
-    (counter increase over `window`), `quantile` (histogram_quantile over `series[0]`).
+    of a counter), `ratio` (rate of `series[0]` over rate of `series[1]`), `share` (rate of
+    the part of counter `series[0]` that `matchers` select, over the rate of all of it: errors
+    marked by a label), `increase` (counter increase over `window`, summed over every series
+    named), `quantile` (histogram_quantile over `series[0]`).
+
+    `matchers` narrow the first series (`status="5xx"`); a generated series for it carries
+    `sample_labels`, and the rest of a `share` carries `rest_labels`. `upstream` names the
+    metric as its source documents it (`gen_ai.client.operation.duration`), for the docs.
     """
 
     metric: str
@@ -63,10 +69,15 @@ class MetricSpec:
     quantile: float = 0.0
     aggregation: str = "sum"  # for gauges: how instances combine (max for drift, min for quality)
     unit: str = ""
+    matchers: tuple[str, ...] = ()
+    sample_labels: tuple[tuple[str, str], ...] = ()
+    rest_labels: tuple[tuple[str, str], ...] = ()
+    upstream: str = ""
 
     def expr(self, service: str) -> str:
         """The PromQL value of this metric for one service (the recording rule's expr)."""
         sel = label_selector(service=service)
+        narrow = "{" + ", ".join([f"service={label_value(service)}", *self.matchers]) + "}"
         w = self.window
         if self.kind == "up":
             return f"up{label_selector(job=service)}"
@@ -75,10 +86,13 @@ class MetricSpec:
         if self.kind == "rate":
             return f"sum by (service) (rate({self.series[0]}{sel}[{w}]))"
         if self.kind == "increase":
-            return f"sum by (service) (increase({self.series[0]}{sel}[{w}]))"
+            return " + ".join(f"sum by (service) (increase({name}{sel}[{w}]))" for name in self.series)
         if self.kind == "ratio":
             num, den = self.series
-            return f"sum by (service) (rate({num}{sel}[{w}])) / sum by (service) (rate({den}{sel}[{w}]))"
+            return f"sum by (service) (rate({num}{narrow}[{w}])) / sum by (service) (rate({den}{sel}[{w}]))"
+        if self.kind == "share":
+            name = self.series[0]
+            return f"sum by (service) (rate({name}{narrow}[{w}])) / sum by (service) (rate({name}{sel}[{w}]))"
         if self.kind == "quantile":
             return (
                 f"histogram_quantile({self.quantile}, sum by (service, le) (rate({self.series[0]}_bucket{sel}[{w}])))"

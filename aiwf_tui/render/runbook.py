@@ -57,5 +57,58 @@ def render_runbook(project, plan: OperationsPlan) -> str:
         issues=issue_views(plan),
         full_rollback_steps=steps,
         commands_fence=fence_for(commands_text),
-        exported_metrics=EXPORTED_METRICS,
+        **metrics_appendix(plan),
     )
+
+
+def instrumentation_snippet(rows: list[tuple[str, str, str]], service: str) -> str:
+    """prometheus_client code declaring each metric the service must export itself."""
+    if not rows:
+        return ""
+    classes = {"counter": "Counter", "gauge": "Gauge", "histogram": "Histogram"}
+    used = sorted({classes[kind] for _, kind, _ in rows if kind in classes})
+    lines = [f"from prometheus_client import {', '.join(used)}", ""]
+    for name, kind, meaning in rows:
+        if kind not in classes:
+            continue
+        # prometheus_client adds `_total` to a counter's name itself.
+        declared = name.removesuffix("_total") if kind == "counter" else name
+        variable = declared.upper()
+        lines.append(f"{variable} = {classes[kind]}({declared!r}, {' '.join(meaning.split())!r}, ['service'])")
+    lines.append("")
+    service_text = repr(service)
+    for name, kind, _ in rows:
+        variable = (name.removesuffix("_total") if kind == "counter" else name).upper()
+        call = {"counter": "inc()", "gauge": "set(value)", "histogram": "observe(seconds)"}.get(kind)
+        if call:
+            lines.append(f"{variable}.labels(service={service_text}).{call}")
+    return "\n".join(lines)
+
+
+def metrics_appendix(plan: OperationsPlan) -> dict[str, Any]:
+    """The appendix's metric tables: with the `aiwf` profile every metric the rules may read; with
+    another, the source metrics the rules read and the ones the service must export itself."""
+    from aiwf_tui.render.profiles import PROFILES, metric_specs, own_metrics
+
+    profile = PROFILES.get(plan.metrics.profile, PROFILES["aiwf"])
+    if not profile.specs:
+        return {"exported_metrics": EXPORTED_METRICS, "upstream_metrics": [], "snippet": ""}
+    service = plan.alerting.service.strip() or plan.project_name
+    used = list(dict.fromkeys(r.metric for r in plan.alerting.rules if r.promql is None))
+    specs = metric_specs(profile.name)
+    upstream = [
+        (metric, profile.specs[metric].upstream, specs[metric].expr(service))
+        for metric in used
+        if metric in profile.specs and metric not in plan.metrics.overrides
+    ]
+    rows = own_metrics(profile.name, [m for m in used if m not in plan.metrics.overrides])
+    snippet = instrumentation_snippet(rows, service)
+    return {
+        "exported_metrics": rows,
+        "upstream_metrics": upstream,
+        "profile_title": profile.title,
+        "profile_convention": profile.convention,
+        "service": service,
+        "snippet": snippet,
+        "snippet_fence": fence_for(snippet),
+    }

@@ -80,4 +80,25 @@ class MonitoringView(SectionView):
         rows.append(heading("Recommended tool"))
         rows.append(self.field(m, "tool", "Tool"))
         rows.append(self.field(m, "tool_reasoning", "Why this tool (one reason per line)"))
+        rows += self.profile_blocks()
         return rows
+
+    def profile_blocks(self):
+        """Where the alert rules read their metrics: the suggested profile, why, and the choice."""
+        from aiwf_tui.model.metrics_profile import suggest_profile
+
+        suggestion = suggest_profile(self.ctx.project)
+        note = Text("Suggested: ", style="bold")
+        note.append(suggestion.profile)
+        note.append(f" - {suggestion.reasoning}. ", style="dim")
+        note.append(
+            "vllm reads vllm:* and http_requests_total; opentelemetry-genai reads gen_ai_client_*; aiwf and "
+            "custom read aiwf's own names; a metric a profile lacks keeps aiwf's name (docs/metrics.md). "
+            "Per-metric PromQL overrides live under metrics.overrides in the plan file.",
+            style="dim",
+        )
+        return [
+            heading("Where the alert rules read their metrics"),
+            para(note),
+            self.field(self.ctx.plan.metrics, "profile", "Metric profile (aiwf, opentelemetry-genai, vllm, custom)"),
+        ]

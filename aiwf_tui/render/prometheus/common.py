@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan, format_number
-from aiwf_tui.render.promql import METRIC_SPECS, MetricSpec, is_condition
+from aiwf_tui.model.plan import METRICS, AlertRule, MetricsPlan, OperationsPlan, format_number
+from aiwf_tui.render.profiles import metric_specs
+from aiwf_tui.render.promql import MetricSpec, is_condition
 
 #: Where Alertmanager reads channel secrets: one file per channel, named after it.
 SECRETS_DIR = "/etc/alertmanager/secrets"
@@ -62,24 +63,35 @@ def runbook_link(plan: OperationsPlan, anchor: str) -> str:
     return f"{base}#{anchor}" if base else f"../runbook.md#{anchor}"
 
 
-def metric_spec(rule: AlertRule) -> MetricSpec | None:
-    return None if rule.promql is not None else METRIC_SPECS[rule.metric]
+def rule_promql(rule: AlertRule, metrics: MetricsPlan | None = None) -> str | None:
+    """The rule's own PromQL, else the plan's override for its metric, else None."""
+    if rule.promql is not None:
+        return rule.promql
+    return None if metrics is None else metrics.overrides.get(rule.metric)
 
 
-def condition_text(rule: AlertRule) -> str:
+def metric_spec(rule: AlertRule, metrics: MetricsPlan | None = None) -> MetricSpec | None:
+    """How the rule's metric maps onto series under the plan's profile; None for custom PromQL."""
+    if rule_promql(rule, metrics) is not None:
+        return None
+    return metric_specs(metrics.profile if metrics is not None else "aiwf")[rule.metric]
+
+
+def condition_text(rule: AlertRule, metrics: MetricsPlan | None = None) -> str:
     threshold = format_number(rule.threshold)
-    if rule.promql is None:
+    promql = rule_promql(rule, metrics)
+    if promql is None:
         return f"{rule.metric} {rule.comparator} {threshold}"
-    if is_condition(rule.promql):
-        return rule.promql.strip()
-    return f"{rule.promql.strip()} {rule.comparator} {threshold}"
+    if is_condition(promql):
+        return promql.strip()
+    return f"{promql.strip()} {rule.comparator} {threshold}"
 
 
 def alert_annotations(plan: OperationsPlan, rule: AlertRule) -> dict[str, str]:
     """The alert's annotations, as Prometheus sends them (after template expansion)."""
     service = service_of(plan)
-    meaning = METRICS.get(rule.metric, "") if rule.promql is None else "custom PromQL"
-    description = f"{condition_text(rule)} for {rule.duration} ({meaning})."
+    meaning = METRICS.get(rule.metric, "") if rule_promql(rule, plan.metrics) is None else "custom PromQL"
+    description = f"{condition_text(rule, plan.metrics)} for {rule.duration} ({meaning})."
     if rule.description.strip():
         description += " " + " ".join(rule.description.split())
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiwf_tui.model.plan import ALERT_CATEGORIES, AlertRule, OperationsPlan, format_number, slugify
+from aiwf_tui.model.plan import ALERT_CATEGORIES, AlertRule, MetricsPlan, OperationsPlan, format_number, slugify
 from aiwf_tui.render.prometheus.common import (
     alert_annotations,
     alert_names,
@@ -13,10 +13,11 @@ from aiwf_tui.render.prometheus.common import (
     header,
     metric_spec,
     rule_labels,
+    rule_promql,
     service_of,
     template_literal,
 )
-from aiwf_tui.render.promql import METRIC_SPECS, is_condition
+from aiwf_tui.render.promql import is_condition
 
 
 def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
@@ -37,7 +38,7 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
         rules: list[dict[str, Any]] = []
         local: set[str] = set()
         for name, rule in members:
-            spec = metric_spec(rule)
+            spec = metric_spec(rule, plan.metrics)
             if spec is not None and spec.record and spec.record not in recorded:
                 rules.append({"record": spec.record, "expr": spec.expr(service)})
                 recorded.add(spec.record)
@@ -45,7 +46,9 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
             rules.append(
                 {
                     "alert": name,
-                    "expr": alert_expr(rule, service, use_record=spec is not None and spec.record in local),
+                    "expr": alert_expr(
+                        rule, service, use_record=spec is not None and spec.record in local, metrics=plan.metrics
+                    ),
                     "for": rule.duration,
                     "labels": rule_labels(plan, rule),
                     "annotations": {k: template_literal(v) for k, v in alert_annotations(plan, rule).items()},
@@ -55,14 +58,16 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
     return groups
 
 
-def alert_expr(rule: AlertRule, service: str, use_record: bool = True) -> str:
+def alert_expr(rule: AlertRule, service: str, use_record: bool = True, metrics: MetricsPlan | None = None) -> str:
     """The alert's PromQL condition."""
     threshold = format_number(rule.threshold)
-    if rule.promql is not None:
-        if is_condition(rule.promql):
-            return rule.promql.strip()
-        return f"({rule.promql.strip()}) {rule.comparator} {threshold}"
-    spec = METRIC_SPECS[rule.metric]
+    promql = rule_promql(rule, metrics)
+    if promql is not None:
+        if is_condition(promql):
+            return promql.strip()
+        return f"({promql.strip()}) {rule.comparator} {threshold}"
+    spec = metric_spec(rule, metrics)
+    assert spec is not None  # no custom PromQL: the profile maps the metric
     value = spec.value(service) if use_record else spec.expr(service)
     if " " in value and spec.record is not None and not use_record:
         value = f"({value})"

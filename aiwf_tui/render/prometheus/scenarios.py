@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from aiwf_tui.layout import RULES_NAME, RULES_TEST_NAME
-from aiwf_tui.model.plan import AlertRule, OperationsPlan, duration_seconds, format_number
+from aiwf_tui.model.plan import AlertRule, MetricsPlan, OperationsPlan, duration_seconds, format_number
 from aiwf_tui.render.prometheus.common import (
     EVAL_INTERVAL_MINUTES,
     alert_annotations,
@@ -35,6 +35,7 @@ from aiwf_tui.render.prometheus.common import (
     header,
     metric_spec,
     rule_labels,
+    rule_promql,
     service_of,
 )
 from aiwf_tui.render.promql import is_condition, label_value, simple_selector
@@ -129,10 +130,23 @@ def evaluate(
     minutes = range(len(raw[0]))
     if kind in ("gauge", "up"):
         return list(raw[0])
-    if kind in ("rate", "increase"):
-        return [_extrapolated(raw[0], i, window, kind == "rate", left_open) for i in minutes]
-    if kind == "ratio":
+    if kind == "rate":
+        return [_extrapolated(raw[0], i, window, True, left_open) for i in minutes]
+    if kind == "increase":  # summed over every counter named
         values: list[float | None] = []
+        for i in minutes:
+            parts = [_extrapolated(r, i, window, False, left_open) for r in raw]
+            values.append(None if any(p is None for p in parts) else sum(p for p in parts if p is not None))
+        return values
+    if kind == "share":  # the part over the part plus the rest
+        values = []
+        for i in minutes:
+            rp = _extrapolated(raw[0], i, window, True, left_open)
+            rr = _extrapolated(raw[1], i, window, True, left_open)
+            values.append(None if rp is None or rr is None or not (rp + rr) else rp / (rp + rr))
+        return values
+    if kind == "ratio":
+        values = []
         for i in minutes:
             rn = _extrapolated(raw[0], i, window, True, left_open)
             rd = _extrapolated(raw[1], i, window, True, left_open)
@@ -185,8 +199,8 @@ def _levels(
     kind: str, comparator: str, threshold: Fraction, lo_m: Fraction, hi_m: Fraction
 ) -> tuple[Fraction, Fraction]:
     """(value before, value after) the switch: on the quiet side, then across the threshold."""
-    bounded = kind == "ratio"  # a share: 0..1
-    nonnegative = kind in ("ratio", "rate", "increase", "quantile")
+    bounded = kind in ("ratio", "share")  # a share: 0..1
+    nonnegative = kind in ("ratio", "share", "rate", "increase", "quantile")
     if comparator in ("==", "!="):
         if kind not in ("gauge", "up"):
             raise Untestable(f"'{comparator}' on a computed value ({kind}) cannot be hit exactly in floating point")
@@ -236,7 +250,7 @@ def _counter_values(inc_a: Fraction, inc_b: Fraction, n_a: int, n_b: int) -> tup
     return text, values
 
 
-def scenario(rule: AlertRule, service: str) -> Scenario:
+def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> Scenario:
     """Input series under which the rule's alert fires, and the minute it first does.
 
     Before the switch the value sits on the quiet side of the threshold long enough
@@ -245,11 +259,12 @@ def scenario(rule: AlertRule, service: str) -> Scenario:
     """
     threshold = _frac(format_number(rule.threshold))
     for_minutes = -(-duration_seconds(rule.duration) // 60)
-    spec = metric_spec(rule)
+    spec = metric_spec(rule, metrics)
+    promql = rule_promql(rule, metrics) or ""
     selector = None
     if spec is None:
-        selector = simple_selector(rule.promql or "")
-        if selector is None or is_condition(rule.promql or ""):
+        selector = simple_selector(promql)
+        if selector is None or is_condition(promql):
             raise Untestable("custom PromQL other than a single selector; its unit test must be written by hand")
         kind, window = "gauge", 0
     else:
@@ -286,19 +301,34 @@ def scenario(rule: AlertRule, service: str) -> Scenario:
             raw.append(vals)
         elif kind in ("rate", "increase"):
             labels = svc
-            per_minute = 60 if kind == "rate" else Fraction(1, window)
-            extra = {"type": "completion"} if spec.series[0] == "llm_tokens_total" else {}
-            text, vals = _counter_values(a * per_minute, b * per_minute, n_a, n_b)
-            series.append({"series": _series_text(spec.series[0], {**svc, **extra}), "values": text})
-            raw.append(vals)
+            per_minute = Fraction(60) if kind == "rate" else Fraction(1, window)
+            per_minute /= len(spec.series)  # an increase over several counters: each carries its share
+            for name in spec.series:
+                extra = {"type": "completion"} if name == "llm_tokens_total" else dict(spec.sample_labels)
+                text, vals = _counter_values(a * per_minute, b * per_minute, n_a, n_b)
+                series.append({"series": _series_text(name, {**svc, **extra}), "values": text})
+                raw.append(vals)
         elif kind == "ratio":
             labels = svc
             total = Fraction(1000)
             num_text, num = _counter_values(a * total, b * total, n_a, n_b)
             den_text, den = _counter_values(total, total, n_a, n_b)
-            series.append({"series": _series_text(spec.series[0], svc), "values": num_text})
+            num_labels = {**svc, **dict(spec.sample_labels)}
+            series.append({"series": _series_text(spec.series[0], num_labels), "values": num_text})
             series.append({"series": _series_text(spec.series[1], svc), "values": den_text})
             raw += [num, den]
+        elif kind == "share":
+            labels = svc
+            total = Fraction(1000)
+            part_text, part = _counter_values(a * total, b * total, n_a, n_b)
+            rest_text, rest = _counter_values((1 - a) * total, (1 - b) * total, n_a, n_b)
+            series.append(
+                {"series": _series_text(spec.series[0], {**svc, **dict(spec.sample_labels)}), "values": part_text}
+            )
+            series.append(
+                {"series": _series_text(spec.series[0], {**svc, **dict(spec.rest_labels)}), "values": rest_text}
+            )
+            raw += [part, rest]
         elif kind == "quantile":
             if threshold <= 0 or rule.comparator in ("==", "!="):
                 raise Untestable(f"a latency quantile cannot be {rule.comparator} {format_number(rule.threshold)}")
@@ -390,14 +420,14 @@ def rule_tests(plan: OperationsPlan) -> tuple[list[dict[str, Any]], list[str]]:
     notes: list[str] = []
     for name, rule in zip(alert_names(plan.alerting.rules), plan.alerting.rules):
         try:
-            sc = scenario(rule, service)
+            sc = scenario(rule, service, plan.metrics)
         except Untestable as exc:
             notes.append(f"{name}: no unit test - {exc}. `promtool check rules` still checks its syntax.")
             continue
         labels = {"alertname": name, **sc.labels, **rule_labels(plan, rule)}
         tests.append(
             {
-                "name": f"{name} fires when {condition_text(rule)} holds for {rule.duration}",
+                "name": f"{name} fires when {condition_text(rule, plan.metrics)} holds for {rule.duration}",
                 "interval": f"{EVAL_INTERVAL_MINUTES}m",
                 "input_series": sc.series,
                 "alert_rule_test": [
