@@ -140,7 +140,7 @@ class AiwfApp(App[None]):
         """Compile the templates now, off the UI thread, so the first preview is not a cold one."""
         try:
             # lazy: this is the warm-up itself (Jinja2, templates, renderers), in the load worker
-            import aiwf_tui.render.alerts_config  # noqa: F401
+            import aiwf_tui.render.alerts_config
             import aiwf_tui.render.runbook  # noqa: F401
             from aiwf_tui.render.environment import environment
 

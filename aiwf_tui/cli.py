@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from types import ModuleType
+from typing import NoReturn
 
 from aiwf_tui import __version__
 
@@ -63,7 +65,7 @@ def _open_parser() -> argparse.ArgumentParser:
 class _VerbParser(argparse.ArgumentParser):
     """A verb's parser: with `--json`, a usage error is the JSON error object too (exit 2)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from aiwf_tui.commands import common
 
         if common.json_output():
@@ -72,7 +74,7 @@ class _VerbParser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _verb_parser(verb: str) -> tuple[argparse.ArgumentParser, object]:
+def _verb_parser(verb: str) -> tuple[argparse.ArgumentParser, ModuleType]:
     module_name, help_text = VERBS[verb]
     module = importlib.import_module(module_name)
     parser = _VerbParser(prog=f"aiwf {verb}", description=help_text)

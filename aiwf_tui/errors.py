@@ -49,7 +49,7 @@ class AiwfError(Exception):
         fix: str = "",
         line: int | None = None,
         column: int | None = None,
-    ) -> "AiwfError":
+    ) -> AiwfError:
         """Build an error about a single file."""
         return cls(Problem(str(path), message, fix, line, column))
 

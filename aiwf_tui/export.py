@@ -31,6 +31,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.files import fsync_dir
@@ -184,7 +185,7 @@ def manifest(root: str | Path, files: list[Path]) -> str:
     return "".join(lines)
 
 
-def _open(path: Path, root: Path):
+def _open(path: Path, root: Path) -> BinaryIO:
     try:
         return open(path, "rb")
     except OSError as exc:
@@ -198,12 +199,12 @@ def _open(path: Path, root: Path):
 class _HashingReader:
     """Reads a file for tarfile while hashing exactly the bytes archived."""
 
-    def __init__(self, handle, digest) -> None:
+    def __init__(self, handle: BinaryIO, digest: hashlib._Hash) -> None:
         self.handle = handle
         self.digest = digest
 
     def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(size)
+        data: bytes = self.handle.read(size)
         self.digest.update(data)
         return data
 
@@ -299,7 +300,7 @@ def _write_error(exc: OSError, out: Path) -> AiwfError:
     return AiwfError.at(out, f"could not be written ({exc.strerror or exc})", "check the disk and the path")
 
 
-def _write_tar(handle, root: Path, files: list[Path]) -> bytes:
+def _write_tar(handle: BinaryIO, root: Path, files: list[Path]) -> bytes:
     """Write the archive; returns the MANIFEST.sha256 it holds."""
     lines = []
     with tarfile.open(fileobj=handle, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
@@ -335,7 +336,7 @@ def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
     return stamp if stamp[0] >= 1980 else _ZIP_EPOCH
 
 
-def _write_zip(handle, root: Path, files: list[Path]) -> bytes:
+def _write_zip(handle: BinaryIO, root: Path, files: list[Path]) -> bytes:
     """Write the archive; returns the MANIFEST.sha256 it holds."""
     lines = []
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:

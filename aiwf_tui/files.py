@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
@@ -233,7 +234,7 @@ def outside_problems(paths: list[Path], root: Path) -> list[Problem]:
     return list(unique.values())
 
 
-def _sweep(paths) -> None:
+def _sweep(paths: Iterable[Path]) -> None:
     """Remove temp files a killed writer left next to these paths (one project has one writer:
     the `.aiwf.lock`; a temp file is only ever renamed once complete, so a leftover is garbage)."""
     import glob
@@ -270,7 +271,7 @@ def _restore(done: list[tuple[Path, bytes | None]]) -> None:
             pass
 
 
-def _test_pause(active: bool):
+def _test_pause(active: bool) -> Callable[[], None]:
     """Test hook for the crash-safety tests: with AIWF_TEST_SLOW_WRITE=SECONDS set, say on
     stderr when the write starts and sleep that long after every temp write and every rename,
     so a test can SIGKILL the process at any point of the write. Unset (always, outside the

@@ -19,7 +19,7 @@ import os
 import socket
 import stat
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
@@ -163,10 +163,10 @@ class Lock:
         finally:
             os.close(fd)
 
-    def __enter__(self) -> "Lock":
+    def __enter__(self) -> Lock:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
 
@@ -264,7 +264,7 @@ def acquire(root: str | Path) -> Lock:
                 if got is None and (not current.complete or (current.pid is not None and pid_alive(current.pid))):
                     raise LockedError(root, current, live=current.complete)
                 # Otherwise stale: no process holds the flock (or the pid is gone): take it over.
-            since = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+            since = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
             text = f"pid={os.getpid()}\nhost={_hostname()}\nsince={since}\n".encode()
             written = True
             os.ftruncate(fd, 0)

@@ -32,9 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from aiwf_tui.check_cache import CheckCache, folder_digest
+from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import (
     ALERTMANAGER_NAME,
     PROMETHEUS_DIR,
@@ -43,6 +42,7 @@ from aiwf_tui.layout import (
     RULES_NAME,
     RULES_TEST_NAME,
 )
+from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.tools import PINNED, Tool, find_tool, tool_version, version_note
 
 DEFAULT_TIMEOUT = 120.0
@@ -171,13 +171,13 @@ def _judge(check: Check, returncode: int, output: str) -> tuple[str, str]:
 # -- what to run ---------------------------------------------------------------------------
 def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
     try:
-        data = yaml.safe_load((directory / ROUTES_TEST_NAME).read_text(encoding="utf-8"))
+        data = load_plain((directory / ROUTES_TEST_NAME).read_text(encoding="utf-8"), ROUTES_TEST_NAME)
         tests = data["tests"]
         for t in tests:
             if not isinstance(t["labels"], dict) or not isinstance(t["receivers"], list):
                 raise TypeError
         return tests, None
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+    except (OSError, AiwfError, KeyError, TypeError):
         return [], f"{ROUTES_TEST_NAME} is not a list of tests with labels and receivers - run aiwf render again"
 
 

@@ -126,7 +126,7 @@ async def run_preview(project: Path, presses: int) -> dict:
             expected = field.value + char
             t0 = time.monotonic()
             send_key(app, char)
-            t1 = await until(lambda: any(expected in line for line in pane._lines))
+            t1 = await until(lambda expected=expected: any(expected in line for line in pane._lines))
             times.append((t1 - t0) * 1000)
             await asyncio.sleep(0.02)
     return {"lines": lines, "samples_ms": times}

@@ -9,7 +9,6 @@ from pathlib import Path
 from aiwf_tui.commands.open_app import demo_source
 from aiwf_tui.layout import DECISION_LOG, PLAN_FILE, SIDECAR
 
-
 PREFIXES = ("fp", "ip", "ev", "arch")
 PHASE_OF = {"arch": 0, "fp": 1, "ip": 3, "ev": 4}
 

@@ -21,6 +21,11 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 
+# Static checks first (seconds): lint and format, then the import contracts (pyproject.toml).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/lint-imports
+
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 if [ -f bench/run.py ]; then
   .venv/bin/python bench/run.py --quick

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aiwf_tui.model import load_project
-from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import SECTIONS, OperationsPlan
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.layout import PLAN_FILE
+from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.widgets.decisions_table import DecisionsTable
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar

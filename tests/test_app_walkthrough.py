@@ -7,9 +7,9 @@ import shutil
 import subprocess
 import sys
 
+from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
-from aiwf_tui.layout import PLAN_FILE
 from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR
 from tests.render_helpers import tree_hashes

@@ -27,10 +27,10 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -393,7 +393,7 @@ def _build(case: Case, base: Path, where: Path) -> tuple[Path, Path]:
     if case.folder is not None:
         for source in sorted(case.folder.rglob("*")):
             rel = source.relative_to(case.folder)
-            if str(rel) == "CASE.md" or source.name == ".gitkeep" and source.parent == case.folder:
+            if str(rel) == "CASE.md" or (source.name == ".gitkeep" and source.parent == case.folder):
                 continue
             target = project / rel
             if source.is_dir():

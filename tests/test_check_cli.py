@@ -42,7 +42,7 @@ def test_broken_projects_exit_1_naming_sidecar(name, line):
     assert r.returncode == 1
     assert line in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
-    assert all("sidecar.yaml" in l for l in r.stderr.strip().splitlines())
+    assert all("sidecar.yaml" in line for line in r.stderr.strip().splitlines())
 
 
 def test_missing_folder():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -239,11 +240,11 @@ def test_webhook_records_each_alert_with_its_receiver_and_channel():
 
 def test_missing_binaries_are_named_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("AIWF_PROMETHEUS", str(tmp_path / "nope"))
-    with pytest.raises(MissingBinary, match="AIWF_PROMETHEUS=.*nope: no such file"):
+    with pytest.raises(MissingBinary, match=r"AIWF_PROMETHEUS=.*nope: no such file"):
         find_binary("prometheus")
     monkeypatch.delenv("AIWF_PROMETHEUS")
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(MissingBinary, match="alertmanager is not installed - install Alertmanager 0.25"):
+    with pytest.raises(MissingBinary, match=re.escape("alertmanager is not installed - install Alertmanager 0.25")):
         find_binary("alertmanager")
 
 

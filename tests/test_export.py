@@ -111,7 +111,7 @@ def test_zip_by_extension(project, tmp_path):
 
 
 def test_unknown_extension_refused(project, tmp_path):
-    with pytest.raises(AiwfError, match="tar.gz"):
+    with pytest.raises(AiwfError, match=re.escape("tar.gz")):
         write_archive(project, tmp_path / "p.rar")
 
 

@@ -23,8 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.model import load_project
-from aiwf_tui.model import yamlio
+from aiwf_tui.model import load_project, yamlio
 from aiwf_tui.model.decision_log import ANY_HEADING, ENTRY_HEADING, FIELD_LINE, PHASE_HEADING, parse_decision_log
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.project import _key_lines
@@ -159,7 +158,7 @@ def test_fast_loader_refuses_what_only_ruamel_reads_exactly():
         "a: !x y\n",
         "a: b\rc: d\n",
     ):
-        with pytest.raises(Exception):
+        with pytest.raises(yamlio.NeedsRoundTrip):
             yamlio.load_fast(text)
 
 
@@ -260,12 +259,12 @@ def test_check_parses_is_safe_load():
         try:
             yaml.safe_load(text)
             expected = None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             expected = (type(exc), str(exc))
         try:
             yamlio.check_parses(text)
             got = None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             got = (type(exc), str(exc))
         assert got == expected, text
 
@@ -348,7 +347,7 @@ def check_mode(request, monkeypatch):
     return request.param
 
 
-@pytest.mark.parametrize("name", GOOD + ["demo"])
+@pytest.mark.parametrize("name", [*GOOD, "demo"])
 def test_block_path_is_byte_identical_to_the_round_trip(name, tmp_path, check_mode):
     root = tmp_path / name
     shutil.copytree(DEMO_DIR if name == "demo" else FIXTURES / name, root)

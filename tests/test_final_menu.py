@@ -11,8 +11,7 @@ import pytest
 from textual.widgets import Input, MarkdownViewer, TextArea
 
 from aiwf_tui.app import AiwfApp
-from aiwf_tui.layout import TEMP_PREFIX
-from aiwf_tui.layout import PLAN_FILE, RUNBOOK_FILE
+from aiwf_tui.layout import PLAN_FILE, RUNBOOK_FILE, TEMP_PREFIX
 from tests.conftest import FIXTURES
 
 SIZE = (120, 40)

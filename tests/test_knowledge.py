@@ -30,8 +30,7 @@ except ImportError:  # tests/ imported as a package
 from aiwf_tui import config as aiwf_config
 from aiwf_tui.commands import config as config_cmd
 from aiwf_tui.commands import knowledge as knowledge_cmd
-from aiwf_tui.knowledge import PHASE5_QUERIES, KnowledgeBundle, load_phase5_knowledge, query
-from aiwf_tui.knowledge import embedded
+from aiwf_tui.knowledge import PHASE5_QUERIES, KnowledgeBundle, embedded, load_phase5_knowledge, query
 from aiwf_tui.knowledge.client import Deadline, KnowledgeClient, KnowledgeServerError
 from aiwf_tui.knowledge.models import KnowledgeItem, KnowledgeRef, item_from_raw, knowledge_ref, slugify
 from aiwf_tui.knowledge.service import display_url
@@ -469,19 +468,6 @@ async def test_invalid_url_is_a_failure_not_a_crash():
 
 def test_display_url_hides_credentials():
     assert display_url("http://user:pw@kb.example:8000/api?token=x#f") == "http://kb.example:8000/api"
-
-
-def test_headless_modules_import_no_textual_or_rich():
-    code = (
-        "import sys, aiwf_tui.knowledge, aiwf_tui.knowledge.client, aiwf_tui.knowledge.service, "
-        "aiwf_tui.knowledge.embedded, aiwf_tui.config, aiwf_tui.safetext\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=_env(), timeout=60
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 # --------------------------------------------------------------------------- config

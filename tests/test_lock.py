@@ -71,9 +71,8 @@ def test_second_acquire_names_the_holder(tmp_path, other_aiwf):
     # In this process too: a second acquire while the first is held is refused.
     proc.kill()
     proc.wait()
-    with acquire(tmp_path):
-        with pytest.raises(LockedError):
-            acquire(tmp_path)
+    with acquire(tmp_path), pytest.raises(LockedError):
+        acquire(tmp_path)
 
 
 def test_lock_of_a_killed_process_is_taken_over(tmp_path, other_aiwf):
@@ -192,7 +191,6 @@ class FakeApp:
 @pytest.fixture
 def fake_app(monkeypatch):
     import aiwf_tui.app
-
     from aiwf_tui.commands import open_app
 
     FakeApp.opened = []

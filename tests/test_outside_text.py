@@ -12,13 +12,12 @@ from __future__ import annotations
 import html
 import json
 
-import pytest
 import yaml
 
+from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from aiwf_tui.layout import PLAN_FILE
 from tests.app_helpers import copy_project, make_app, wait_loaded
 from tests.conftest import DEMO_DIR
 from tests.render_helpers import aiwf, ready

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.layout import PLAN_FILE
-
+from aiwf_tui.model.plan_io import load_plan
 from tests.render_helpers import aiwf
 
 
@@ -37,8 +36,9 @@ def test_plan_refuses_to_overwrite_without_force(fixture_copy):
 
 
 def test_plan_output_option(fixture_copy, tmp_path):
-    from aiwf_tui.commands import plan as plan_cmd
     import argparse
+
+    from aiwf_tui.commands import plan as plan_cmd
 
     root = fixture_copy("contract-finetune")
     target = tmp_path / "elsewhere" / "my-plan.yaml"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from aiwf_tui.errors import AiwfError
@@ -14,17 +11,6 @@ from aiwf_tui.model.sidecar import Sidecar
 from tests.conftest import FIXTURES
 
 GOOD = ["support-rag-bot", "contract-finetune", "blocked-nogo", "already-complete"]
-
-
-def test_model_package_imports_neither_textual_nor_rich():
-    code = (
-        "import sys, aiwf_tui.model, aiwf_tui.model.plan, aiwf_tui.model.defaults, aiwf_tui.model.plan_io, "
-        "aiwf_tui.model.edit, aiwf_tui.files, aiwf_tui.errors\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", GOOD)

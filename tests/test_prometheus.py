@@ -18,13 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiwf_tui.cli import main
-from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, ROUTES_TEST_FILE, RULES_FILE, RULES_TEST_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan
+from aiwf_tui.model.yamlio import dump_yaml
 from aiwf_tui.render import prometheus as prom
-from aiwf_tui.render.prometheus.common import dump_yaml
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
 from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
 from tests.conftest import DEMO_DIR, FIXTURES
@@ -209,7 +208,7 @@ def test_alert_names_are_unique_camel_case():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.sampled_from(list("ab {}[]$`'\"\\:#|>-\n\té")), max_size=40))
 def test_plan_wording_reaches_annotations_literally(demo, text):
-    _, project, plan = demo
+    _, _project, plan = demo
     plan.alerting.rules[0].description = text
     found = alerts(dump_yaml({"groups": prom.rule_groups(plan)}))
     emitted = found["ServiceDown"]["annotations"]["description"]
@@ -408,7 +407,7 @@ def _mutations(rule: AlertRule) -> list[tuple[str, str]]:
     """(what, mutation) pairs: threshold up and down, `for` one minute longer and shorter, severity."""
     t = rule.threshold
     ups = [("threshold", "1" if t == 0 else repr(t * 1.25)), ("threshold", "-1" if t == 0 else repr(t / 1.25))]
-    return ups + [("for", "+1m"), ("for", "-1m"), ("severity", "low" if rule.severity != "low" else "high")]
+    return [*ups, ("for", "+1m"), ("for", "-1m"), ("severity", "low" if rule.severity != "low" else "high")]
 
 
 def _mutate(alert: dict, what: str, value: str) -> None:

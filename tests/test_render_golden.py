@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import load_plan
-from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.render.artifacts import check_artifacts, render_all
 from aiwf_tui.render.summary import render_summary
-
 from tests.render_helpers import ready
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "demo"

@@ -3,7 +3,7 @@ Jinja and Rich look-alikes) comes out exactly - never evaluated, never mangled."
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
@@ -18,7 +18,6 @@ from aiwf_tui.render.markdown import md_cell
 from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
-
 from tests.conftest import FIXTURES
 from tests.render_helpers import confirmed
 
@@ -64,7 +63,7 @@ text = st.one_of(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _project(name: str):
     # Read-only use: the renderers never write.
     return load_project(FIXTURES / name)

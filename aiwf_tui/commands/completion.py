@@ -39,9 +39,9 @@ def _complete_paths(parser) -> None:
             for sub in action.choices.values():
                 _complete_paths(sub)
         elif action.metavar in ("PROJECT_DIR", "DIR"):
-            action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+            action.complete = shtab.DIRECTORY
         elif action.metavar == "FILE":
-            action.complete = shtab.FILE  # type: ignore[attr-defined]
+            action.complete = shtab.FILE
 
 
 def script(shell: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from aiwf_tui.commands.common import (
     EXIT_INVALID,
@@ -24,7 +25,10 @@ from aiwf_tui.commands.common import (
 )
 
 #: sub-command -> (endpoint, help)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {
+if TYPE_CHECKING:
+    from aiwf_tui.knowledge.models import Endpoint
+
+SUBCOMMANDS: dict[str, tuple[Endpoint, str]] = {
     "methodologies": ("get_methodologies", "methodologies for a topic (get_methodologies)"),
     "warnings": ("get_warnings", "warnings for a topic (get_warnings)"),
     "search": ("search_knowledge", "free-text search (search_knowledge)"),
@@ -134,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         result = asyncio.run(
             query(endpoint, text, url=resolved.url, api_key=knowledge_api_key(), limit=getattr(args, "limit", 10))
         )
-    except Exception as exc:  # noqa: BLE001 - the service never raises for server trouble; this is a bug guard
+    except Exception as exc:
         return fail(prefix, f"unexpected error ({type(exc).__name__})", EXIT_INVALID)
     from aiwf_tui.knowledge.last_source import remember
 

@@ -151,7 +151,7 @@ class Design:
 
 def _histogram_bounds(thresholds: list[float]) -> list[float]:
     points = sorted({t for t in thresholds if t > 0})
-    return points + [points[-1] * 2] if points else []
+    return [*points, points[-1] * 2] if points else []
 
 
 def _knob_for(rule: AlertRule, spec: MetricSpec | None, service: str, promql: str) -> tuple[Knob, float] | str:

@@ -114,7 +114,7 @@ def start(name: str, argv: list[str], port: int, folder: Path) -> Server:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=_die_with_parent,
             env={**os.environ, "LC_ALL": "C"},
         )
     return Server(name, process, port, log)

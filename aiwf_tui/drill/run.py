@@ -25,14 +25,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from aiwf_tui.drill import compressed, processes
 from aiwf_tui.drill.design import INHIBITING, Design, design
 from aiwf_tui.drill.exporter import INSTANCES, SyntheticService, serve_exporter
 from aiwf_tui.drill.webhook import Inbox, serve_webhook
 from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, RULES_FILE, RUNBOOK_FILE
 from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.yamlio import dump_yaml, load_plain
 
 #: The whole drill gives up after this many seconds (the servers' start-up included).
 TIME_LIMIT = 85.0
@@ -205,8 +204,8 @@ class _Drill:
         self.plan = plan
         self.on_event = on_event
         files = prepare(project, plan, date.today().isoformat())
-        self.rules_data = yaml.safe_load(files[RULES_FILE])
-        self.am_config = yaml.safe_load(files[ALERTMANAGER_FILE])
+        self.rules_data = load_plain(files[RULES_FILE], RULES_FILE)
+        self.am_config = load_plain(files[ALERTMANAGER_FILE], ALERTMANAGER_FILE)
         self.anchors = runbook_anchors(files[RUNBOOK_FILE])
         self.service = next(
             (r["labels"]["service"] for g in self.rules_data["groups"] for r in g["rules"] if "alert" in r),
@@ -248,19 +247,17 @@ class _Drill:
         groups = compressed.compress_groups(self.rules_data["groups"], self.clock)
         (folder / "alert-rules.yml").write_text(
             f"# aiwf drill: a time-compressed copy ({self.clock.factor:g}x) of the project's alert rules.\n"
-            + yaml.safe_dump({"groups": groups}, sort_keys=False),
+            + dump_yaml({"groups": groups}),
             encoding="utf-8",
         )
         (folder / "alertmanager.yml").write_text(
-            yaml.safe_dump(compressed.drill_alertmanager(self.am_config, self.clock, webhook.port), sort_keys=False),
+            dump_yaml(compressed.drill_alertmanager(self.am_config, self.clock, webhook.port)),
             encoding="utf-8",
         )
         alertmanager = processes.start_alertmanager(alertmanager_bin, folder)
         stack.append(alertmanager)
         (folder / "prometheus.yml").write_text(
-            yaml.safe_dump(
-                compressed.prometheus_config(self.service, exporter.port, alertmanager.port, INSTANCES), sort_keys=False
-            ),
+            dump_yaml(compressed.prometheus_config(self.service, exporter.port, alertmanager.port, INSTANCES)),
             encoding="utf-8",
         )
         prometheus = processes.start_prometheus(prometheus_bin, folder)

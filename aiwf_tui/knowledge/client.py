@@ -35,7 +35,8 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,7 +60,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def _httpx():  # noqa: ANN202 - returns the module
+def _httpx() -> ModuleType:
     """Import httpx on first use.
 
     Why lazily: httpx 0.28 imports its optional CLI (click, pygments and *rich*) at import
@@ -159,17 +160,17 @@ class KnowledgeClient:
         self.base_url = base_url.rstrip("/")
         self._probe_lock = asyncio.Lock()
         self._probed: bool | None = None
-        httpx = _httpx()
+        lib = _httpx()
         headers = {"Accept": "application/json", "User-Agent": "aiwf-tui"}
         if api_key:
             headers["X-API-Key"] = api_key
         try:
-            self._http: httpx.AsyncClient | None = httpx.AsyncClient(
+            self._http: httpx.AsyncClient | None = lib.AsyncClient(
                 base_url=base_url,
                 headers=headers,
                 transport=transport,
                 follow_redirects=False,
-                timeout=httpx.Timeout(request_timeout, connect=connect_timeout),
+                timeout=lib.Timeout(request_timeout, connect=connect_timeout),
             )
             self._url_error = ""
         except Exception as exc:  # invalid URL: fail each call, never at construction
@@ -390,8 +391,8 @@ def _retry_after(response: _Response) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _parse_answer(response: _Response, endpoint: str) -> ServerAnswer:

@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from aiwf_tui.safetext import clean_text
 
 __all__ = [
+    "ENDPOINT_KIND",
     "Endpoint",
     "ItemKind",
     "KnowledgeItem",
     "KnowledgeRef",
     "Origin",
-    "ENDPOINT_KIND",
     "item_from_raw",
     "knowledge_ref",
     "slugify",

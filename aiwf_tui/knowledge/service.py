@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LIMIT",
     "ENDPOINTS",
-    "KnowledgeBundle",
     "PHASE5_QUERIES",
+    "KnowledgeBundle",
     "Phase5Query",
     "QueryResult",
     "QueryStatus",
@@ -75,14 +75,14 @@ class Phase5Query:
     ref: str  # what decisions cite as knowledge_ref
 
 
+_PHASE5_TOPICS: tuple[tuple[Endpoint, str], ...] = (
+    ("get_methodologies", "drift detection"),
+    ("get_methodologies", "MLOps monitoring"),
+    ("get_methodologies", "data drift"),
+    ("get_warnings", "production ML"),
+)
 PHASE5_QUERIES: tuple[Phase5Query, ...] = tuple(
-    Phase5Query(endpoint, topic, knowledge_ref(endpoint, topic))
-    for endpoint, topic in (
-        ("get_methodologies", "drift detection"),
-        ("get_methodologies", "MLOps monitoring"),
-        ("get_methodologies", "data drift"),
-        ("get_warnings", "production ML"),
-    )
+    Phase5Query(endpoint, topic, knowledge_ref(endpoint, topic)) for endpoint, topic in _PHASE5_TOPICS
 )
 """The four queries the workflow makes in Phase 5, with their ``knowledge_ref`` slugs:
 ``get_methodologies:drift-detection``, ``get_methodologies:mlops-monitoring``,

@@ -10,12 +10,13 @@ are listed by `todos(plan)`.
 from __future__ import annotations
 
 from aiwf_tui.model.plan import (
-    AlertRule,
+    AlertCategory,
     AlertingSection,
+    AlertRule,
     Channel,
     CommonIssue,
+    Comparator,
     Contact,
-    Component,
     DecisionsSection,
     DriftApproach,
     DriftSection,
@@ -34,11 +35,13 @@ from aiwf_tui.model.plan import (
     Pillar,
     Principle,
     RunbookSection,
+    Severity,
     SeverityResponse,
     UsefulCommand,
     WorkflowStep,
     slugify,
 )
+from aiwf_tui.model.project import Project
 
 #: The Knowledge queries of the step file, cited as `endpoint:topic-slug`.
 REF_MLOPS = "get_methodologies:mlops-monitoring"
@@ -124,7 +127,17 @@ def _drift(trains: bool, retrieves: bool) -> DriftSection:
 def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[AlertRule]:
     """The alerts-config template's rules, with the workflow's example thresholds."""
 
-    def rule(name, category, metric, comparator, threshold, duration, severity, anchor, placeholder=None):
+    def rule(
+        name: str,
+        category: AlertCategory,
+        metric: str,
+        comparator: Comparator,
+        threshold: float,
+        duration: str,
+        severity: Severity,
+        anchor: str,
+        placeholder: str | None = None,
+    ) -> AlertRule:
         return AlertRule(
             name=name,
             category=category,
@@ -429,7 +442,7 @@ def _improvement() -> ImprovementSection:
 
 
 def _decisions(trains: bool) -> DecisionsSection:
-    def d(number, title, ref, options, context):
+    def d(number: int, title: str, ref: str, options: list[str], context: str) -> OperationsDecision:
         return OperationsDecision(
             id=f"op-{number:03d}", title=title, knowledge_ref=ref, options=options, context=context
         )
@@ -480,7 +493,7 @@ def _decisions(trains: bool) -> DecisionsSection:
     )
 
 
-def new_plan(project) -> OperationsPlan:
+def new_plan(project: Project) -> OperationsPlan:
     """The plan `aiwf plan` writes: the workflow's tables for this architecture, all draft."""
     retrieves, trains = project.retrieves, project.trains
     alerting = _alerting(retrieves)
@@ -552,9 +565,9 @@ def todos(plan: OperationsPlan) -> list[str]:
         items.append("runbook: feature-flag rollback command")
     if plan.architecture != "fine-tuning" and not rb.index_rebuild_steps:
         items.append("runbook: index rebuilding steps")
-    for c in rb.contacts:
-        if not c.name or not c.contact:
-            items.append(f"runbook: contact for {c.role}")
+    for contact in rb.contacts:
+        if not contact.name or not contact.contact:
+            items.append(f"runbook: contact for {contact.role}")
     for cmd in rb.commands:
         if not cmd.command:
             items.append(f"runbook: command to {cmd.purpose.lower()}")
@@ -570,4 +583,4 @@ def todos(plan: OperationsPlan) -> list[str]:
     return items
 
 
-__all__ = ["new_plan", "todos", "default_rules", "runbook_issues", "slugify"]
+__all__ = ["default_rules", "new_plan", "runbook_issues", "slugify", "todos"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -72,20 +72,17 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-Text = Annotated[str, Field(default="")]
-
-
 # -- monitoring --------------------------------------------------------------------
 class Pillar(Row):
     pillar: str
-    capture: Text
-    tools: Text
+    capture: str = ""
+    tools: str = ""
 
 
 class MetricRow(Row):
     metric: str
-    why: Text
-    threshold: Text
+    why: str = ""
+    threshold: str = ""
 
 
 class Section(BaseModel):
@@ -98,39 +95,39 @@ class Section(BaseModel):
 
 
 class MonitoringSection(Section):
-    infrastructure: Text  # "What monitoring infrastructure do you have?"
-    critical_metrics: Text  # "What metrics are most critical for your use case?"
+    infrastructure: str = ""  # "What monitoring infrastructure do you have?"
+    critical_metrics: str = ""  # "What metrics are most critical for your use case?"
     pillars: list[Pillar] = Field(default_factory=list)
     llm_metrics: list[MetricRow] = Field(default_factory=list)
     rag_metrics: list[MetricRow] = Field(default_factory=list)
-    tool: Text
+    tool: str = ""
     tool_reasoning: list[str] = Field(default_factory=list)
 
 
 # -- drift ---------------------------------------------------------------------------
 class DriftType(Row):
     type: str
-    changes: Text
-    detection: Text
+    changes: str = ""
+    detection: str = ""
     monitored: bool = True
 
 
 class DriftApproach(Row):
     approach: str
     complexity: Literal["Low", "Medium", "High"] = "Medium"
-    effectiveness: Text
+    effectiveness: str = ""
     selected: bool = False
 
 
 class SeverityResponse(Row):
     severity: str
-    trigger: Text
-    action: Text
+    trigger: str = ""
+    action: str = ""
 
 
 class DriftSection(Section):
-    change_pace: Text  # "How quickly do you expect your data/domain to change?"
-    approach_answer: Text  # "What drift detection approach fits your resources?"
+    change_pace: str = ""  # "How quickly do you expect your data/domain to change?"
+    approach_answer: str = ""  # "What drift detection approach fits your resources?"
     types: list[DriftType] = Field(default_factory=list)
     approaches: list[DriftApproach] = Field(default_factory=list)
     responses: list[SeverityResponse] = Field(default_factory=list)
@@ -143,7 +140,7 @@ class Channel(Row):
 
     name: str
     kind: ChannelKind
-    target: Text
+    target: str = ""
 
     @field_validator("name")
     @classmethod
@@ -165,7 +162,7 @@ class AlertRule(Row):
     runbook_anchor: str
     placeholder: str | None = None  # the alerts-config template placeholder it fills
     promql: str | None = None  # a rule may carry its own PromQL instead of `metric`
-    description: Text
+    description: str = ""
 
     @field_validator("duration")
     @classmethod
@@ -212,7 +209,7 @@ class AlertRule(Row):
         return value
 
     @model_validator(mode="after")
-    def _metric_known(self) -> "AlertRule":
+    def _metric_known(self) -> AlertRule:
         if self.promql is None and self.metric not in METRICS:
             raise ValueError(
                 f"metric {self.metric!r} is not one aiwf knows ({', '.join(METRICS)}); "
@@ -232,13 +229,13 @@ class AlertRule(Row):
 
 class Principle(Row):
     principle: str
-    description: Text
-    how: Text  # how this plan meets it
+    description: str = ""
+    how: str = ""  # how this plan meets it
 
 
 class AlertingSection(Section):
-    channels_answer: Text  # "What alerting channels do you use?"
-    notify_answer: Text  # "Who should be notified for different severity levels?"
+    channels_answer: str = ""  # "What alerting channels do you use?"
+    notify_answer: str = ""  # "Who should be notified for different severity levels?"
     channels: list[Channel] = Field(default_factory=list)
     routing: dict[Severity, list[str]] = Field(default_factory=dict)
     rules: list[AlertRule] = Field(default_factory=list)
@@ -246,7 +243,7 @@ class AlertingSection(Section):
     service: str = ""  # the `service` label the rules and inhibit rules share
 
     @model_validator(mode="after")
-    def _channels_declared(self) -> "AlertingSection":
+    def _channels_declared(self) -> AlertingSection:
         declared = {c.name for c in self.channels}
         for severity, names in self.routing.items():
             for name in names:
@@ -266,19 +263,19 @@ class AlertingSection(Section):
 # -- incident response -----------------------------------------------------------------
 class IncidentLevel(Row):
     level: str
-    name: Text
-    description: Text
-    response_time: Text
-    responders: Text
+    name: str = ""
+    description: str = ""
+    response_time: str = ""
+    responders: str = ""
 
 
 class WorkflowStep(Row):
     step: str
-    what: Text
+    what: str = ""
 
 
 class IncidentSection(Section):
-    answer: Text  # who is on call, how escalation works
+    answer: str = ""  # who is on call, how escalation works
     levels: list[IncidentLevel] = Field(default_factory=list)
     workflow: list[WorkflowStep] = Field(default_factory=list)
 
@@ -286,18 +283,18 @@ class IncidentSection(Section):
 # -- runbook ---------------------------------------------------------------------------
 class Component(Row):
     name: str
-    purpose: Text
+    purpose: str = ""
 
 
 class Dependency(Row):
     name: str
-    impact: Text  # what breaks if unavailable
+    impact: str = ""  # what breaks if unavailable
 
 
 class HealthCheck(Row):
     component: str
-    check: Text
-    expected: Text
+    check: str = ""
+    expected: str = ""
 
 
 class CommonIssue(Row):
@@ -306,7 +303,7 @@ class CommonIssue(Row):
     symptoms: list[str] = Field(default_factory=list)
     diagnosis: list[str] = Field(default_factory=list)
     resolution: list[str] = Field(default_factory=list)
-    escalation: Text
+    escalation: str = ""
 
     @field_validator("anchor")
     @classmethod
@@ -319,13 +316,13 @@ class CommonIssue(Row):
 
 class Contact(Row):
     role: str
-    name: Text
-    contact: Text
+    name: str = ""
+    contact: str = ""
 
 
 class UsefulCommand(Row):
     purpose: str
-    command: Text
+    command: str = ""
 
 
 class RunbookSection(Section):
@@ -339,13 +336,13 @@ class RunbookSection(Section):
     full_rollback_when: str = "Critical production issue"
     full_rollback_steps: list[str] = Field(default_factory=list)
     flag_rollback_when: str = "Issue with specific feature"
-    flag_rollback_command: Text
-    maintenance_notice: Text  # "Notify users [X hours] in advance"
+    flag_rollback_command: str = ""
+    maintenance_notice: str = ""  # "Notify users [X hours] in advance"
     index_rebuild_when: str = "After embedding model change, corruption"
     index_rebuild_steps: list[str] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     commands: list[UsefulCommand] = Field(default_factory=list)
-    dashboard_url: Text
+    dashboard_url: str = ""
     dashboard_panels: list[str] = Field(default_factory=list)
 
 
@@ -354,23 +351,23 @@ class AlertsConfigSection(Section):
     """The alerts-config template's placeholders. Thresholds come from the alert
     rules (one source of truth); what is left is where the runbook lives."""
 
-    runbook_url: Text
+    runbook_url: str = ""
 
 
 # -- continuous improvement ---------------------------------------------------------------
 class FeedbackLoop(Row):
     loop: str
-    frequency: Text
-    purpose: Text
+    frequency: str = ""
+    purpose: str = ""
 
 
 class ImprovementTrigger(Row):
     trigger: str
-    action: Text
+    action: str = ""
 
 
 class ImprovementSection(Section):
-    answer: Text  # "How do you want to structure continuous improvement?"
+    answer: str = ""  # "How do you want to structure continuous improvement?"
     loops: list[FeedbackLoop] = Field(default_factory=list)
     triggers: list[ImprovementTrigger] = Field(default_factory=list)
 
@@ -379,11 +376,11 @@ class ImprovementSection(Section):
 class OperationsDecision(Row):
     id: str
     title: str
-    choice: Text
-    context: Text
-    rationale: Text
+    choice: str = ""
+    context: str = ""
+    rationale: str = ""
     options: list[str] = Field(default_factory=list)
-    knowledge_ref: Text
+    knowledge_ref: str = ""
     consequences: list[str] = Field(default_factory=list)
 
     @field_validator("id")
@@ -477,7 +474,9 @@ class OperationsPlan(BaseModel):
         return value
 
     def section(self, key: str) -> Section:
-        return getattr(self, key)
+        value = getattr(self, key)
+        assert isinstance(value, Section), key
+        return value
 
     def drafts(self) -> list[str]:
         """Titles of the sections not yet confirmed."""

@@ -1,8 +1,8 @@
 """Reading and writing the operations plan as YAML.
 
-YAML comes from an emitter (PyYAML's safe dumper), never from string templates,
-so whatever the engineer typed (quotes, colons, `#`, newlines, `{{ }}`) comes
-back exactly.
+YAML comes from the one emitter (`yamlio.dump_yaml`), never from string templates,
+so whatever the engineer typed (quotes, colons, `#`, newlines, `{{ }}`, `1e3`, `yes`)
+comes back exactly.
 """
 
 from __future__ import annotations
@@ -10,26 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.model.plan import OperationsPlan, plan_data
 from aiwf_tui.model.textfile import read_text
-from aiwf_tui.model.yamlio import load_plain
-
-
-class _PlanDumper(yaml.SafeDumper):
-    """Block style everywhere; multi-line strings as literal blocks for readable diffs."""
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> Any:
-    if "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029") and value == value.rstrip(" \t"):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_PlanDumper.add_representer(str, _str_representer)
+from aiwf_tui.model.yamlio import dump_yaml, load_plain
 
 HEADER = (
     "# aiwf operations plan: the answers and tables of Phase 5 (Operations).\n"
@@ -40,15 +26,7 @@ HEADER = (
 
 def dump_plan(plan: OperationsPlan) -> str:
     """The plan as YAML text (stable: the same plan always gives the same bytes)."""
-    body = yaml.dump(
-        plan_data(plan),
-        Dumper=_PlanDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100_000,
-        default_flow_style=False,
-    )
-    return HEADER + body
+    return HEADER + dump_yaml(plan_data(plan), literal_blocks=True)
 
 
 def _location(loc: tuple[Any, ...]) -> str:

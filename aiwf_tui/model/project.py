@@ -287,12 +287,13 @@ def _parse_sidecar_text(text: str) -> tuple[Sidecar, Any]:
     return sidecar, data
 
 
-class _LazyKeyLines(dict):
+class _LazyKeyLines(dict[str, int]):
     """Key lines worked out only when an error message asks for one."""
 
     def __init__(self, text: str, data: Any) -> None:
         super().__init__()
-        self._text, self._data, self._lines = text, data, None
+        self._text, self._data = text, data
+        self._lines: dict[str, int] | None = None
 
     def __bool__(self) -> bool:
         return True

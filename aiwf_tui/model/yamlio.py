@@ -1,4 +1,10 @@
-"""YAML loading and dumping for project files.
+"""Every YAML load and dump of aiwf, and the dialect they share.
+
+The dialect: aiwf reads YAML 1.2 (as ruamel.yaml does: `yes`, `on` are strings, `1e3` is
+a number, `0o17` octal); it writes YAML that reads back as exactly the values written under
+YAML 1.2 *and* YAML 1.1 (PyYAML, and the Go YAML library Prometheus and Alertmanager use):
+`dump_yaml` quotes every string that either version would take for something else
+(`1e3`, `0o17`, `yes`, `null`, `~`, `2024-01-01`, `1:20`, `=`, `<<`).
 
 sidecar.yaml is shared with the rest of the workflow and edited by hand, so it is
 written with ruamel.yaml's round-trip mode: comments, key order and quoting survive,
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +102,7 @@ def _roundtrip_yaml(text: str, layout_text: str | None = None) -> YAML:
     word = null_word(layout)
     if word:
         # A subclass per instance: add_representer mutates the class it is called on.
-        representer = type("NullStyleRepresenter", (RoundTripRepresenter,), {})
+        representer: Any = type("NullStyleRepresenter", (RoundTripRepresenter,), {})
         representer.add_representer(type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", word))
         yaml.Representer = representer
     return yaml
@@ -222,7 +229,7 @@ def _too_long(shown: str, line: int | None, digits: int) -> AiwfError:
 
 def _long_number_line(text: str) -> tuple[int | None, int]:
     """(line, digits) of the first run of more than `MAX_INT_DIGITS` digits in `text`."""
-    match = re.search(r"[0-9_]{%d,}" % (MAX_INT_DIGITS + 1), text)
+    match = re.search(rf"[0-9_]{{{MAX_INT_DIGITS + 1},}}", text)
     if not match:
         return None, 0
     return text.count("\n", 0, match.start()) + 1, len(match.group())
@@ -238,7 +245,7 @@ def check_depth(text: str, shown: str) -> None:
     too_deep = False
     try:
         loader = (getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader)(text)
-    except Exception:  # noqa: BLE001 - text libyaml cannot even take (raw surrogates)
+    except Exception:
         return
     depth = 0
     try:
@@ -249,7 +256,7 @@ def check_depth(text: str, shown: str) -> None:
                 too_deep = depth > MAX_DEPTH
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except Exception as exc:  # noqa: BLE001 - a syntax error, or odd text: shallow up to there
+    except Exception as exc:
         too_deep = "maximum nesting depth" in str(exc)
     finally:
         loader.dispose()
@@ -385,15 +392,16 @@ def _fast_loader_class() -> Any:
         for tag, fn in FastLoader.yaml_constructors.items()
         if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq")
     }
-    for tag, fn in (
+    constructors: tuple[tuple[str | None, Callable[..., Any]], ...] = (
         ("tag:yaml.org,2002:int", construct_int),
         ("tag:yaml.org,2002:float", construct_float),
         ("tag:yaml.org,2002:bool", construct_bool),
         ("tag:yaml.org,2002:timestamp", construct_timestamp),
         ("tag:yaml.org,2002:map", construct_mapping),
         (None, refuse),
-    ):
-        FastLoader.add_constructor(tag, fn)
+    )
+    for constructed, construct in constructors:
+        FastLoader.add_constructor(constructed, construct)
     _FAST_LOADER = FastLoader
     return FastLoader
 
@@ -416,7 +424,7 @@ def load_plain_fast(text: str, shown: str) -> tuple[Any, bool]:
         data = load_fast(text)
     except NumberTooLong as exc:
         raise _too_long(shown, *exc.args) from None
-    except Exception:  # noqa: BLE001 - any doubt: ruamel decides, with its own messages
+    except Exception:  # any doubt: ruamel decides, with its own messages
         check_depth(text, shown)
         doc, _ = load_roundtrip(text, shown)
         return to_plain(doc, shown, text), False
@@ -462,7 +470,7 @@ def check_parses(text: str) -> None:
         try:
             yaml.load(text, Loader=loader)
             return
-        except Exception:  # noqa: BLE001 - the pure loader below gives the verdict and the message
+        except Exception:
             pass
     yaml.safe_load(text)
 
@@ -481,3 +489,57 @@ def parse_problem(text: str, rel: str) -> Problem | None:
             "this is a bug in aiwf: please report it; nothing was written",
         )
     return None
+
+
+# -- the emitter --------------------------------------------------------------------------------
+_DUMPERS: dict[tuple[bool, bool], Any] = {}
+
+
+def _dumper_class(indent_sequences: bool, literal_blocks: bool) -> Any:
+    """A PyYAML safe dumper that quotes any string YAML 1.1 or YAML 1.2 would resolve to
+    another type (PyYAML alone knows only 1.1: it wrote `1e3` and `0o17` bare)."""
+    key = (indent_sequences, literal_blocks)
+    if key in _DUMPERS:
+        return _DUMPERS[key]
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            return super().increase_indent(flow, indentless and not indent_sequences)
+
+    for tag, pattern, first in YAML12_IMPLICIT:
+        Dumper.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
+        if any(ch in value for ch in _UNSURE_CHARS):
+            # PyYAML writes CR, NEL, LS and PS raw in plain and single-quoted scalars, where a
+            # reader folds them: only double quotes (which escape them) keep them.
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+        if literal_blocks and "\n" in value and value == value.rstrip(" \t"):
+            # A literal block only where it reads back unchanged (PyYAML falls back to quotes
+            # when a block cannot hold the text).
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+    Dumper.add_representer(str, represent_str)
+    _DUMPERS[key] = Dumper
+    return Dumper
+
+
+def dump_yaml(data: Any, *, indent_sequences: bool = False, literal_blocks: bool = False) -> str:
+    """Block-style YAML of plain data (dicts, lists, str, int, float, bool, None), keys in
+    the order the data was built, never re-wrapped; reads back to exactly `data`.
+
+    `indent_sequences`: list items indented under their key (the workflow's alerts config);
+    `literal_blocks`: multi-line strings as `|` blocks (the plan, for readable diffs).
+    """
+    import yaml
+
+    return yaml.dump(
+        data,
+        Dumper=_dumper_class(indent_sequences, literal_blocks),
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
+        default_flow_style=False,
+    )

@@ -2,7 +2,7 @@
 (`templates/alerts-config.template.yaml`, step file section 8) and the same
 structure filled with the plan's values (`alerts-config.yaml`).
 
-YAML is emitted from data by PyYAML's safe dumper, never from string templates,
+YAML is emitted from data by the one emitter (`yamlio.dump_yaml`), never from string templates,
 so whatever the engineer typed parses back exactly. Only the comment lines are
 written as text, and they hold no user text.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from aiwf_tui.model.plan import ALERT_CATEGORIES, SEVERITIES, AlertRule, Channel, OperationsPlan, format_number
+from aiwf_tui.model.project import Project
+from aiwf_tui.model.yamlio import dump_yaml
 
 #: Placeholders of the workflow template, in its order.
 PLACEHOLDERS: tuple[str, ...] = (
@@ -53,17 +53,9 @@ GROUPS: tuple[tuple[str, str], ...] = (
 assert {g for g, _ in GROUPS} == set(ALERT_CATEGORIES)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style with indented sequences (as the workflow writes them)."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # noqa: ARG002
-        return super().increase_indent(flow, False)
-
-
 def _dump(data: Any) -> str:
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
-    )
+    """Block style with indented sequences (as the workflow writes them)."""
+    return dump_yaml(data, indent_sequences=True)
 
 
 def _ph(name: str) -> str:
@@ -148,7 +140,9 @@ def _rule(rule: AlertRule, template: bool, runbook_url: str) -> dict[str, Any]:
     return item
 
 
-def _groups(project, plan: OperationsPlan, template: bool, runbook_url: str) -> list[tuple[str, str, list]]:
+def _groups(
+    project: Project, plan: OperationsPlan, template: bool, runbook_url: str
+) -> list[tuple[str, str, list[dict[str, Any]]]]:
     groups = []
     for key, comment in GROUPS:
         rules = [_rule(r, template, runbook_url) for r in plan.alerting.rules if r.category == key]
@@ -157,7 +151,7 @@ def _groups(project, plan: OperationsPlan, template: bool, runbook_url: str) -> 
     return groups
 
 
-def _document(header: list[str], defaults: dict[str, Any], groups: list[tuple[str, str, list]]) -> str:
+def _document(header: list[str], defaults: dict[str, Any], groups: list[tuple[str, str, list[dict[str, Any]]]]) -> str:
     parts = ["\n".join(f"# {line}" if line else "#" for line in header) + "\n"]
     parts.append("\n# Alert Defaults\n" + _dump({"defaults": defaults}))
     for key, comment, rules in groups:
@@ -173,12 +167,12 @@ def _header(plan: OperationsPlan, title: str) -> list[str]:
     return lines
 
 
-def template_data(project, plan: OperationsPlan) -> dict[str, Any]:
+def template_data(project: Project, plan: OperationsPlan) -> dict[str, Any]:
     """The template as data (what `render_alerts_template` emits, without comments)."""
     return _data(project, plan, template=True)
 
 
-def config_data(project, plan: OperationsPlan) -> dict[str, Any]:
+def config_data(project: Project, plan: OperationsPlan) -> dict[str, Any]:
     """The filled config as data (what `render_alerts_config` emits, without comments)."""
     return _data(project, plan, template=False)
 
@@ -196,7 +190,7 @@ def _channels(plan: OperationsPlan, template: bool) -> dict[str, list[str]]:
     return result
 
 
-def _data(project, plan: OperationsPlan, template: bool) -> dict[str, Any]:
+def _data(project: Project, plan: OperationsPlan, template: bool) -> dict[str, Any]:
     url = (
         _ph("RUNBOOK_URL") if template or not plan.alerts_config.runbook_url.strip() else plan.alerts_config.runbook_url
     )
@@ -206,21 +200,21 @@ def _data(project, plan: OperationsPlan, template: bool) -> dict[str, Any]:
     return data
 
 
-def _render(project, plan: OperationsPlan, template: bool, header: list[str]) -> str:
+def _render(project: Project, plan: OperationsPlan, template: bool, header: list[str]) -> str:
     data = _data(project, plan, template)
     defaults = data.pop("defaults")
     comments = dict(GROUPS)
     return _document(header, defaults, [(k, comments[k], v) for k, v in data.items()])
 
 
-def render_alerts_template(project, plan: OperationsPlan) -> str:
+def render_alerts_template(project: Project, plan: OperationsPlan) -> str:
     """phase-5-operations/templates/alerts-config.template.yaml (pure)."""
     header = _header(plan, "Alerts Configuration")
     header.append("Template: replace each {{PLACEHOLDER}} (alerts-config.yaml is this file filled from the plan)")
     return _render(project, plan, True, header)
 
 
-def render_alerts_config(project, plan: OperationsPlan) -> str:
+def render_alerts_config(project: Project, plan: OperationsPlan) -> str:
     """phase-5-operations/alerts-config.yaml: the template filled with the plan's values (pure)."""
     header = _header(plan, "Alerts Configuration")
     header.append(

@@ -17,6 +17,7 @@ import re
 
 from aiwf_tui.model.decision_log import DecisionLog, parse_decision_log
 from aiwf_tui.model.plan import OperationsDecision, OperationsPlan
+from aiwf_tui.model.project import Project
 from aiwf_tui.render.markdown import code_span, md_cell, oneline, or_todo, todo
 
 PHASE_LABEL = "5 - Operations"
@@ -130,8 +131,9 @@ def _flat(lines: list[str], log: DecisionLog, block: list[str]) -> list[str]:
         inner = [e for e in log.entries if start <= e.start < end and not e.id.startswith("OP-")]
         if not inner:
             return lines[:start] + block + lines[end:]
-        lines, start = _remove_ops(lines, log)
-        return lines[:start] + block + [""] + lines[start:]
+        lines, first = _remove_ops(lines, log)
+        assert first is not None  # there are OP entries
+        return lines[:first] + block + [""] + lines[first:]
     others = [e for e in log.entries]
     if others:
         at = others[-1].end
@@ -140,16 +142,16 @@ def _flat(lines: list[str], log: DecisionLog, block: list[str]) -> list[str]:
     # No entries at all: after a `## Decisions` heading, else at the end.
     for i, line in enumerate(lines):
         if line.strip() == "## Decisions":
-            return lines[: i + 1] + [""] + block + [""] + lines[i + 1 :]
+            return [*lines[: i + 1], "", *block, "", *lines[i + 1 :]]
     while lines and not lines[-1].strip():
         lines = lines[:-1]
-    return lines + [""] + block
+    return [*lines, "", *block]
 
 
 def _phased(lines: list[str], log: DecisionLog, block: list[str]) -> list[str]:
     if log.phase5_heading is not None and log.phase5_end is not None:
         start, end = log.phase5_heading, log.phase5_end
-        return lines[: start + 1] + [""] + block + lines[end:]
+        return [*lines[: start + 1], "", *block, *lines[end:]]
     # No Phase 5 block: add one after the last entry (outside the Phase 5 block, drop stray OP entries).
     lines, _ = _remove_ops(lines, log)
     log = parse_decision_log("\n".join(lines))
@@ -211,7 +213,7 @@ def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, st
     return lines[:first_row] + rows + new_rows + lines[end:]
 
 
-def _parsed(project, text: str) -> DecisionLog:
+def _parsed(project: Project, text: str) -> DecisionLog:
     """The project's parsed log (parsed once per project), or a fresh parse of `text`."""
     log = getattr(project, "decision_log", None)
     if isinstance(log, DecisionLog) and log.lines == text.splitlines():
@@ -219,7 +221,7 @@ def _parsed(project, text: str) -> DecisionLog:
     return parse_decision_log(text)
 
 
-def render_decision_log(project, plan: OperationsPlan, today: str) -> str:
+def render_decision_log(project: Project, plan: OperationsPlan, today: str) -> str:
     """decision-log.md with the plan's operations decisions (pure: `today` is passed in)."""
     text = project.decision_log_text
     log = _parsed(project, text)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 
 from aiwf_tui.render import markdown
@@ -23,13 +24,13 @@ class _QuietBytecodeCache(FileSystemBytecodeCache):
     """Compiled templates kept in a folder: compiling them is ~60 ms of every `aiwf render`
     otherwise. A cache that cannot be read or written is simply not used."""
 
-    def load_bytecode(self, bucket) -> None:
+    def load_bytecode(self, bucket: Bucket) -> None:
         try:
             super().load_bytecode(bucket)
         except Exception:
             bucket.reset()
 
-    def dump_bytecode(self, bucket) -> None:
+    def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except Exception:

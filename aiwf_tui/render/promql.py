@@ -234,13 +234,13 @@ def simple_selector(promql: str) -> tuple[str, dict[str, str]] | None:
 
 
 __all__ = [
+    "DAY_WINDOW",
     "EXPORTED_METRICS",
     "METRIC_SPECS",
-    "MetricSpec",
     "RATE_WINDOW",
-    "DAY_WINDOW",
-    "label_value",
-    "label_selector",
+    "MetricSpec",
     "is_condition",
+    "label_selector",
+    "label_value",
     "simple_selector",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.project import Project
 from aiwf_tui.render.environment import render_template
 from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, todo
 from aiwf_tui.render.promql import EXPORTED_METRICS
@@ -42,7 +43,7 @@ def issue_views(plan: OperationsPlan) -> list[dict[str, Any]]:
     return views
 
 
-def render_runbook(project, plan: OperationsPlan) -> str:
+def render_runbook(project: Project, plan: OperationsPlan) -> str:
     """runbook.md for `project` from `plan` (pure)."""
     rb = plan.runbook
     steps = list(rb.full_rollback_steps) or [todo("rollback steps")]

@@ -11,11 +11,13 @@ through the round trip instead, so correctness never depends on the block path.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import SIDECAR
 from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.project import Project
 from aiwf_tui.model.yamlio import parse_problem
 
 ALL_STEPS = (1, 2, 3, 4, 5, 6, 7)
@@ -102,14 +104,19 @@ def _decisions(doc: Any, plan: OperationsPlan, dated: bool, today: str) -> None:
         last[0].ca.items[last[1]] = trailing
 
 
+def _as_is(text: str) -> str:
+    return text
+
+
 def _merge_decisions(decisions: Any, plan: OperationsPlan, dated: bool, today: str, new_map: Any = None) -> None:
     """The operations decisions into `decisions` (a round-trip or a plain list)."""
     if new_map is None:
         from ruamel.yaml.comments import CommentedMap
 
-        new_map, quote = CommentedMap, _q
+        new_map = CommentedMap
+        quote: Callable[[str], Any] = _q
     else:
-        quote = str
+        quote = _as_is
     existing: dict[str, Any] = {}
     for item in decisions:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -162,7 +169,7 @@ def _uses_dated_decisions(doc: Any) -> bool:
     return any(isinstance(d, dict) and ("phase" in d or "date" in d) for d in decisions)
 
 
-def _apply(project, plan: OperationsPlan, date: str, doc=None, dated: bool | None = None) -> str:
+def _apply(project: Project, plan: OperationsPlan, date: str, doc: Any = None, dated: bool | None = None) -> str:
     from ruamel.yaml.comments import CommentedMap
 
     if doc is None:
@@ -182,7 +189,7 @@ def _apply(project, plan: OperationsPlan, date: str, doc=None, dated: bool | Non
     return project.dump_sidecar(doc)
 
 
-def render_sidecar(project, plan: OperationsPlan, today: str, *, block_path: bool | None = None) -> str:
+def render_sidecar(project: Project, plan: OperationsPlan, today: str, *, block_path: bool | None = None) -> str:
     """sidecar.yaml with Phase 5 complete (pure: `today` is passed in).
 
     When the sidecar already records completion and nothing but the date would
@@ -207,7 +214,7 @@ def render_sidecar(project, plan: OperationsPlan, today: str, *, block_path: boo
     return text
 
 
-def render_sidecar_full(project, plan: OperationsPlan, today: str) -> str:
+def render_sidecar_full(project: Project, plan: OperationsPlan, today: str) -> str:
     """The whole sidecar through the round-trip document."""
     doc = project.sidecar_document()
     status = str(doc.get("workflow_status") or "").lower() if isinstance(doc, dict) else ""
@@ -252,7 +259,7 @@ class _Cut:
         keys = [offset for key, offset in _top_keys(out) if key == "decisions"]
         if len(keys) != 1:
             return None
-        item = re.compile(r"^ {%d}-(?:[ \t]|$)" % self.indent, re.M).search(out, keys[0])
+        item = re.compile(rf"^ {{{self.indent}}}-(?:[ \t]|$)", re.M).search(out, keys[0])
         if item is None or not out.startswith(self.anchor_line + "\n", item.start()):
             return None
         return item.start()
@@ -314,7 +321,7 @@ def _cut(text: str, data: Any, plan: OperationsPlan) -> _Cut | None:
     )
 
 
-def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | None:
+def render_sidecar_blocks(project: Project, plan: OperationsPlan, today: str) -> str | None:
     """The block path; None when it cannot vouch for its result (use the full round trip).
 
     Safety net: the result is parsed back with the fast loader and compared with what the
@@ -368,7 +375,7 @@ def render_sidecar_blocks(project, plan: OperationsPlan, today: str) -> str | No
         if not _same_plain(to_plain(load_fast(checked), SIDECAR), expected):
             return None
         return result
-    except Exception:  # noqa: BLE001 - any surprise: the full round trip decides
+    except Exception:
         return None
 
 
@@ -388,7 +395,7 @@ def _same_plain(a: Any, b: Any) -> bool:
     return True
 
 
-def _expected(data: dict, plan: OperationsPlan, date: str, dated: bool) -> dict:
+def _expected(data: dict[str, Any], plan: OperationsPlan, date: str, dated: bool) -> dict[str, Any]:
     """What `_apply` means, computed on plain data (the block path's safety net)."""
     doc = dict(data)
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from aiwf_tui.layout import PROMETHEUS_DIR
 from aiwf_tui.model.defaults import todos
 from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.project import Project
 from aiwf_tui.render.environment import render_template
 from aiwf_tui.render.markdown import oneline
 
 STATUS_LABELS = {"complete": "✅ Complete", "skipped": "⏭️ Skipped"}
 
 
-def key_decisions(project, plan: OperationsPlan) -> list[dict[str, str]]:
+def key_decisions(project: Project, plan: OperationsPlan) -> list[dict[str, str]]:
     """The 5-7 decisions the summary lists (rule in the module docstring)."""
     earlier = list(project.earlier_decisions)
     chosen: list[dict[str, str]] = []
@@ -30,14 +31,14 @@ def key_decisions(project, plan: OperationsPlan) -> list[dict[str, str]]:
         if in_phase:
             d = in_phase[-1]
             chosen.append({"id": d.heading_id, "title": oneline(d.title), "choice": oneline(d.choice)})
-    for d in plan.decisions.decisions[:2]:
+    for op in plan.decisions.decisions[:2]:
         chosen.append(
-            {"id": d.id.upper(), "title": oneline(d.title), "choice": oneline(d.choice) or "_To do: the decision_"}
+            {"id": op.id.upper(), "title": oneline(op.title), "choice": oneline(op.choice) or "_To do: the decision_"}
         )
     return chosen
 
 
-def artifact_tree(project, files: list[str] | None = None) -> str:
+def artifact_tree(project: Project, files: list[str] | None = None) -> str:
     """The project folder as the workflow draws it, with the Phase 5 files aiwf writes."""
     prometheus = sorted(
         f.removeprefix(PROMETHEUS_DIR + "/") for f in (files or []) if f.startswith(PROMETHEUS_DIR + "/")
@@ -79,7 +80,7 @@ def artifact_tree(project, files: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_summary(project, plan: OperationsPlan, files: list[str] | None = None) -> str:
+def render_summary(project: Project, plan: OperationsPlan, files: list[str] | None = None) -> str:
     """The completion summary Markdown (pure). `files`: the rendered paths, for the tree."""
     phases = []
     for p in project.phases:

@@ -160,9 +160,7 @@ class DecisionsReviewScreen(Screen):
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "focus_filter" and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action == "focus_filter" and isinstance(self.focused, Input))
 
     @on(DecisionsTable.Opened)
     def _open(self, event: DecisionsTable.Opened) -> None:

@@ -149,7 +149,7 @@ class AlertingView(SectionView):
         r = self._routing
         candidate = {"critical": list(r.critical), "high": list(r.high), "medium": list(r.medium), "low": list(r.low)}
         declared = {c.name for c in self.model.channels}
-        for severity, names in candidate.items():
+        for names in candidate.values():
             for name in names:
                 if name not in declared:
                     return f"channel {name!r} is not declared under Channels (declared: {', '.join(sorted(declared))})"

@@ -83,7 +83,7 @@ class PreviewPane(ScrollView, can_focus=True):
         old = self._lines
         if new == old:
             return
-        start, old_end, new_end = changed_span(old, new)
+        start, _old_end, new_end = changed_span(old, new)
         self._lines = new
         widest = max((len(line) for line in new[start:new_end]), default=0)
         grown = widest > self._width

@@ -9,7 +9,8 @@ from typing import Any
 
 from aiwf_tui.layout import ALERTMANAGER_NAME
 from aiwf_tui.model.plan import SEVERITIES, OperationsPlan
-from aiwf_tui.render.prometheus.common import SECRETS_DIR, alert_names, dump_yaml, header, service_of
+from aiwf_tui.model.yamlio import dump_yaml
+from aiwf_tui.render.prometheus.common import SECRETS_DIR, alert_names, header, service_of
 from aiwf_tui.render.promql import label_value
 
 #: PagerDuty Events v2 accepts only critical|error|warning|info.

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiwf_tui.model.plan import ALERT_CATEGORIES, AlertRule, MetricsPlan, OperationsPlan, format_number, slugify
+from aiwf_tui.model.yamlio import dump_yaml
 from aiwf_tui.render.prometheus.common import (
     alert_annotations,
     alert_names,
-    dump_yaml,
     header,
     metric_spec,
     rule_labels,

@@ -26,12 +26,12 @@ from typing import Any
 
 from aiwf_tui.layout import RULES_NAME, RULES_TEST_NAME
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, OperationsPlan, duration_seconds, format_number
+from aiwf_tui.model.yamlio import dump_yaml
 from aiwf_tui.render.prometheus.common import (
     EVAL_INTERVAL_MINUTES,
     alert_annotations,
     alert_names,
     condition_text,
-    dump_yaml,
     header,
     metric_spec,
     rule_labels,
