@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import promql_parser
 
@@ -107,22 +108,22 @@ class Parsed:
     is_condition: bool
 
 
-def _strip_parens(expr):
+def _strip_parens(expr: Any) -> Any:
     while isinstance(expr, promql_parser.ParenExpr):
         expr = expr.expr
     return expr
 
 
-def _op(expr) -> str:
+def _op(expr: Any) -> str:
     return str(expr.op).strip().lower()
 
 
-def _is_bool(expr) -> bool:
+def _is_bool(expr: Any) -> bool:
     modifier = getattr(expr, "modifier", None)
     return bool(modifier is not None and getattr(modifier, "return_bool", False))
 
 
-def _condition(expr) -> bool:
+def _condition(expr: Any) -> bool:
     """A comparison without `bool` at the top (through parentheses); for `and`/`unless` the left
     side decides, for `or` either side."""
     expr = _strip_parens(expr)
@@ -138,7 +139,7 @@ def _condition(expr) -> bool:
     return False
 
 
-def _scalar(expr) -> bool:
+def _scalar(expr: Any) -> bool:
     """Whether the expression evaluates to a scalar (numbers and arithmetic on them, scalar(), time())."""
     expr = _strip_parens(expr)
     if isinstance(expr, promql_parser.NumberLiteral):

@@ -280,7 +280,8 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
         labels: dict[str, str]
         svc = {"service": service}
         raw: list[list[float]] = []
-        quantile, bounds = 0.0, ()
+        quantile = 0.0
+        bounds: tuple[float | None, ...] = ()
         if spec is None:
             assert selector is not None  # a custom rule without one was refused above
             name, labels = selector
