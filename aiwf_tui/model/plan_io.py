@@ -7,6 +7,7 @@ comes back exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _lines_for(text: str, shown: str):
+def _lines_for(text: str, shown: str) -> Callable[[tuple[Any, ...]], int | None]:
     """`loc -> line` for the validation errors of `text` (parsed once, only on an error)."""
     from aiwf_tui.model.yamlio import load_roundtrip
 

@@ -337,8 +337,8 @@ def load_project(root: str | Path) -> Project:
     if not problems:
         # Every file aiwf would write must stay inside the project: a folder linked outside
         # is refused here, so check, plan, render and the app all say so before any write.
-        from aiwf_tui.files import outside_problems
         from aiwf_tui.layout import WRITTEN_FILES
+        from aiwf_tui.model.textfile import outside_problems
 
         problems.extend(outside_problems([root / rel for rel in WRITTEN_FILES], root))
     if problems:

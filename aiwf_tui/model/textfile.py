@@ -6,11 +6,12 @@ missing, folders, unreadable, binary, not UTF-8, or absurdly large.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
-from aiwf_tui.errors import AiwfError
+from aiwf_tui.errors import AiwfError, Problem
 
 #: Larger than any real sidecar, spec or decision log by two orders of magnitude.
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -157,3 +158,71 @@ def with_newline(text: str, newline: str) -> str:
     if newline == "\n":
         return text
     return text.replace("\r\n", "\n").replace("\n", newline)
+
+
+def outside_problems(paths: list[Path], root: Path) -> list[Problem]:
+    """Why writing `paths` could leave the project or clobber something that is not a file:
+    a path outside `root`, a folder above it that is a link leading outside (or looping), or a
+    folder, FIFO or device where the file should be. Empty: safe to write."""
+    real_root = Path(root).resolve()
+    problems: list[Problem] = []
+    for path in paths:
+        path = Path(path) if Path(path).is_absolute() else Path(root) / path
+        shown = display_path(path, Path(root))
+        if not path.absolute().is_relative_to(Path(root).absolute()):
+            problems.append(
+                Problem(
+                    shown, "is outside the project folder", "aiwf writes only inside the project; nothing was written"
+                )
+            )
+            continue
+        try:
+            parent = path.parent.resolve()
+        except (OSError, RuntimeError):
+            problems.append(
+                Problem(
+                    shown,
+                    "is in a folder whose symbolic link loops",
+                    "replace the link with a real folder; nothing was written",
+                )
+            )
+            continue
+        if not parent.is_relative_to(real_root):
+            link = first_link(path.parent, Path(root))
+            problems.append(
+                Problem(
+                    display_path(link, Path(root)) if link else shown,
+                    link_leaves(link) if link else "is outside the project folder",
+                    "replace the link with a real folder inside the project (aiwf writes only inside it)",
+                )
+            )
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problems.append(
+                    Problem(shown, "is a symbolic link that loops", "replace the link with the file itself")
+                )
+                continue
+            problems.append(
+                Problem(shown, f"cannot be checked ({exc.strerror or exc})", "check the file; nothing was written")
+            )
+            continue
+        if not stat.S_ISREG(mode):
+            problems.append(Problem(shown, f"is {kind_of(mode)}, not a file", "move it away; nothing was written"))
+        elif path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            problems.append(
+                Problem(
+                    shown,
+                    "is a symbolic link that leads outside the project",
+                    "replace the link with the file itself; nothing was written",
+                )
+            )
+    # One line per offending link, however many files lie under it.
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.path + problem.message, problem)
+    return list(unique.values())
