@@ -21,9 +21,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 
-# Static checks first (seconds): lint and format, then the import contracts (pyproject.toml).
+# Static checks first: lint and format, types, then the import contracts (all in pyproject.toml).
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 .venv/bin/lint-imports
 
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -115,7 +115,9 @@ class SpecViewerScreen(Screen):
         except AiwfError as exc:
             self.app.call_from_thread(self._show_error, " | ".join(exc.lines()))
             return
-        self.app.call_from_thread(self._show_text, text)
+        # call_later: the loop runs the async update itself (call_from_thread's typing has no
+        # room for a coroutine that returns nothing).
+        self.app.call_from_thread(self.call_later, self._show_text, text)
 
     def _show_error(self, line: str) -> None:
         self.error = line
