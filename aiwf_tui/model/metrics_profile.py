@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aiwf_tui.model.project import Project
+
 _VLLM_RE = re.compile(r"\bvllm\b", re.IGNORECASE)
 _OTEL_RE = re.compile(r"\bopen\s*telemetry\b|\botel\b", re.IGNORECASE)
 
@@ -27,7 +29,7 @@ class ProfileSuggestion:
     reasoning: str
 
 
-def suggest_profile(project) -> ProfileSuggestion:
+def suggest_profile(project: Project) -> ProfileSuggestion:
     """The metric profile the project's earlier decisions suggest."""
     decisions = list(getattr(project, "earlier_decisions", []) or [])
     for decision in decisions:

@@ -22,6 +22,7 @@ vLLM and OpenTelemetry the scrape job (or the collector) adds it as a target lab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, MetricSpec
 
@@ -39,7 +40,7 @@ class Profile:
     specs: dict[str, MetricSpec]
 
 
-def _spec(base: str, **changes) -> MetricSpec:
+def _spec(base: str, **changes: Any) -> MetricSpec:
     """The aiwf spec of a plan metric with its series (and kind, ...) replaced: same record name."""
     from dataclasses import replace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from aiwf_tui.model.plan import MetricRow, Pillar
-from aiwf_tui.sections.base import SectionView, heading
+from aiwf_tui.sections.base import SectionView, heading, para
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
