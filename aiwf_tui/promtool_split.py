@@ -16,7 +16,9 @@ import os
 import re
 from pathlib import Path
 
-import yaml
+import yaml  # the node classes; loading and dumping go through yamlio
+
+from aiwf_tui.model.yamlio import compose_nodes, serialize_nodes
 
 _DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
@@ -57,7 +59,7 @@ def split_test_file(path: Path, parts: int) -> list[str] | None:
     None when there is nothing to gain (one test, one part) or the file is not a plain
     test file (promtool, run on the file itself, will say what is wrong)."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = compose_nodes(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -92,5 +94,5 @@ def split_test_file(path: Path, parts: int) -> list[str] | None:
             elif name == "rule_files":
                 node = absolute
             value.append((key, node))
-        texts.append(yaml.serialize(yaml.MappingNode(root.tag, value), Dumper=yaml.SafeDumper))
+        texts.append(serialize_nodes(yaml.MappingNode(root.tag, value)))
     return texts

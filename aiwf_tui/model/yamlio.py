@@ -543,3 +543,19 @@ def dump_yaml(data: Any, *, indent_sequences: bool = False, literal_blocks: bool
         width=1_000_000,
         default_flow_style=False,
     )
+
+
+# -- the node tree --------------------------------------------------------------------------
+def compose_nodes(text: str) -> Any:
+    """The YAML node tree of `text` (scalars as written, nothing resolved), for tools that
+    rearrange a file without re-typing its values; raises `yaml.YAMLError`."""
+    import yaml
+
+    return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
+
+
+def serialize_nodes(node: Any) -> str:
+    """YAML text of a node tree from `compose_nodes` (scalars keep their style and text)."""
+    import yaml
+
+    return yaml.serialize(node, Dumper=yaml.SafeDumper)
