@@ -7,6 +7,8 @@ elapsed time (Rich); with `--json`, or when stdout is not a terminal, it prints 
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 
 from aiwf_tui.commands.common import (
@@ -51,10 +53,11 @@ def run(args) -> int:
 
     validation = Validation(folder, args.timeout, CheckCache(), reuse=not args.no_cache)
     started = time.monotonic()
-    if sys.stdout.isatty() and not json_output():
-        results = _run_with_progress(validation)
-    else:
-        results = validation.run()
+    with _terminated_like_interrupted():
+        if sys.stdout.isatty() and not json_output():
+            results = _run_with_progress(validation)
+        else:
+            results = validation.run()
     elapsed = time.monotonic() - started
     status = exit_status(results)
     if json_output():
@@ -71,6 +74,24 @@ def run(args) -> int:
         print(f"aiwf validate: {skipped} of {len(results)} checks skipped: {'; '.join(problems)}", file=sys.stderr)
         return EXIT_SKIPPED
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _terminated_like_interrupted():
+    """SIGTERM stops the run as Ctrl-C does (tools killed, temporary files removed), exit 143."""
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signal.SIGTERM)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run_with_progress(validation):
