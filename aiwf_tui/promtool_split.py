@@ -79,6 +79,8 @@ def split_test_file(path: Path, parts: int) -> list[str] | None:
         shares[lightest].append(test)
         loads[lightest] += _weight(test) or 1.0
     folder = path.parent.resolve()
+    if any(ch in str(folder) for ch in "*?[\\"):
+        return None  # promtool reads rule_files as globs: such a folder name would not match itself
     absolute = yaml.SequenceNode(
         rule_files.tag,
         [yaml.ScalarNode(f.tag, os.path.join(folder, f.value), style="'") for f in rule_files.value],

@@ -408,3 +408,12 @@ def test_each_part_passes_under_promtool_and_a_broken_rule_fails_its_part(render
         if done.returncode:
             failed.append(done.stdout + done.stderr)
     assert len(failed) == 1 and "HighErrorRate" in failed[0]
+
+
+def test_no_split_where_the_folder_name_reads_as_a_glob(rendered, tmp_path, tools):
+    from aiwf_tui.promtool_split import split_test_file
+
+    odd = tmp_path / "proj[1]"
+    rendered.rename(odd)
+    assert split_test_file(odd / PROMETHEUS_DIR / "alert-rules.test.yml", 2) is None
+    assert all(r.ok for r in Validation(odd).run())
