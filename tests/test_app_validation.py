@@ -30,6 +30,13 @@ def _status(app) -> ValidationStatus:
     return app.screen.query_one(ValidationStatus)
 
 
+def _footer_offers_stop(app) -> bool:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return any("Stop checks" in str(getattr(key, "description", "")) for key in footer.children)
+
+
 def _rules_table(app) -> EditableTable:
     return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
 
@@ -60,9 +67,11 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
         await pilot.press("j")
         await wait_for(pilot, lambda: table.cursor_row == row + 1)
         assert _status(app).running
+        await wait_for(pilot, lambda: _footer_offers_stop(app))
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: not _status(app).running)
+        await wait_for(pilot, lambda: not _footer_offers_stop(app))
         assert "Checks stopped" in str(_status(app).render())
         await wait_for(pilot, lambda: not any(_alive(pid) for pid in pids), limit=10)
         assert app.workflow_screen.current == "alerting"

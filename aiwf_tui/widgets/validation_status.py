@@ -78,6 +78,7 @@ class ValidationStatus(Static):
             self._checks_done = 0
             self._checks_total = len(plan_checks(validation.folder)[0])
         self._validation = validation
+        self.refresh_bindings()  # escape: stop checks, shown while they run
         self._paint_progress()
         self._tick_timer = self.set_interval(TICK, self._paint_progress)
         self._run(validation)
@@ -88,6 +89,7 @@ class ValidationStatus(Static):
         if validation is not None:
             validation.cancel()
             self._stop_timer()
+            self.refresh_bindings()
             if self.is_attached:
                 self.update(
                     Text("Checks stopped (escape). They run again when you come back to this section.", style="dim")
@@ -108,6 +110,7 @@ class ValidationStatus(Static):
         message.stop()
         self._validation = None
         self._stop_timer()
+        self.refresh_bindings()
         if message.results is not None:
             self.update(self._verdict(message.results))
 
