@@ -321,10 +321,10 @@ class Validation:
 
     def _execute(self, check: Check, tool: Tool) -> tuple[CheckResult, bool]:
         """Run the check; `promtool test rules` as several processes at once where that helps."""
-        if check.args == ("test", "rules", RULES_TEST_NAME) and (os.cpu_count() or 1) > 1:
+        if check.args == ("test", "rules", RULES_TEST_NAME) and _cores() > 1:
             from aiwf_tui.promtool_split import split_test_file
 
-            texts = split_test_file(self.folder / RULES_TEST_NAME, os.cpu_count() or 1)
+            texts = split_test_file(self.folder / RULES_TEST_NAME, _cores())
             if texts:
                 with tempfile.TemporaryDirectory(prefix="aiwf-validate-") as temp:
                     parts = []
@@ -396,6 +396,14 @@ class Validation:
     def _done(self, result: CheckResult) -> None:
         if self.on_done is not None:
             self.on_done(result)
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, not the whole machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _result(check: Check, tool: Tool, status: str, detail: str, output: str = "") -> CheckResult:
