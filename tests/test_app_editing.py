@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from aiwf_tui.layout import PLAN_FILE
+from aiwf_tui.model.plan import SEVERITIES
 from aiwf_tui.model.plan_io import load_plan
+from aiwf_tui.screens.decisions_review import AdrModal
+from aiwf_tui.screens.modals import ChoicePicker
 from aiwf_tui.widgets.decisions_table import DecisionsTable
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
@@ -35,6 +40,7 @@ async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
         editor = app.screen.query_one(EditorBar)
         await pilot.press("ctrl+u")
         await type_text(pilot, "five")
+        await wait_for(pilot, lambda: "duration" in str(editor.query_one(".editor-error").render()))
         error = str(editor.query_one(".editor-error").render())
         assert "duration" in error and "5m" in error
         assert rule.duration == "5m"  # invalid text never reaches the plan
@@ -42,23 +48,65 @@ async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
         await type_text(pilot, "10m")
         await pilot.press("enter")
         assert rule.duration == "10m"
-        # Severity must come from the list; threshold must be a number.
-        table.move_cursor(row=1, column=6)
-        await pilot.press("enter")
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "urgent")
-        assert "critical, high, medium, low" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
-        await pilot.press("escape")
-        assert rule.severity == "critical"
+        # The threshold must be a number.
         table.move_cursor(row=1, column=4)
         await pilot.press("enter")
         await pilot.press("ctrl+u")
         await type_text(pilot, "lots")
-        assert "number" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
+        await wait_for(
+            pilot, lambda: "number" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
+        )
         await pilot.press("ctrl+u")
         await type_text(pilot, "0.02")
         await pilot.press("enter")
         assert rule.threshold == 0.02
+
+
+async def test_choice_cells_open_a_picker_and_space_cycles(tmp_path):
+    """A choice cell never takes free text: enter lists the allowed values, space steps through them."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "alerting")
+        table = _rules_table(app)
+        table.focus()
+        rule = app.ctx.plan.alerting.rules[1]
+        assert rule.severity == "critical"
+        table.move_cursor(row=1, column=6)  # Severity
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == list(SEVERITIES)
+        assert options.highlighted == 0  # opens on the current value
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+        assert rule.severity == "high"
+        assert "high" in str(table.get_cell_at(table.cursor_coordinate))
+        await pilot.press("space")
+        assert rule.severity == "medium"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        await pilot.press("escape")  # cancel: nothing changes
+        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+        assert rule.severity == "medium"
+        await wait_for(pilot, lambda: not app.dirty)
+    assert load_plan(app.ctx.project.path(PLAN_FILE)).alerting.rules[1].severity == "medium"
+
+
+async def test_space_toggles_the_rows_yes_no_cell_from_any_cell(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "drift")
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
+        table.focus()
+        table.move_cursor(row=2, column=0)  # the approach's name, not 'Selected'
+        await pilot.pause()
+        approach = app.ctx.plan.drift.approaches[2]
+        before = approach.selected
+        await pilot.press("space")
+        assert approach.selected is not before
+        assert not app.screen.query(EditorBar)  # no text editor for a toggle
+        await pilot.press("space")
+        assert approach.selected is before
 
 
 async def test_undeclared_channel_is_refused(tmp_path):
@@ -158,9 +206,25 @@ async def test_earlier_decisions_filter(tmp_path):
         assert 0 < table.visible_count < total
         await pilot.press("enter")
         assert app.focused is table
-        await pilot.press("enter")
+        chosen = table._all[table._view[table.cursor]][4]
+        await pilot.press("enter")  # opens the decision, in the same viewer as the final menu's [D]
+        await wait_for(pilot, lambda: isinstance(app.screen, AdrModal))
+        assert app.screen.decision is chosen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+
+
+async def test_escape_leaves_the_filter_box(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        box = app.screen.query_one("#decision-filter")
+        box.focus()
         await pilot.pause()
-        assert type(app.screen).__name__ in ("MessageModal", "WorkflowScreen")
+        await pilot.press("escape")
+        assert app.focused is not box
+        await pilot.press("n")  # single keys act on the workflow again
+        assert app.workflow_screen.current == "knowledge"
 
 
 async def test_command_palette_jumps_to_a_section(tmp_path):

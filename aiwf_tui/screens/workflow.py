@@ -16,7 +16,7 @@ from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import PLAN_FILE
@@ -39,6 +39,7 @@ from aiwf_tui.screens.modals import ConfirmModal
 from aiwf_tui.screens.spec_viewer import SpecViewerScreen
 from aiwf_tui.sections.base import Context, SectionView
 from aiwf_tui.sections.registry import SECTION_KEYS, SECTION_VIEWS, PreviewSource, preview_for, view_for
+from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar, EditorClosed
 from aiwf_tui.widgets.preview import PreviewPane
 from aiwf_tui.widgets.sidebar import SidecarSidebar
@@ -89,6 +90,7 @@ class WorkflowScreen(Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="app.sidebar", tooltip="Show or hide the sidebar"),
         Binding("tab", "app.focus_next", "Next field", show=False, id="focus.next"),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, id="focus.previous"),
+        Binding("escape", "leave_input", "Leave", show=False, id="focus.leave", tooltip="Leave the text box"),
     ]
 
     def __init__(self, ctx: Context, start: str = "welcome") -> None:
@@ -247,7 +249,7 @@ class WorkflowScreen(Screen[None]):
 
     # -- editing ---------------------------------------------------------------------------
     @on(EditRequested)
-    def open_editor(self, event: EditRequested) -> None:
+    async def open_editor(self, event: EditRequested) -> None:
         event.stop()
         if self.ctx.read_only:
             self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
@@ -255,15 +257,37 @@ class WorkflowScreen(Screen[None]):
         self.close_editor()
         view = self.section
         self.editor = EditorBar(event.target, section_model_check=view.section_problem if view else None)
-        self.query_one("#main").mount(self.editor)
+        await self.query_one("#main").mount(self.editor)
+        source = event.target.source
+        if source is not None:
+            self.call_after_refresh(source.scroll_to_edit)  # the editor bar takes room: keep the field in view
 
     @on(EditorClosed)
     def editor_closed(self, event: EditorClosed) -> None:
+        """Back to what was edited, kept in view; tab / shift+tab go on to the next or previous one."""
         event.stop()
         source = event.target.source
         self.close_editor()
-        if source is not None and source.is_attached:
-            source.focus()
+        if source is None or not source.is_attached:
+            return
+        source.focus(scroll_visible=False)
+
+        def then() -> None:  # after the focus above, which the app applies later
+            if event.move and isinstance(source, EditableTable):
+                source.step_cell(event.move)
+            elif event.move > 0:
+                self.focus_next()
+            elif event.move < 0:
+                self.focus_previous()
+            else:
+                source.scroll_to_edit()
+
+        self.app.call_later(then)
+
+    def action_leave_input(self) -> None:
+        """escape in a text box (the Welcome filter): leave it for what follows."""
+        if isinstance(self.focused, (Input, TextArea)):
+            self.focus_next()
 
     def close_editor(self) -> None:
         if self.editor is not None:

@@ -8,6 +8,7 @@ handles editing through the editor bar, and re-renders previews from the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from textwrap import shorten
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from aiwf_tui.widgets.editable_table import EditableTable, TableSpec
+from aiwf_tui.widgets.editable_table import EditableTable, TableDetail, TableSpec
 from aiwf_tui.widgets.field_view import FieldView
 
 if TYPE_CHECKING:
@@ -96,7 +97,10 @@ class SectionView(VerticalScroll):
         widgets: list[Widget] = [heading(spec.title)]
         if spec.note:
             widgets.append(para(Text(spec.note, style="dim")))
-        widgets.append(EditableTable(spec, read_only=self.ctx.read_only))
+        detail = TableDetail(classes="table-detail")
+        detail.display = False
+        widgets.append(EditableTable(spec, read_only=self.ctx.read_only, detail=detail, check=self.section_problem))
+        widgets.append(detail)
         return widgets
 
     def knowledge_notes(self, refs: list[str]) -> list[Widget]:
@@ -119,7 +123,7 @@ class SectionView(VerticalScroll):
             text.append(item.title)
             summary = item.summary or (item.steps[0] if item.steps else "")
             if summary:
-                text.append(f": {summary[:160]}")
+                text.append(f": {shorten(summary, 160, placeholder=' …')}")
             text.append(f"  ({item.origin}: {item.source_title})\n", style="dim italic")
         return text
 

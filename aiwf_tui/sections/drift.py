@@ -23,7 +23,7 @@ class DriftView(SectionView):
             "time. Cheap approaches (statistical tests, performance monitoring) catch a lot; embedding "
             "similarity suits text inputs; a reference window comparison is the most comprehensive. Choose "
             "what fits how fast your domain changes and what your team can run. Mark the approaches you "
-            "select (enter toggles 'Selected')."
+            "select (space toggles 'Selected')."
         )
         if self.ctx.project.trains:
             t.append(" This architecture fine-tunes a model, so drift away from the training data is tracked too.")
@@ -42,8 +42,8 @@ class DriftView(SectionView):
                 lambda: m.types,
                 [
                     Column("type", "Drift type"),
-                    Column("changes", "What changes", 36),
-                    Column("detection", "Detection method", 32),
+                    Column("changes", "What changes"),
+                    Column("detection", "Detection method"),
                     Column("monitored", "Monitored"),
                 ],
                 lambda: DriftType(type="New drift type"),
@@ -57,7 +57,7 @@ class DriftView(SectionView):
                 [
                     Column("approach", "Approach"),
                     Column("complexity", "Complexity"),
-                    Column("effectiveness", "Effectiveness", 32),
+                    Column("effectiveness", "Effectiveness"),
                     Column("selected", "Selected"),
                 ],
                 lambda: DriftApproach(approach="New approach"),
@@ -68,7 +68,7 @@ class DriftView(SectionView):
             TableSpec(
                 "Response actions",
                 lambda: m.responses,
-                [Column("severity", "Severity"), Column("trigger", "Trigger", 36), Column("action", "Action", 36)],
+                [Column("severity", "Severity"), Column("trigger", "Trigger"), Column("action", "Action")],
                 lambda: SeverityResponse(severity="New"),
                 self.KEY,
             )

@@ -35,7 +35,7 @@ class ImprovementView(SectionView):
             TableSpec(
                 "Feedback loops",
                 lambda: m.loops,
-                [Column("loop", "Loop"), Column("frequency", "Frequency"), Column("purpose", "Purpose", 40)],
+                [Column("loop", "Loop"), Column("frequency", "Frequency"), Column("purpose", "Purpose")],
                 lambda: FeedbackLoop(loop="New loop"),
                 self.KEY,
             )
@@ -44,7 +44,7 @@ class ImprovementView(SectionView):
             TableSpec(
                 "Improvement triggers",
                 lambda: m.triggers,
-                [Column("trigger", "Trigger", 36), Column("action", "Action", 40)],
+                [Column("trigger", "Trigger"), Column("action", "Action")],
                 lambda: ImprovementTrigger(trigger="New trigger"),
                 self.KEY,
             )

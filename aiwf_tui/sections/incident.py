@@ -35,9 +35,9 @@ class IncidentView(SectionView):
                 [
                     Column("level", "Level"),
                     Column("name", "Name"),
-                    Column("description", "Description", 34),
+                    Column("description", "Description"),
                     Column("response_time", "Response time"),
-                    Column("responders", "Responders", 28),
+                    Column("responders", "Responders"),
                 ],
                 lambda: IncidentLevel(level=f"P{len(m.levels) + 1}"),
                 self.KEY,
@@ -47,7 +47,7 @@ class IncidentView(SectionView):
             TableSpec(
                 "Response workflow",
                 lambda: m.workflow,
-                [Column("step", "Step"), Column("what", "What happens", 60)],
+                [Column("step", "Step"), Column("what", "What happens")],
                 lambda: WorkflowStep(step="New step"),
                 self.KEY,
             )

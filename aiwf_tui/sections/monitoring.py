@@ -45,7 +45,7 @@ class MonitoringView(SectionView):
             TableSpec(
                 "Observability pillars",
                 lambda: m.pillars,
-                [Column("pillar", "Pillar"), Column("capture", "What to capture", 40), Column("tools", "Tools", 40)],
+                [Column("pillar", "Pillar"), Column("capture", "What to capture"), Column("tools", "Tools")],
                 lambda: Pillar(pillar="New pillar"),
                 self.KEY,
             )
@@ -56,8 +56,8 @@ class MonitoringView(SectionView):
                 lambda: m.llm_metrics,
                 [
                     Column("metric", "Metric"),
-                    Column("why", "Why monitor", 40),
-                    Column("threshold", "Alert threshold", 30),
+                    Column("why", "Why monitor"),
+                    Column("threshold", "Alert threshold"),
                 ],
                 lambda: MetricRow(metric="New metric"),
                 self.KEY,
@@ -70,8 +70,8 @@ class MonitoringView(SectionView):
                     lambda: m.rag_metrics,
                     [
                         Column("metric", "Metric"),
-                        Column("why", "Why monitor", 40),
-                        Column("threshold", "Alert threshold", 30),
+                        Column("why", "Why monitor"),
+                        Column("threshold", "Alert threshold"),
                     ],
                     lambda: MetricRow(metric="New metric"),
                     self.KEY,

@@ -32,7 +32,7 @@ class RunbookView(SectionView):
             TableSpec(
                 "Key components",
                 lambda: m.components,
-                [Column("name", "Component"), Column("purpose", "Purpose", 60)],
+                [Column("name", "Component"), Column("purpose", "Purpose")],
                 lambda: Component(name="New component"),
                 self.KEY,
             )
@@ -41,7 +41,7 @@ class RunbookView(SectionView):
             TableSpec(
                 "Dependencies",
                 lambda: m.dependencies,
-                [Column("name", "Dependency"), Column("impact", "What breaks if unavailable", 60)],
+                [Column("name", "Dependency"), Column("impact", "What breaks if unavailable")],
                 lambda: Dependency(name="New dependency"),
                 self.KEY,
             )
@@ -56,8 +56,8 @@ class RunbookView(SectionView):
                 lambda: m.health_checks,
                 [
                     Column("component", "Component"),
-                    Column("check", "Health check", 44),
-                    Column("expected", "Expected state", 30),
+                    Column("check", "Health check"),
+                    Column("expected", "Expected state"),
                 ],
                 lambda: HealthCheck(component="New component"),
                 self.KEY,
@@ -68,12 +68,12 @@ class RunbookView(SectionView):
                 "Common issues and resolutions",
                 lambda: m.issues,
                 [
-                    Column("title", "Issue", 24),
-                    Column("anchor", "Anchor", 20),
-                    Column("symptoms", "Symptoms", 28),
-                    Column("diagnosis", "Diagnosis steps", 28),
-                    Column("resolution", "Resolution", 28),
-                    Column("escalation", "Escalation", 20),
+                    Column("title", "Issue"),
+                    Column("anchor", "Anchor"),
+                    Column("symptoms", "Symptoms"),
+                    Column("diagnosis", "Diagnosis steps"),
+                    Column("resolution", "Resolution"),
+                    Column("escalation", "Escalation"),
                 ],
                 lambda: CommonIssue(anchor=f"issue-{len(m.issues) + 1}", title="New issue"),
                 self.KEY,
@@ -94,7 +94,7 @@ class RunbookView(SectionView):
             TableSpec(
                 "Contacts",
                 lambda: m.contacts,
-                [Column("role", "Role"), Column("name", "Name", 30), Column("contact", "Contact", 40)],
+                [Column("role", "Role"), Column("name", "Name"), Column("contact", "Contact")],
                 lambda: Contact(role="New role"),
                 self.KEY,
             )
@@ -103,7 +103,7 @@ class RunbookView(SectionView):
             TableSpec(
                 "Useful commands",
                 lambda: m.commands,
-                [Column("purpose", "Purpose", 30), Column("command", "Command", 60)],
+                [Column("purpose", "Purpose"), Column("command", "Command")],
                 lambda: UsefulCommand(purpose="New command"),
                 self.KEY,
             )

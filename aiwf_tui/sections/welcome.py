@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.widgets import Input
 
+from aiwf_tui.screens.decisions_review import AdrModal
 from aiwf_tui.sections.base import SectionView, bullet_list, heading, para
 from aiwf_tui.widgets.decisions_table import DecisionsTable, decision_rows
 
@@ -50,9 +52,15 @@ class WelcomeView(SectionView):
             Input(placeholder="Filter decisions (type to filter; enter opens the table)", id="decision-filter")
         )
         table = DecisionsTable(decision_rows(p.earlier_decisions), id="earlier-decisions")
-        table.styles.height = min(len(p.earlier_decisions), 12) + 1
+        table.styles.height = len(p.earlier_decisions) + 1  # every row; the section scrolls (max-height in CSS)
         widgets.append(table)
         return widgets
+
+    @on(DecisionsTable.Opened)
+    def open_decision(self, event: DecisionsTable.Opened) -> None:
+        """Enter on an earlier decision: its ADR entry, in the same viewer as the final menu's [D]."""
+        event.stop()
+        self.app.push_screen(AdrModal(event.payload))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "decision-filter":

@@ -9,24 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import BaseModel
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
+from textual.geometry import Region, Spacing
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from aiwf_tui.messages import EditRequested, EditTarget, PlanChanged
-from aiwf_tui.model.edit import field_kind, field_text
+from aiwf_tui.model.edit import EditError, field_kind, field_text
 from aiwf_tui.safetext import clean_text
-from aiwf_tui.screens.modals import ConfirmModal
+from aiwf_tui.screens.modals import ChoicePicker, ConfirmModal
+from aiwf_tui.widgets.editor_bar import commit_text
 
 
 @dataclass
 class Column:
+    """One column: the row field it shows and its header (widths are fitted to the screen)."""
+
     field: str
     label: str
-    width: int | None = None
 
 
 @dataclass
@@ -41,25 +46,74 @@ class TableSpec:
     note: str = ""
 
 
-def cell_text(row, column: Column) -> Text:
-    value = field_text(row, column.field)
+#: Table cells shrink to this many characters before any goes narrower (to `LAST_RESORT_WIDTH`).
+MIN_WIDTH = 8
+LAST_RESORT_WIDTH = 4
+#: DataTable pads each cell with one space on either side.
+CELL_PADDING = 2
+
+
+def cell_value(row: BaseModel, column: Column) -> str:
+    """The whole text of a cell on one line (list items joined by " / "); data, so no escape sequences."""
     kind = field_kind(row, column.field)
     if kind.kind == "bool":
-        return Text("[x]" if getattr(row, column.field) else "[ ]")
-    shown = clean_text(value).replace("\n", " / ")  # cell text is data: no escape sequences
+        return "[x]" if getattr(row, column.field) else "[ ]"
+    return clean_text(field_text(row, column.field)).replace("\n", " / ")
+
+
+def is_number(row: BaseModel, column: Column) -> bool:
+    return field_kind(row, column.field).kind in ("float", "int")
+
+
+def cell_text(row: BaseModel, column: Column, width: int | None = None) -> Text:
+    """A cell as shown: cut to `width` with an ellipsis; numbers right-aligned and never cut."""
+    shown = cell_value(row, column)
     if not shown:
         return Text("-", style="dim")
-    if column.width and len(shown) > column.width:
-        shown = shown[: column.width - 1] + "…"
+    if is_number(row, column):
+        return Text(shown, justify="right")
+    if width is not None and len(shown) > width:
+        shown = shown[: max(width - 1, 0)] + "…"
     return Text(shown)
 
 
-class EditableTable(DataTable):
-    """An editable table over `spec.rows()`."""
+def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[int]:
+    """Column widths that fit `available` cells: the widest columns give way first, down to
+    their minimum (a column whose minimum is its natural width, like a number, never shrinks)."""
+    widths = list(natural)
+    excess = sum(w + CELL_PADDING for w in widths) - available
+    while excess > 0:
+        shrinkable = [i for i, w in enumerate(widths) if w > minimum[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return widths
 
-    BINDINGS = [
+
+class TableDetail(Static):
+    """Under a focused table: the cells of the selected row that the table cuts, in full."""
+
+    def show_cells(self, cells: list[tuple[str, str]]) -> None:
+        text = Text()
+        for label, value in cells:
+            if text:
+                text.append("\n")
+            text.append(f"{label}: ", style="bold")
+            text.append(value)
+        self.update(text)
+        self.display = bool(cells)
+
+
+class EditableTable(DataTable[Text]):
+    """An editable table over `spec.rows()`: as tall as its rows (the section scrolls), columns
+    fitted to the width after every edit and resize, and a detail line with what is cut."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "edit_cell", "Edit", id="table.edit", tooltip="Edit the selected cell"),
         Binding("e", "edit_cell", "Edit", show=False, id="table.edit_e"),
+        Binding("space", "toggle", "Toggle", show=False, id="table.toggle", tooltip="Toggle yes/no, or next choice"),
         Binding("a", "add_row", "Add row", id="table.add", tooltip="Add a row"),
         Binding("d", "delete_row", "Delete row", id="table.delete", tooltip="Delete the selected row"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
@@ -70,38 +124,124 @@ class EditableTable(DataTable):
         Binding("G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
     ]
 
-    def __init__(self, spec: TableSpec, *, read_only: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        spec: TableSpec,
+        *,
+        read_only: bool = False,
+        detail: TableDetail | None = None,
+        check: Callable[[], str | None] | None = None,
+        id: str | None = None,
+    ) -> None:
         self.spec = spec
+        self.check = check  # the section's cross-row rules (declared channels, ...)
         self.read_only = read_only
+        self.detail = detail
+        self.widths: list[int] = []
         super().__init__(cursor_type="cell", zebra_stripes=True, id=id, classes="editable-table")
 
     def on_mount(self) -> None:
-        for column in self.spec.columns:
-            self.add_column(Text(column.label, style="bold"), key=column.field, width=None)
         self.rebuild()
 
+    # -- widths -------------------------------------------------------------------------------
+    def natural_widths(self) -> tuple[list[int], list[int]]:
+        """(natural, minimum) width of each column: its longest cell or label, and how far it may shrink."""
+        rows = self.spec.rows()
+        natural, minimum = [], []
+        for column in self.spec.columns:
+            longest = max((len(cell_value(row, column)) for row in rows), default=1)
+            width = max(len(column.label), longest, 1)
+            natural.append(width)
+            numbers = bool(rows) and all(is_number(row, column) for row in rows)
+            minimum.append(width if numbers else min(width, max(MIN_WIDTH, len(column.label.split()[0]))))
+        return natural, minimum
+
+    def fitted_widths(self) -> list[int]:
+        natural, minimum = self.natural_widths()
+        available = self.scrollable_content_region.width
+        if available <= 0:
+            return natural  # not laid out yet: on_resize fits them
+        widths = fit_widths(natural, minimum, available)
+        if sum(w + CELL_PADDING for w in widths) > available:  # many columns: text gives way further
+            narrow = [m if m == n else min(m, LAST_RESORT_WIDTH) for n, m in zip(natural, minimum, strict=True)]
+            widths = fit_widths(natural, narrow, available)
+        return widths
+
+    def on_resize(self) -> None:
+        if self.fitted_widths() != self.widths:
+            self.rebuild()
+
+    # -- painting from the model ------------------------------------------------------------------
     def rebuild(self) -> None:
-        """Reload every row from the model, keeping the cursor where it was."""
+        """Reload every row from the model, with columns fitted again, keeping the cursor where it was."""
         row, col = self.cursor_coordinate
-        self.clear()
+        self.widths = self.fitted_widths()
+        self.clear(columns=True)
+        for column, width in zip(self.spec.columns, self.widths, strict=True):
+            self.add_column(Text(column.label, style="bold"), key=column.field, width=width)
         for row_obj in self.spec.rows():
-            self.add_row(*(cell_text(row_obj, c) for c in self.spec.columns))
-        self.styles.height = min(len(self.spec.rows()), 12) + 1 if self.spec.rows() else 2
+            self.add_row(*(cell_text(row_obj, c, w) for c, w in zip(self.spec.columns, self.widths, strict=True)))
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), column=col, animate=False)
+        self.refresh(layout=True)  # as tall as the rows: one more line only while it scrolls sideways
+        self.show_detail()
 
     def repaint_row(self, index: int) -> None:
-        """Repaint one row after an edit (cheap, whatever the table's size)."""
+        """Repaint one row after an edit; the whole table when the column widths change."""
         rows = self.spec.rows()
-        if not (0 <= index < len(rows)) or index >= self.row_count:
+        if not (0 <= index < len(rows)) or index >= self.row_count or self.fitted_widths() != self.widths:
             self.rebuild()
             return
-        for col_index, column in enumerate(self.spec.columns):
-            self.update_cell_at(Coordinate(index, col_index), cell_text(rows[index], column))
+        for col_index, (column, width) in enumerate(zip(self.spec.columns, self.widths, strict=True)):
+            self.update_cell_at(Coordinate(index, col_index), cell_text(rows[index], column, width))
+        self.show_detail()
 
     def refresh_after_edit(self) -> None:
         """Repaint the row being edited (the cursor stays on it while the editor is open)."""
         self.repaint_row(self.cursor_coordinate.row)
+
+    def scroll_to_edit(self) -> None:
+        """Scroll the section so that the selected row is on screen (the table itself does not scroll)."""
+        parent = self.parent
+        if not self.is_attached or not isinstance(parent, Widget):
+            return
+        row_y = self.virtual_region.y + 1 + self.cursor_coordinate.row - self.scroll_offset.y
+        parent.scroll_to_region(Region(0, row_y, 1, 1), animate=False, immediate=True, spacing=Spacing(1, 0, 2, 0))
+
+    def step_cell(self, move: int) -> None:
+        """Move to the next (1) or previous (-1) cell, row after row (tab while editing a cell)."""
+        columns = len(self.spec.columns)
+        index = self.cursor_coordinate.row * columns + self.cursor_coordinate.column + move
+        index = max(0, min(index, self.row_count * columns - 1))
+        self.move_cursor(row=index // columns, column=index % columns, animate=False)
+        self.call_after_refresh(self.scroll_to_edit)
+
+    # -- the detail line --------------------------------------------------------------------------
+    def cut_cells(self) -> list[tuple[str, str]]:
+        """(label, full text) of each cell of the selected row that is cut on screen."""
+        rows = self.spec.rows()
+        index = self.cursor_coordinate.row
+        if not (0 <= index < len(rows)) or not self.widths:
+            return []
+        row = rows[index]
+        return [
+            (column.label, cell_value(row, column))
+            for column, width in zip(self.spec.columns, self.widths, strict=True)
+            if len(cell_value(row, column)) > width
+        ]
+
+    def show_detail(self) -> None:
+        if self.detail is not None:
+            self.detail.show_cells(self.cut_cells() if self.has_focus else [])
+
+    def on_data_table_cell_highlighted(self) -> None:
+        self.show_detail()
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.show_detail)  # once focus has settled (has_focus)
+
+    def on_blur(self) -> None:
+        self.call_after_refresh(self.show_detail)
 
     def _current(self):
         rows = self.spec.rows()
@@ -111,20 +251,66 @@ class EditableTable(DataTable):
         return rows[row], self.spec.columns[col], row
 
     def action_edit_cell(self) -> None:
+        """enter: yes/no cells toggle, choice cells open a picker, the rest open the editor bar."""
         if self.read_only:
             self.notify("This project is open read-only", severity="warning")
             return
         row_obj, column, index = self._current()
-        if row_obj is None:
+        if row_obj is None or column is None:
             self.notify("The table is empty: press a to add a row")
             return
-        if field_kind(row_obj, column.field).kind == "bool":
-            setattr(row_obj, column.field, not getattr(row_obj, column.field))
-            self.repaint_row(index)
-            self.post_message(PlanChanged(self.spec.section_key))
-            return
+        kind = field_kind(row_obj, column.field)
         label = f"{self.spec.title} › row {index + 1} › {column.label}"
-        self.post_message(EditRequested(EditTarget(row_obj, column.field, label, self.spec.section_key, self)))
+        target = EditTarget(row_obj, column.field, label, self.spec.section_key, self)
+        if kind.kind == "bool":
+            self._commit(target, "no" if getattr(row_obj, column.field) else "yes")
+        elif kind.kind == "choice":
+
+            def chosen(value: str | None) -> None:
+                if value is not None:
+                    self._commit(target, value)
+
+            self.app.push_screen(ChoicePicker(label, kind.choices, field_text(row_obj, column.field)), chosen)
+        else:
+            self.post_message(EditRequested(target))
+
+    def action_toggle(self) -> None:
+        """space: toggle the row's yes/no cell (from any cell of the row), or cycle a choice cell."""
+        if self.read_only:
+            self.notify("This project is open read-only", severity="warning")
+            return
+        row_obj, column, index = self._current()
+        if row_obj is None or column is None:
+            return
+        kind = field_kind(row_obj, column.field)
+        if kind.kind == "choice":
+            current = field_text(row_obj, column.field)
+            following = (
+                kind.choices[(kind.choices.index(current) + 1) % len(kind.choices)]
+                if current in kind.choices
+                else kind.choices[0]
+            )
+            self._commit(EditTarget(row_obj, column.field, column.label, self.spec.section_key, self), following)
+            return
+        bools = [c for c in self.spec.columns if field_kind(row_obj, c.field).kind == "bool"]
+        if kind.kind == "bool":
+            bools = [column]
+        if len(bools) != 1:
+            self.notify("space toggles a yes/no cell or cycles a choice cell; enter edits this one")
+            return
+        toggled = "no" if getattr(row_obj, bools[0].field) else "yes"
+        self._commit(EditTarget(row_obj, bools[0].field, bools[0].label, self.spec.section_key, self), toggled)
+
+    def _commit(self, target: EditTarget, text: str) -> None:
+        """Set a cell without the editor bar (toggle, cycle, picker), with the section's own checks."""
+        try:
+            changed = commit_text(target, text, self.check)
+        except EditError as exc:
+            self.notify(f"Not changed: {exc}", severity="warning", timeout=6)
+            return
+        if changed:
+            self.repaint_row(self.cursor_coordinate.row)
+            self.post_message(PlanChanged(self.spec.section_key))
 
     def action_add_row(self) -> None:
         if self.read_only:

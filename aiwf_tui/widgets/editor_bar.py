@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -26,32 +27,74 @@ from aiwf_tui.widgets.field_view import FieldView
 
 @dataclass
 class EditorClosed(Message):
-    """The editor bar closed; focus goes back to what was being edited."""
+    """The editor bar closed; focus goes back to what was being edited, then `move`s
+    (1: the next field or cell, -1: the previous one, 0: stays)."""
 
     target: EditTarget
+    move: int = 0
+
+
+def commit_text(target: EditTarget, text: str, section_check: Callable[[], str | None] | None) -> bool:
+    """Put typed text into the model if the field and the whole section accept it; returns whether
+    it changed. Raises `EditError` saying what is wrong (the model keeps its previous value)."""
+    before = field_text(target.obj, target.field)
+    changed = set_field(target.obj, target.field, text)
+    if changed and section_check is not None:
+        problem = section_check()
+        if problem:
+            set_field(target.obj, target.field, before)
+            raise EditError(problem)
+    return changed
 
 
 class _LeavesOnEscape:
-    """`escape` leaves the field (closing the editor bar) instead of moving focus on."""
+    """`escape` leaves the field (closing the editor bar); tab / shift+tab leave it and move on."""
 
-    def action_leave(self) -> None:
+    def action_leave(self, move: int = 0) -> None:
         assert isinstance(self, Widget)  # mixed into the editor's Input and TextArea
         for node in self.ancestors:
             if isinstance(node, EditorBar):
-                node.close()
+                node.close(move)
                 return
+
+
+#: Keys both editors share: leave and move, clear.
+EDITOR_BINDINGS: list[BindingType] = [
+    Binding("tab", "leave(1)", "Next", show=False, id="editor.next", tooltip="Keep the text and go to the next field"),
+    Binding(
+        "shift+tab",
+        "leave(-1)",
+        "Previous",
+        show=False,
+        id="editor.previous",
+        tooltip="Keep it, go to the previous one",
+    ),
+    Binding("ctrl+u", "clear_text", "Clear", id="editor.clear", tooltip="Clear the field"),
+]
 
 
 class FieldTextArea(_LeavesOnEscape, TextArea):
     """The multi-line editor (answers, list cells)."""
 
-    BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave", tooltip="Leave the field (kept)")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Done", id="editor.leave", tooltip="Leave the field (kept)"),
+        *EDITOR_BINDINGS,
+    ]
+
+    def action_clear_text(self) -> None:
+        self.clear()
 
 
 class FieldInput(_LeavesOnEscape, Input):
     """The one-line editor (table cells)."""
 
-    BINDINGS = [Binding("escape", "leave", "Done", id="editor.leave_input", tooltip="Leave the field (kept)")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Done", id="editor.leave_input", tooltip="Leave the field (kept)"),
+        *EDITOR_BINDINGS,
+    ]
+
+    def action_clear_text(self) -> None:
+        self.value = ""
 
 
 class EditorBar(Vertical):
@@ -77,7 +120,9 @@ class EditorBar(Vertical):
         if hint:
             title.append(f"  ({hint})", style="dim")
         title.append(
-            "   escape: done" + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done"),
+            "   escape: done"
+            + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done")
+            + ", tab: next, ctrl+u: clear",
             style="dim",
         )
         yield Static(title, classes="editor-title")
@@ -104,14 +149,8 @@ class EditorBar(Vertical):
 
     def _apply(self, text: str) -> None:
         error = self.query_one(".editor-error", Static)
-        before = field_text(self.target.obj, self.target.field)
         try:
-            changed = set_field(self.target.obj, self.target.field, text)
-            if changed and self.section_model_check is not None:
-                problem = self.section_model_check()
-                if problem:
-                    set_field(self.target.obj, self.target.field, before)
-                    raise EditError(problem)
+            changed = commit_text(self.target, text, self.section_model_check)
         except EditError as exc:
             self._show_error(error, f"✗ {exc}")
             return
@@ -139,7 +178,7 @@ class EditorBar(Vertical):
         error.update(Text(message, style="bold red"))
         error.display = bool(message)
 
-    def close(self) -> None:
+    def close(self, move: int = 0) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
         editing started comes back, and the user is told why."""
         if getattr(self, "_error_text", ""):
@@ -154,4 +193,4 @@ class EditorBar(Vertical):
                 severity="warning",
                 timeout=6,
             )
-        self.post_message(EditorClosed(self.target))
+        self.post_message(EditorClosed(self.target, move))

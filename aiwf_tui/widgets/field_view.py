@@ -51,5 +51,9 @@ class FieldView(Static, can_focus=True):
     def refresh_after_edit(self) -> None:
         self.refresh_value()
 
+    def scroll_to_edit(self) -> None:
+        if self.is_attached:
+            self.scroll_visible(animate=False, immediate=True)
+
     def action_edit(self) -> None:
         self.post_message(EditRequested(EditTarget(self.obj, self.field_name, self.label, self.section_key, self)))

@@ -1,0 +1,140 @@
+"""Pilot tests of the tables as a reviewer reads them: every row, fitted columns, what is cut in full."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiwf_tui.sections.registry import SECTION_VIEWS
+from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
+from aiwf_tui.widgets.editor_bar import EditorBar
+from aiwf_tui.widgets.field_view import FieldView
+from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+
+TABLE_SECTIONS = [view.KEY for view in SECTION_VIEWS if view.PLAN_KEY]
+
+
+async def _open(app, pilot, section):
+    await wait_loaded(app, pilot)
+    app.workflow_screen.show_section(section)
+    await pilot.pause(0.2)
+
+
+def _table(app, title) -> EditableTable:
+    return next(t for t in app.screen.query(EditableTable) if t.spec.title == title)
+
+
+def test_fit_widths_gives_way_from_the_widest_and_keeps_minimums():
+    assert fit_widths([10, 40, 5], [8, 8, 5], 100) == [10, 40, 5]  # room: natural widths
+    fitted = fit_widths([10, 40, 5], [8, 8, 5], 40)
+    assert sum(w + 2 for w in fitted) <= 40 and fitted[2] == 5 and fitted[0] == 10
+    assert fit_widths([10, 40, 7], [10, 8, 7], 10) == [10, 8, 7]  # never below a minimum
+
+
+@pytest.mark.parametrize("section", TABLE_SECTIONS)
+async def test_every_row_of_every_table_is_on_screen_when_the_table_is(section, tmp_path):
+    """The section scrolls, not the table: a table is as tall as its rows plus its header."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, section)
+        tables = list(app.screen.query(EditableTable))
+
+        # Every row and the header; a horizontal scrollbar only where the columns cannot fit even cut
+        # (the runbook's preview leaves its tables 30 columns).
+        def whole(t: EditableTable) -> bool:
+            return t.max_scroll_y == 0 and t.size.height == t.row_count + 1 + (1 if t.show_horizontal_scrollbar else 0)
+
+        await wait_for(pilot, lambda: all(whole(t) for t in tables), limit=3)
+        for table in tables:
+            rows = len(table.spec.rows())
+            table.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            assert table.row_count == rows
+
+
+async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
+    """Column widths follow every edit; what is cut ends in an ellipsis and shows in full under the table."""
+    long_text = "Existing Prometheus and Grafana stack, shared with the platform team"  # 68 characters
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "monitoring")
+        table = _table(app, "Observability pillars")
+        table.focus()
+        table.move_cursor(row=0, column=2)  # Tools
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, long_text)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        shown = str(table.get_cell_at(table.cursor_coordinate))
+        width = table.widths[2]
+        if len(long_text) > width:
+            assert shown.endswith("…") and long_text.startswith(shown[:-1])
+            assert table.detail is not None
+            await wait_for(pilot, lambda: table.detail.display, limit=3)
+            assert long_text in str(table.detail.render())
+        else:
+            assert shown == long_text
+        # Every column still fits the screen: nothing scrolls sideways.
+        assert sum(w + 2 for w in table.widths) <= table.scrollable_content_region.width
+
+
+async def test_numbers_are_never_cut_on_a_small_terminal(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "alerting")
+        table = _table(app, "Alert rules")
+        rule = app.ctx.plan.alerting.rules[0]
+        rule.threshold = 8000000
+        table.rebuild()
+        await pilot.pause()
+        column = [c.field for c in table.spec.columns].index("threshold")
+        assert str(table.get_cell_at((0, column))).strip() == "8000000"
+
+
+async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "monitoring")
+        fields = list(app.screen.query(FieldView))
+        fields[0].focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "old text")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Prometheus")
+        await pilot.press("tab")  # keeps the answer, closes the editor, goes on to the next question
+        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
+        assert app.focused is fields[1]
+        table = _table(app, "Observability pillars")
+        table.focus()
+        table.move_cursor(row=0, column=1)
+        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "!")
+        await pilot.press("shift+tab")  # a cell: back to the previous cell of the table
+        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        assert app.focused is table and tuple(table.cursor_coordinate) == (0, 0)
+        assert app.ctx.plan.monitoring.pillars[0].capture.endswith("!")
+
+
+async def test_the_edited_field_stays_in_view(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(app, pilot, "runbook")
+        field = app.screen.query(FieldView).last()  # the dashboard panels, at the bottom
+        field.focus()
+        await pilot.pause()
+        section = app.workflow_screen.section
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(app.screen.query(EditorBar)))
+        await pilot.pause()
+        editor = app.screen.query_one(EditorBar)
+        assert field.region.y >= section.region.y and field.region.bottom <= editor.region.y
+        await type_text(pilot, "Latency")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot.pause()
+        assert section.region.y <= field.region.y and field.region.bottom <= section.region.bottom
