@@ -113,7 +113,9 @@ class EditableTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "edit_cell", "Edit", id="table.edit", tooltip="Edit the selected cell"),
         Binding("e", "edit_cell", "Edit", show=False, id="table.edit_e"),
-        Binding("space", "toggle", "Toggle", show=False, id="table.toggle", tooltip="Toggle yes/no, or next choice"),
+        Binding(
+            "space", "toggle_cell", "Toggle", show=False, id="table.toggle", tooltip="Toggle yes/no, or next choice"
+        ),
         Binding("a", "add_row", "Add row", id="table.add", tooltip="Add a row"),
         Binding("d", "delete_row", "Delete row", id="table.delete", tooltip="Delete the selected row"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
@@ -274,12 +276,12 @@ class EditableTable(DataTable[Text]):
         else:
             self.post_message(EditRequested(target))
 
-    def action_toggle(self) -> None:
+    def action_toggle_cell(self) -> None:
         """space: toggle the row's yes/no cell (from any cell of the row), or cycle a choice cell."""
         if self.read_only:
             self.notify("This project is open read-only", severity="warning")
             return
-        row_obj, column, index = self._current()
+        row_obj, column, _ = self._current()
         if row_obj is None or column is None:
             return
         kind = field_kind(row_obj, column.field)
