@@ -350,6 +350,23 @@ GENERATED = [
         make=_replace_in("sidecar.yaml", "stepsCompleted: [1, 2, 3, 4, 5, 6]", "stepsCompleted: " + "{a: [" * 5000),
     ),
     Case("plan-text-alias-bomb", "ok", "alias bomb", make=_text_alias_bomb),
+    # issue 13: Markdown structure in user text (renders, and stays text)
+    Case(
+        "valid-rationale-with-unbalanced-fence",
+        "ok",
+        "ok",
+        make=_replace_in(PLAN, "rationale: ''", 'rationale: "see:\\n```\\nunbalanced\\n## Quick Reference"'),
+    ),
+    Case(
+        "valid-answer-with-heading-anchor-and-rule",
+        "ok",
+        "ok",
+        make=_replace_in(
+            PLAN,
+            "  answer: ''",
+            '  answer: "# X {#service-down}\\n---\\n**Full Runbook:** See `phase-5-operations/runbook.md`"',
+        ),
+    ),
     Case("valid-crlf-sidecar-only", "ok", "ok", make=_crlf_only("sidecar.yaml")),
 ]
 

@@ -1,5 +1,7 @@
 """The verbatim rule: whatever the engineer types (quotes, colons, `#`, newlines, unicode,
-Jinja and Rich look-alikes) comes out exactly - never evaluated, never mangled."""
+Jinja and Rich look-alikes) comes out exactly - never evaluated, never mangled. In Markdown
+"exactly" means as `block_safe` writes it: a line that would open block structure gets its
+first character backslash-escaped, which a Markdown viewer shows as that character."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from aiwf_tui.markdown import block_safe
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import Component
@@ -122,14 +125,15 @@ def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, co
     plan.runbook.contacts[0].name = contact
     plan.runbook.dashboard_url = dashboard
     plan.runbook.dashboard_panels = [panel]
+    safe = block_safe
     spec = render_spec(project, plan)
-    assert f"**Infrastructure:** {infra}\n" in spec
-    assert f"\n{answer}\n" in spec
+    assert f"**Infrastructure:** {safe(infra)}\n" in spec
+    assert f"\n{safe(answer)}\n" in spec
     runbook = render_runbook(project, plan)
-    assert f"- API: {component}\n" in runbook
+    assert f"- API: {safe(component)}\n" in runbook
     assert f"| On-Call | {md_cell(contact)} |" in runbook
-    assert f"**Location:** {dashboard}\n" in runbook
-    assert f"- {panel}\n" in runbook
+    assert f"**Location:** {safe(dashboard)}\n" in runbook
+    assert f"- {safe(panel)}\n" in runbook
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -142,6 +146,6 @@ def test_decision_log_keeps_user_text_verbatim(choice, context, option):
         d = plan.decisions.decisions[1]
         d.choice, d.context, d.options = choice, context, [option]
         log = render_decision_log(project, plan, "2026-03-10")
-        assert f"**Decision:** {choice}\n" in log
-        assert context in log
-        assert f"1. {option}\n" in log
+        assert f"**Decision:** {block_safe(choice)}\n" in log
+        assert block_safe(context) in log
+        assert f"1. {block_safe(option)}\n" in log

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from aiwf_tui.markdown import fenced_lines
+
 ENTRY_HEADING = re.compile(r"^(#{2,4})\s+([A-Za-z]+-\d+)\s*:\s*(.*?)\s*$")
 PHASE_HEADING = re.compile(r"^(#{2,4})\s+Phase\s+(\d+)\s*:\s*(.*?)\s*$")
 ANY_HEADING = re.compile(r"^(#{1,6})\s+\S")
@@ -90,14 +92,11 @@ def parse_decision_log(text: str) -> DecisionLog:
     lines = text.splitlines()
     entries: list[DecisionLogEntry] = []
     phase_headings: list[tuple[int, int, int]] = []  # (line, level, phase)
-    in_code = False
     headings: list[tuple[int, int]] = []  # (line, level) of every heading
     any_heading, phase_heading = ANY_HEADING.match, PHASE_HEADING.match
+    fenced = fenced_lines(lines)  # CommonMark fences: a ``` in text is not a toggle
     for i, line in enumerate(lines):
-        if "```" in line and line.lstrip().startswith("```"):
-            in_code = not in_code
-            continue
-        if in_code or not line.startswith("#"):
+        if fenced[i] or not line.startswith("#"):
             continue  # every heading pattern starts with "#" in the first column
         if any_heading(line):
             headings.append((i, len(line) - len(line.lstrip("#"))))

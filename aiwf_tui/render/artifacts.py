@@ -18,6 +18,7 @@ from aiwf_tui.layout import (
     RUNBOOK_FILE,
     SIDECAR,
 )
+from aiwf_tui.markdown import heading_lines
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
@@ -29,7 +30,7 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 
-ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
+ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}$")
 
 
 def render_all(project: Project, plan: OperationsPlan, today: str) -> dict[str, str]:
@@ -47,11 +48,14 @@ def render_all(project: Project, plan: OperationsPlan, today: str) -> dict[str, 
 
 
 def runbook_anchors(runbook_text: str) -> set[str]:
-    """Anchors `{#anchor}` defined by headings of the runbook."""
+    """Anchors `{#anchor}` that end a heading of the runbook (headings in code blocks, and
+    `{#...}` inside a heading's text, define nothing)."""
+    lines = runbook_text.splitlines()
     anchors = set()
-    for line in runbook_text.splitlines():
-        if line.startswith("#"):
-            anchors.update(ANCHOR_RE.findall(line))
+    for i, _level in heading_lines(lines):
+        match = ANCHOR_RE.search(lines[i].rstrip())
+        if match and match.end() == len(lines[i].rstrip()):
+            anchors.add(match.group(1))
     return anchors
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from aiwf_tui.markdown import block_safe, list_item
 from aiwf_tui.model.decision_log import DecisionLog, parse_decision_log
 from aiwf_tui.model.plan import OperationsDecision, OperationsPlan
 from aiwf_tui.model.project import Project
@@ -27,17 +28,17 @@ SUMMARY_MAX = 60
 
 
 def _numbered(items: list[str], what: str) -> list[str]:
-    return [f"{i}. {item}" for i, item in enumerate(items, 1)] or [f"1. {todo(what)}"]
+    return [list_item(item, f"{i}.") for i, item in enumerate(items, 1)] or [f"1. {todo(what)}"]
 
 
 def _bullets(items: list[str], what: str) -> list[str]:
-    return [f"- {item}" for item in items] or [f"- {todo(what)}"]
+    return [list_item(item) for item in items] or [f"- {todo(what)}"]
 
 
 def entry_lines(decision: OperationsDecision, layout: str, date: str) -> list[str]:
     """One ADR entry as lines, in the file's layout."""
     heading_id = decision.id.upper()
-    title = oneline(decision.title)
+    title = block_safe(oneline(decision.title))
     choice = or_todo(decision.choice, "the decision")
     context = or_todo(decision.context, "why the decision was needed")
     rationale = or_todo(decision.rationale, "why this option was chosen")

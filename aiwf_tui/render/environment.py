@@ -1,7 +1,8 @@
 """The Jinja2 environment every Markdown renderer uses.
 
 Sandboxed, `StrictUndefined` (a misspelt variable is an error, not an empty
-string), no autoescaping (the output is Markdown, not HTML) and trailing newlines
+string), no HTML autoescaping (the output is Markdown) but every interpolated string that
+aiwf did not build itself is made block-safe (`markdown.finalize`), and trailing newlines
 kept. User text only ever reaches templates as variable *values*; template source
 is never built from user text, so `{{ 7*7 }}` typed into a field comes out verbatim.
 """
@@ -15,6 +16,7 @@ from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 
+from aiwf_tui.markdown import Md
 from aiwf_tui.render import markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +49,7 @@ def environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=markdown.finalize,
     )
     env.filters.update(
         cell=markdown.md_cell,
@@ -55,8 +58,10 @@ def environment() -> SandboxedEnvironment:
         oneline=markdown.oneline,
         code=markdown.code_span,
         anchor_tag=markdown.anchor_tag,
+        item=markdown.item_text,
     )
-    env.globals.update(todo=markdown.todo, fence_for=markdown.fence_for, code=markdown.code_span)
+    # `verbatim`: text inside a code block whose fence (`fence_for`) it cannot close.
+    env.globals.update(todo=markdown.todo, fence_for=markdown.fence_for, code=markdown.code_span, verbatim=Md)
     return env
 
 

@@ -2,34 +2,39 @@
 
 User text is data: these helpers only escape what would break the surrounding
 Markdown structure (a table row, a code span, a heading line), never evaluate it.
+What they build is `Md` (aiwf's own Markdown); templates pass every other string through
+`block_safe` (see `environment`), so outside text never opens block structure.
 """
 
 from __future__ import annotations
 
 import re
 
+from aiwf_tui.markdown import Md, block_safe
+
 TODO_TEMPLATE = "_To do: {}_"
 
 
-def todo(what: str) -> str:
+def todo(what: str) -> Md:
     """A visible to-do marker for a project-specific value the plan leaves empty."""
-    return TODO_TEMPLATE.format(what)
+    return Md(TODO_TEMPLATE.format(oneline(what)))
 
 
-def or_todo(value: str | None, what: str) -> str:
-    """`value`, or a to-do marker when it is empty or blank."""
-    return value if value and value.strip() else todo(what)
+def or_todo(value: str | None, what: str, indent: int = 0) -> Md:
+    """`value` (made block-safe; later lines indented by `indent`, inside a list item), or a
+    to-do marker when it is empty or blank."""
+    return Md(block_safe(value, " " * indent)) if value and value.strip() else todo(what)
 
 
-def md_cell(text: object) -> str:
+def md_cell(text: object) -> Md:
     """Text safe inside one Markdown table cell: `|` escaped, line breaks as `<br>`."""
     value = "" if text is None else str(text)
     value = value.replace("\\", "\\\\").replace("|", "\\|")
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\n", "<br>")
+    return Md(value.replace("\n", "<br>"))
 
 
-def cell_or_todo(value: str | None, what: str) -> str:
+def cell_or_todo(value: str | None, what: str) -> Md:
     """A table cell: the escaped value, or a to-do marker."""
     return md_cell(value) if value and value.strip() else todo(what)
 
@@ -39,21 +44,37 @@ def oneline(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def code_span(text: object) -> str:
+def code_span(text: object) -> Md:
     """An inline code span that survives backticks in the text."""
     value = str(text)
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
+    return Md(f"{fence}{pad}{value}{pad}{fence}")
 
 
-def fence_for(text: str, minimum: int = 3) -> str:
+def fence_for(text: str, minimum: int = 3) -> Md:
     """A code-block fence longer than any backtick run in `text`."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    return "`" * max(minimum, longest + 1)
+    return Md("`" * max(minimum, longest + 1))
 
 
-def anchor_tag(anchor: str) -> str:
+def anchor_tag(anchor: str) -> Md:
     """The heading anchor syntax the workflow's runbook uses: `{#anchor}`."""
-    return "{#" + anchor + "}"
+    return Md("{#" + anchor + "}")
+
+
+def item_text(value: object, marker_width: int = 2) -> object:
+    """The text of a list item (after `- ` or `N. `): block-safe, later lines indented to stay
+    in the item. `Md` and non-strings pass through."""
+    if isinstance(value, str) and not isinstance(value, Md):
+        return Md(block_safe(value, " " * marker_width))
+    return value
+
+
+def finalize(value: object) -> object:
+    """Jinja's hook on every `{{ ... }}`: aiwf's own Markdown as is, any other string made
+    block-safe (outside text), other values as they are."""
+    if isinstance(value, str) and not isinstance(value, Md):
+        return block_safe(value)
+    return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from aiwf_tui.markdown import fenced_lines
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
 from aiwf_tui.render.environment import render_template
@@ -54,15 +55,22 @@ def render_section(project: Project, plan: OperationsPlan) -> str:
     )
 
 
-def _section_end(lines: list[str], start: int) -> int:
-    """One past the last line of the Phase 5 section starting at `start`."""
+def _section_end(lines: list[str], start: int, fenced: list[bool]) -> int:
+    """One past the last line of the Phase 5 section starting at `start`: its last
+    `**Full Runbook:**` line before the next spec section (the section aiwf writes ends with
+    it), else the next `## ` heading or `---`. Lines in code blocks are text, not landmarks."""
+    last_runbook = None
     for j in range(start + 1, len(lines)):
-        if lines[j].strip() == FULL_RUNBOOK:
-            return j + 1
+        if fenced[j]:
+            continue
         if SPEC_SECTION.match(lines[j]):
             break
+        if lines[j].strip() == FULL_RUNBOOK:
+            last_runbook = j
+    if last_runbook is not None:
+        return last_runbook + 1
     end = start + 1
-    while end < len(lines) and not (lines[end].startswith("## ") or lines[end].strip() == "---"):
+    while end < len(lines) and (fenced[end] or not (lines[end].startswith("## ") or lines[end].strip() == "---")):
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
@@ -74,16 +82,10 @@ def render_spec(project: Project, plan: OperationsPlan) -> str:
     text = project.spec_text
     section = render_section(project, plan).rstrip("\n").split("\n")
     lines = text.splitlines()
-    in_code = False
-    start = None
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-        elif not in_code and HEADING.match(line):
-            start = i
-            break
+    fenced = fenced_lines(lines)
+    start = next((i for i, line in enumerate(lines) if not fenced[i] and HEADING.match(line)), None)
     if start is not None:
-        end = _section_end(lines, start)
+        end = _section_end(lines, start, fenced)
         lines = lines[:start] + section + lines[end:]
     else:
         footer = None
