@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aiwf_tui.markdown import block_safe
+from aiwf_tui.markdown import block_safe, list_item
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import Component
@@ -130,10 +130,10 @@ def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, co
     assert f"**Infrastructure:** {safe(infra)}\n" in spec
     assert f"\n{safe(answer)}\n" in spec
     runbook = render_runbook(project, plan)
-    assert f"- API: {safe(component)}\n" in runbook
+    assert f"- API: {block_safe(component, '  ')}\n" in runbook
     assert f"| On-Call | {md_cell(contact)} |" in runbook
     assert f"**Location:** {safe(dashboard)}\n" in runbook
-    assert f"- {safe(panel)}\n" in runbook
+    assert f"{list_item(panel)}\n" in runbook
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -148,4 +148,4 @@ def test_decision_log_keeps_user_text_verbatim(choice, context, option):
         log = render_decision_log(project, plan, "2026-03-10")
         assert f"**Decision:** {block_safe(choice)}\n" in log
         assert block_safe(context) in log
-        assert f"1. {block_safe(option)}\n" in log
+        assert f"{list_item(option, '1.')}\n" in log
