@@ -479,14 +479,15 @@ def _old_fields(body):
 
 
 def _old_parse(text):
-    """The parser as it was (quadratic in the number of headings): the reference."""
+    """The parser as it was (quadratic in the number of headings): the reference. Fenced code
+    is found as CommonMark finds it (issue 13: a ``` line is no longer a toggle)."""
+    from aiwf_tui.markdown import fenced_lines
+
     lines = text.splitlines()
-    entries, phase_headings, headings, in_code = [], [], [], False
+    entries, phase_headings, headings = [], [], []
+    fenced = fenced_lines(lines)
     for i, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-            continue
-        if in_code:
+        if fenced[i]:
             continue
         if ANY_HEADING.match(line):
             headings.append((i, len(line) - len(line.lstrip("#"))))
