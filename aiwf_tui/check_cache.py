@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 FORMAT = 1
 MAX_ENTRIES = 512  # results are a few kB; beyond this the oldest go
@@ -24,7 +25,7 @@ def default_folder() -> Path:
     return user_cache_path("aiwf", appauthor=False) / "checks"
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     """A stable SHA-256 of JSON-able parts."""
     blob = json.dumps([FORMAT, *parts], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -45,17 +46,17 @@ class CheckCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = Path(folder) if folder is not None else default_folder()
 
-    def _path(self, key) -> Path:
+    def _path(self, key: tuple[object, ...]) -> Path:
         return self.folder / f"{digest(*key)}.json"
 
-    def get(self, key) -> dict | None:
+    def get(self, key: tuple[object, ...]) -> dict[str, Any] | None:
         try:
             value = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         return value if isinstance(value, dict) else None
 
-    def put(self, key, value: dict) -> None:
+    def put(self, key: tuple[object, ...], value: dict[str, Any]) -> None:
         """Store `value` (temp file + rename: a reader sees the old entry or the new one).
 
         Not through `files.write_all`: that is the project writer (links, newlines, fsync), and

@@ -35,7 +35,7 @@ def duration_seconds(text: str) -> float:
 
 def _get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.Node):
             return v
     return None
 

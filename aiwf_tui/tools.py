@@ -43,7 +43,9 @@ class Tool:
     path: str | None
     version: str | None = None
     problem: str | None = None
-    identity: tuple = ()  # (path, size, mtime) of the binary: a different binary is a different tool
+    identity: (
+        tuple[str, int, int] | tuple[()]
+    ) = ()  # (path, size, mtime) of the binary: a different binary is a different tool
 
     @property
     def found(self) -> bool:
@@ -89,7 +91,7 @@ def find_tool(name: str, cache: CheckCache | None = None) -> Tool:
     return Tool(name, path, _version(path, identity, cache), identity=identity)
 
 
-def _version(path: str, identity: tuple, cache: CheckCache | None) -> str | None:
+def _version(path: str, identity: tuple[str, int, int], cache: CheckCache | None) -> str | None:
     key = ("tool-version", *identity)
     if cache is not None:
         hit = cache.get(key)

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from aiwf_tui.check_cache import CheckCache, folder_digest
 from aiwf_tui.errors import AiwfError
@@ -79,7 +80,7 @@ class CheckResult:
     def line(self) -> str:
         return f"{self.status}  {self.name}: {self.detail}"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """The `aiwf validate --json` entry (docs/json.md)."""
         return {
             "name": self.name,
@@ -169,7 +170,7 @@ def _judge(check: Check, returncode: int, output: str) -> tuple[str, str]:
 
 
 # -- what to run ---------------------------------------------------------------------------
-def _route_tests(directory: Path) -> tuple[list[dict], str | None]:
+def _route_tests(directory: Path) -> tuple[list[dict[str, Any]], str | None]:
     try:
         data = load_plain((directory / ROUTES_TEST_NAME).read_text(encoding="utf-8"), ROUTES_TEST_NAME)
         tests = data["tests"]
@@ -237,7 +238,7 @@ class Validation:
     tools: dict[str, Tool] = field(default_factory=dict)
     _cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _procs: set = field(default_factory=set, repr=False)
+    _procs: set[subprocess.Popen[str]] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         self.folder = prometheus_folder(self.folder)
@@ -290,7 +291,7 @@ class Validation:
             raise Cancelled()
         return [r for r in results if r is not None] + problems
 
-    def _one(self, check: Check, tool: Tool, files: dict | None) -> CheckResult:
+    def _one(self, check: Check, tool: Tool, files: dict[str, str] | None) -> CheckResult:
         if not tool.found:
             result = _result(check, tool, SKIP, tool.problem or f"{tool.name} not found")
             self._done(result)
@@ -410,7 +411,7 @@ def _result(check: Check, tool: Tool, status: str, detail: str, output: str = ""
     return CheckResult(check.name, status, detail, output, tool=tool.name, version=tool.version)
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _kill(proc: subprocess.Popen[str]) -> None:
     try:
         proc.kill()
     except OSError:

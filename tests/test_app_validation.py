@@ -61,8 +61,9 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
         pids = unit_test_pids(log)
 
         table = _rules_table(app)  # usable meanwhile: move through the rules while promtool runs
+        await wait_for(pilot, lambda: app.focused is not None)  # the section has focused its first answer
         table.focus()
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.focused is table)
         row = table.cursor_row
         await pilot.press("j")
         await wait_for(pilot, lambda: table.cursor_row == row + 1)

@@ -66,7 +66,8 @@ class ValidationStatus(Static):
     def start(self) -> None:
         """Check the files as they are on disk now."""
         from aiwf_tui.check_cache import CheckCache
-        from aiwf_tui.validate import PROMETHEUS_DIR, Validation, plan_checks
+        from aiwf_tui.layout import PROMETHEUS_DIR
+        from aiwf_tui.validate import Validation, plan_checks
 
         if not (self.project_root / PROMETHEUS_DIR).is_dir():
             self.update(Text(NOT_WRITTEN, style="dim"))
