@@ -122,6 +122,8 @@ def child(req):
         k = 0
         while True:
             atomic_write(path, dump_plan(autosave_version(plan, k)))
+            sys.stderr.write(f"saved {{k}}\n")
+            sys.stderr.flush()
             k += 1
     return 98
 
@@ -166,13 +168,16 @@ while True:
     reply({{"pid": pid}})
     err = bytearray()
     if req.get("mark") or req.get("hold"):
-        while req.get("mark") and MARK not in err:
+        # "after": K also waits for the child's own word that version K is on disk, so the
+        # kills spread over the sequence of saves however slow the machine is.
+        wanted = MARK if req.get("after") is None else f"saved {{req['after']}}\n".encode()
+        while req.get("mark") and wanted not in err:
             chunk = os.read(r, 65536)
             if not chunk:
                 break
             err += chunk
         marked = time.monotonic()
-        reply({{"ready": MARK in err if req.get("mark") else True}})
+        reply({{"ready": wanted in err if req.get("mark") else True}})
         sys.stdin.readline()  # "reap": the test has sent its signal; the pid stays ours till then
     elif req.get("measure"):
         while MARK not in err:
@@ -408,15 +413,17 @@ def test_sigkill_during_plan_autosave_leaves_a_plan_that_parses(tmp_path):
     base_text = (project / PLAN_FILE).read_text(encoding="utf-8")
     base_plan = load_plan(project / PLAN_FILE)
     rng = random.Random(7)
-    delays = [rng.random() * 0.25 for _ in range(AUTOSAVE_RUNS)]
+    # Each kill comes a random moment after a chosen save (None: after the plan was loaded),
+    # so where it lands in the sequence of saves does not depend on the machine's speed.
+    jobs = [(rng.choice([None, *range(12)]), rng.random() * 0.02) for _ in range(AUTOSAVE_RUNS)]
 
     def one(server: ForkServer, job) -> int:
-        index, delay = job
+        index, (after, delay) = job
         folder = tmp_path / f"autosave-{index}"
         folder.mkdir()
         path = folder / "operations-plan.yaml"
         path.write_text(base_text, encoding="utf-8")
-        is_ready, result = server.kill_during(delay, kind="autosave", plan=str(path), mark=True)
+        is_ready, result = server.kill_during(delay, kind="autosave", plan=str(path), mark=True, after=after)
         assert is_ready, result["stderr"]
         assert result["status"] == -signal.SIGKILL, result["stderr"]
         text = path.read_text(encoding="utf-8")
@@ -426,10 +433,11 @@ def test_sigkill_during_plan_autosave_leaves_a_plan_that_parses(tmp_path):
         match = re.fullmatch(r"autosave version (\d+)", plan.monitoring.infrastructure)
         assert match, plan.monitoring.infrastructure
         k = int(match.group(1))
+        assert after is None or k >= after, f"killed after save {after}, yet the file holds version {k}"
         assert text == dump_plan(autosave_version(base_plan.model_copy(deep=True), k)), f"version {k} is damaged"
         return k
 
-    versions = in_pool(tmp_path, list(enumerate(delays)), one)
+    versions = in_pool(tmp_path, list(enumerate(jobs)), one)
     print(
         f"\n{len(versions)} autosave loops SIGKILLed; the plan file was the original {versions.count(-1)} "
         f"times, else a whole version between {min(v for v in versions if v >= 0)} and {max(versions)}"
