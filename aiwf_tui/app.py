@@ -35,6 +35,7 @@ from aiwf_tui.messages import (
     KnowledgeLoaded,
     PlanChanged,
     PlanReopened,
+    ResumePointMoved,
     SectionConfirmed,
     WriteConfirmed,
 )
@@ -59,11 +60,14 @@ Moving
   ctrl+b         show or hide the sidebar
 
 Editing
-  enter or e     edit the selected answer or cell (bool cells toggle)
+  enter or e     edit the selected answer or cell (yes/no toggles, a choice opens a list)
   escape         leave the field (what you typed is kept)
   a / d          add a row / delete the selected row (asks first)
   c              confirm the section (editing it later makes it a draft again)
   v              show or hide the live preview of the artifact
+  f              into the preview (arrows scroll it) and back
+  space          in a table: toggle yes/no, or the next allowed value
+  ctrl+u         in the editor: clear it; tab / shift+tab keep it and move on
 
 Writing and the final menu
   w              on Project files: write every file (asks first)
@@ -113,6 +117,7 @@ class AiwfApp(App[None]):
         self._save_lock = threading.Lock()
         self._terminal_safe: LineFilter | None = None
         self._quit_unsaved = False
+        self._moved = False  # the resume point moved since the last save
         self.error_lines: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -171,6 +176,7 @@ class AiwfApp(App[None]):
         from aiwf_tui.screens.nogo import NoGoScreen
         from aiwf_tui.screens.workflow import WorkflowScreen
         from aiwf_tui.sections.base import Context
+        from aiwf_tui.sections.registry import view_for
 
         if not project.gate_allows_phase5 and not project.phase5_complete:
             self.push_screen(NoGoScreen(project))
@@ -185,7 +191,8 @@ class AiwfApp(App[None]):
         self.push_screen(self._workflow)
         self.call_after_refresh(self._freeze_heap)
         if resumed and not review:
-            self.notify(f"Resumed at {start}: every saved answer is back.", timeout=6)
+            title = view_for(self._workflow.current).TITLE
+            self.notify(f"Resumed at {title}: every saved answer is back.", timeout=6)
         elif review and not project.phase5_complete:
             self.notify("Opened read-only (--read-only): you can look at everything; nothing is saved.", timeout=6)
         elif review:
@@ -243,6 +250,10 @@ class AiwfApp(App[None]):
             self._save_timer.stop()
         self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_plan)
 
+    @on(ResumePointMoved)
+    def _resume_point_moved(self) -> None:
+        self._moved = True  # saved with the next save, or on quit
+
     @on(PlanReopened)
     def _plan_reopened(self, event: PlanReopened) -> None:
         self._quit_unsaved = False
@@ -283,6 +294,7 @@ class AiwfApp(App[None]):
     def _saved(self, text: str) -> None:
         if self.plan_text() == text:
             self.dirty = False
+            self._moved = False
         self.save_error = None
 
     def _save_failed(self, line: str) -> None:
@@ -295,7 +307,7 @@ class AiwfApp(App[None]):
 
     def save_now(self) -> str | None:
         """Save synchronously on the UI thread (quit, exit, SIGHUP); returns the problem when the save failed."""
-        if self.ctx is None or self.ctx.read_only or not self.dirty:
+        if self.ctx is None or self.ctx.read_only or not (self.dirty or self._moved):
             return None
         text = self.plan_text()
         problem = self._store_plan(text)

@@ -76,6 +76,11 @@ class PlanReopened(Message):
 
 
 @dataclass
+class ResumePointMoved(Message):
+    """The user moved to another section, answer or cell (`plan.resume_section`): saved on quit."""
+
+
+@dataclass
 class WriteConfirmed(Message):
     """The user confirmed writing the project files from this copy of the plan."""
 

@@ -267,3 +267,32 @@ async def test_runbook_preview_follows_typing(tmp_path):
         from aiwf_tui.render.runbook import render_runbook
 
         await wait_for(pilot, lambda: preview.text == render_runbook(app.ctx.project, app.ctx.plan))
+
+
+async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_path):
+    project = copy_project(DEMO_DIR, tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "drift")
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
+        table.focus()
+        table.move_cursor(row=2, column=1)
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # nothing was edited: the place alone is saved
+    again = make_app(project)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(again, pilot)
+        screen = again.workflow_screen
+        assert screen.current == "drift"
+        await wait_for(pilot, lambda: isinstance(again.focused, EditableTable))
+        assert again.focused.spec.title == "Detection approaches"
+        assert tuple(again.focused.cursor_coordinate) == (2, 1)
+        assert any("Resumed at Drift detection" in n.message for n in again._notifications)
+        screen.show_section("menu")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    third = make_app(project)
+    async with third.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(third, pilot)
+        assert third.workflow_screen.current == "menu"
+        assert any("Resumed at Final menu" in n.message for n in third._notifications)

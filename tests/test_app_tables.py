@@ -8,6 +8,7 @@ from aiwf_tui.sections.registry import SECTION_VIEWS
 from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
+from aiwf_tui.widgets.preview import PreviewPane
 from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR
 
@@ -138,3 +139,26 @@ async def test_the_edited_field_stays_in_view(tmp_path):
         await wait_for(pilot, lambda: not app.screen.query(EditorBar))
         await pilot.pause()
         assert section.region.y <= field.region.y and field.region.bottom <= section.region.bottom
+
+
+async def test_the_preview_opens_at_the_part_the_section_feeds_and_f_focuses_it(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot, "drift")
+        screen = app.workflow_screen
+        preview = screen.query_one("#preview", PreviewPane)
+        await pilot.press("f")  # opens the preview and moves into it
+        await wait_for(pilot, lambda: preview.has_focus and "### Drift Detection" in preview.text)
+        assert "project-spec.md" in str(preview.border_title)
+        line = preview.text.split("\n").index("### Drift Detection")
+        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y) > 0)
+        await pilot.press("down")  # arrows scroll it
+        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line + 1, preview.max_scroll_y))
+        await pilot.press("f")  # and back to the section
+        await wait_for(pilot, lambda: not preview.has_focus)
+        screen.show_section("monitoring")
+        await pilot.pause()
+        await pilot.press("v")
+        await wait_for(pilot, lambda: preview.place == ("project-spec.md (preview)", "### Monitoring"))
+        line = preview.text.split("\n").index("### Monitoring")
+        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y))

@@ -15,15 +15,32 @@ def demo_source() -> Path:
     return Path(__file__).resolve().parent.parent / "demo" / DEMO_NAME
 
 
-def copy_demo(where: Path) -> Path:
-    """Copy the demo project into a new folder under `where` (never into the package)."""
+def is_demo_copy(folder: Path) -> bool:
+    """A folder that `aiwf` copied the demo into before (its sidecar is the demo's project)."""
+    try:
+        sidecar = (folder / "sidecar.yaml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    original = (demo_source() / "sidecar.yaml").read_text(encoding="utf-8")
+
+    def name_line(text: str) -> str | None:
+        return next((line for line in text.splitlines() if line.startswith("project_name:")), None)
+
+    return name_line(sidecar) is not None and name_line(sidecar) == name_line(original)
+
+
+def copy_demo(where: Path) -> tuple[Path, bool]:
+    """The demo project under `where`: the copy made there before, so the work in it goes on,
+    or a new copy (never into the package). Returns (folder, reopened)."""
     target = where / DEMO_NAME
+    if target.is_dir() and is_demo_copy(target):
+        return target, True
     n = 2
     while target.exists():
         target = where / f"{DEMO_NAME}-{n}"
         n += 1
     shutil.copytree(demo_source(), target)
-    return target
+    return target, False
 
 
 HEADLESS_HINT = (
@@ -57,14 +74,19 @@ def run(args) -> int:
         return fail("aiwf", f"the app needs a terminal ({reason}) - {HEADLESS_HINT}", EXIT_USAGE)
     if args.project_dir is None:
         try:
-            project_dir = copy_demo(Path.cwd())
+            project_dir, reopened = copy_demo(Path.cwd())
         except OSError as exc:
             print(
                 f"aiwf: cannot copy the demo project into {Path.cwd()}: {exc.strerror} - run aiwf from a writable folder",
                 file=sys.stderr,
             )
             return 1
-        print(f"aiwf: copied the demo project to {project_dir}")
+        if reopened:
+            print(
+                f"aiwf: reopening the demo project in {project_dir} (the copy made here before; your answers are in it)"
+            )
+        else:
+            print(f"aiwf: copied the demo project to {project_dir}")
     else:
         project_dir = Path(args.project_dir)
     if not project_dir.is_dir():

@@ -11,11 +11,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
 from aiwf_tui.errors import AiwfError
@@ -27,6 +29,7 @@ from aiwf_tui.messages import (
     KnowledgeLoaded,
     PlanChanged,
     PlanReopened,
+    ResumePointMoved,
     SectionConfirmed,
     WriteConfirmed,
 )
@@ -78,16 +81,26 @@ class WorkflowScreen(Screen[None]):
     COMMANDS = {SectionCommands}
     BINDINGS = [
         Binding("n", "next_section", "Next", id="section.next", tooltip="Next section"),
-        Binding("p", "previous_section", "Previous", id="section.previous", tooltip="Previous section"),
+        Binding("p", "previous_section", "Prev", id="section.previous", tooltip="Previous section"),
         Binding("c", "confirm_section", "Confirm", id="section.confirm", tooltip="Confirm this section"),
         Binding("v", "toggle_preview", "Preview", id="section.preview", tooltip="Show or hide the artifact preview"),
+        Binding(
+            "f",
+            "focus_preview",
+            "Focus preview",
+            show=False,
+            id="section.focus_preview",
+            tooltip="Move into the preview (arrows scroll it) and back",
+        ),
         Binding("w", "write_files", "Write", id="files.write", tooltip="Write the project files (asks first)"),
         Binding("s", "show_spec", "Summary", id="menu.summary", tooltip="View project-spec.md"),
         Binding("d", "show_decisions", "Decisions", id="menu.decisions", tooltip="Review all decisions"),
         Binding("e", "export", "Export", id="menu.export", tooltip="Export the project"),
         Binding("x", "exit_workflow", "Exit", id="menu.exit", tooltip="Exit the workflow"),
         Binding("r", "reopen", "Reopen", id="menu.reopen", tooltip="Reopen Phase 5 for changes"),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="app.sidebar", tooltip="Show or hide the sidebar"),
+        Binding(
+            "ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar", tooltip="Show or hide the sidebar"
+        ),
         Binding("tab", "app.focus_next", "Next field", show=False, id="focus.next"),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, id="focus.previous"),
         Binding("escape", "leave_input", "Leave", show=False, id="focus.leave", tooltip="Leave the text box"),
@@ -95,7 +108,9 @@ class WorkflowScreen(Screen[None]):
 
     def __init__(self, ctx: Context, start: str = "welcome") -> None:
         self.ctx = ctx
-        self.current = start if start in SECTION_KEYS else "welcome"
+        key, _, place = start.partition("/")  # the plan's resume point: "section" or "section/place"
+        self.current = key if key in SECTION_KEYS else "welcome"
+        self.resume_at = place
         self.preview_on: dict[str, bool] = {}
         self.editor: EditorBar | None = None
         self.unsaved = False  # follows the app's `dirty`
@@ -111,13 +126,13 @@ class WorkflowScreen(Screen[None]):
                 yield Static("", id="section-header")
                 yield Vertical(id="section-host")
             yield PreviewPane(id="preview")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # fits 80 columns; ctrl+p is in the help
 
     def on_mount(self) -> None:
         if self.app.size.width < NARROW:
             self.query_one("#sidebar").display = False
         self.watch(self.app, "dirty", self._dirty_changed)
-        self.show_section(self.current)
+        self.show_section(self.current, at=self.resume_at)
 
     def _dirty_changed(self, dirty: bool) -> None:
         self.unsaved = dirty
@@ -154,33 +169,53 @@ class WorkflowScreen(Screen[None]):
         )
         self._sidebar_state = state
 
-    def show_section(self, key: str) -> None:
-        """Mount the view of section `key` (nothing is focused for typing on arrival)."""
+    def show_section(self, key: str, *, at: str = "") -> AwaitComplete:
+        """Mount the view of section `key` (nothing is focused for typing on arrival). Awaiting the
+        result waits until the old view is gone and the new one is in, so keys typed meanwhile
+        land in the new section (the key bindings await it)."""
         self.close_editor()
         self.current = key
         view_cls = view_for(key)
         host = self.query_one("#section-host")
-        host.remove_children()
-        host.mount(view_cls(self.ctx))
+        removed = host.remove_children()
+        mounted = host.mount(view_cls(self.ctx, resume_at=at))
         self.refresh_header()
         show_preview = self.preview_on.get(key, view_cls.PREVIEW_DEFAULT) and preview_for(key) is not None
         self.query_one("#preview").display = show_preview
-        if view_cls.PLAN_KEY and not self.ctx.read_only:
-            self.ctx.plan.resume_section = key
+        self.note_resume_point()
         self.refresh_sidebar()
         if show_preview:
             self.schedule_preview()
+        return AwaitComplete(removed, mounted)
+
+    # -- the resume point -------------------------------------------------------------------
+    def note_resume_point(self) -> None:
+        """Keep where the user is (section, answer or table cell) in the plan, so reopening comes back here."""
+        if self.ctx.read_only:
+            return
+        view = self.section
+        place = view.place(self.focused) if view is not None and self.current == view.KEY else ""
+        point = f"{self.current}/{place}" if place else self.current
+        if point != self.ctx.plan.resume_section:
+            self.ctx.plan.resume_section = point
+            self.post_message(ResumePointMoved())
+
+    def on_descendant_focus(self) -> None:
+        self.note_resume_point()
+
+    def on_data_table_cell_highlighted(self) -> None:
+        self.note_resume_point()
 
     # -- navigation ------------------------------------------------------------------------
-    def action_next_section(self) -> None:
+    async def action_next_section(self) -> None:
         index = SECTION_KEYS.index(self.current)
         if index + 1 < len(SECTION_KEYS):
-            self.show_section(SECTION_KEYS[index + 1])
+            await self.show_section(SECTION_KEYS[index + 1])
 
-    def action_previous_section(self) -> None:
+    async def action_previous_section(self) -> None:
         index = SECTION_KEYS.index(self.current)
         if index > 0:
-            self.show_section(SECTION_KEYS[index - 1])
+            await self.show_section(SECTION_KEYS[index - 1])
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
@@ -195,6 +230,20 @@ class WorkflowScreen(Screen[None]):
         self.query_one("#preview").display = not on_now
         if not on_now:
             self.schedule_preview()
+
+    def action_focus_preview(self) -> None:
+        """f: into the preview (opening it), and back to the section."""
+        preview = self.query_one("#preview", PreviewPane)
+        if preview.has_focus:
+            if self.section is not None:
+                self.section.focus_first()
+            return
+        if preview_for(self.current) is None:
+            self.notify("This section has no artifact to preview")
+            return
+        if not preview.display:
+            self.action_toggle_preview()
+        preview.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show each key only where it does something."""
@@ -267,12 +316,15 @@ class WorkflowScreen(Screen[None]):
         """Back to what was edited, kept in view; tab / shift+tab go on to the next or previous one."""
         event.stop()
         source = event.target.source
+        if isinstance(source, Widget) and source.is_attached:
+            # Focus it before the editor goes: removing a focused editor would let Textual move
+            # the focus (and the view) elsewhere first.
+            self.set_focus(source, scroll_visible=False)
         self.close_editor()
         if source is None or not source.is_attached:
             return
-        source.focus(scroll_visible=False)
 
-        def then() -> None:  # after the focus above, which the app applies later
+        def then() -> None:
             if event.move and isinstance(source, EditableTable):
                 source.step_cell(event.move)
             elif event.move > 0:
@@ -282,7 +334,7 @@ class WorkflowScreen(Screen[None]):
             else:
                 source.scroll_to_edit()
 
-        self.app.call_later(then)
+        self.call_after_refresh(then)
 
     def action_leave_input(self) -> None:
         """escape in a text box (the Welcome filter): leave it for what follows."""
@@ -341,7 +393,9 @@ class WorkflowScreen(Screen[None]):
 
     def _show_preview(self, key: str, title: str, text: str) -> None:
         if self.current == key and self.is_attached:
-            self.query_one("#preview", PreviewPane).show_text(text, title)
+            source = preview_for(key)
+            part = source.part if source is not None else ""
+            self.query_one("#preview", PreviewPane).show_text(text, f"{title} (preview)", part=part)
 
     # -- from the app ------------------------------------------------------------------------
     def on_knowledge_loaded(self, event: KnowledgeLoaded) -> None:

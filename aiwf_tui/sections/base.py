@@ -73,8 +73,9 @@ class SectionView(VerticalScroll):
     PREVIEW_DEFAULT: ClassVar[bool] = False
     QUESTIONS: ClassVar[tuple[str, ...]] = ()  # fields that must be answered before confirming
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, resume_at: str = "") -> None:
         self.ctx = ctx
+        self.resume_at = resume_at  # a `place()` to come back to, instead of the first field
         super().__init__(classes=f"section section-{self.KEY}")
 
     # -- to override -------------------------------------------------------------------
@@ -94,12 +95,15 @@ class SectionView(VerticalScroll):
         return FieldView(obj, name, label, self.KEY, hint=hint)
 
     def table(self, spec: TableSpec) -> list[Widget]:
-        widgets: list[Widget] = [heading(spec.title)]
+        title = heading(spec.title)
+        widgets: list[Widget] = [title]
         if spec.note:
             widgets.append(para(Text(spec.note, style="dim")))
         detail = TableDetail(classes="table-detail")
         detail.display = False
-        widgets.append(EditableTable(spec, read_only=self.ctx.read_only, detail=detail, check=self.section_problem))
+        widgets.append(
+            EditableTable(spec, read_only=self.ctx.read_only, detail=detail, heading=title, check=self.section_problem)
+        )
         widgets.append(detail)
         return widgets
 
@@ -125,6 +129,7 @@ class SectionView(VerticalScroll):
             if summary:
                 text.append(f": {shorten(summary, 160, placeholder=' …')}")
             text.append(f"  ({item.origin}: {item.source_title})\n", style="dim italic")
+        text.rstrip()  # the block's margin makes the gap below
         return text
 
     def refresh_knowledge(self) -> None:
@@ -160,15 +165,51 @@ class SectionView(VerticalScroll):
     def on_mount(self) -> None:
         self.call_after_refresh(self.focus_first)
 
+    def focusables(self) -> list[Widget]:
+        """The answers and tables of the section, in order (text boxes excepted)."""
+        return [w for w in self.query("*") if w.focusable and not isinstance(w, (Input, TextArea))]
+
+    def place(self, widget: Widget | None) -> str:
+        """Where `widget` is, as text kept in the plan: "N" (its index) or "N:row,column" for a table cell."""
+        widgets = self.focusables()
+        if widget is None or widget not in widgets:
+            return ""
+        index = widgets.index(widget)
+        if isinstance(widget, EditableTable):
+            row, column = widget.cursor_coordinate
+            return f"{index}:{row},{column}"
+        return str(index)
+
+    def go_to(self, place: str) -> bool:
+        """Focus the answer or table cell of a `place()`; False when the section has no such place."""
+        index_text, _, cell = place.partition(":")
+        widgets = self.focusables()
+        if not index_text.isdigit() or int(index_text) >= len(widgets):
+            return False
+        widget = widgets[int(index_text)]
+        if isinstance(widget, EditableTable) and cell:
+            row, _, column = cell.partition(",")
+            if row.isdigit() and column.isdigit():
+                widget.move_cursor(row=int(row), column=int(column), animate=False)
+        widget.focus(scroll_visible=False)
+        self.call_after_refresh(lambda: widget.scroll_visible(animate=False, top=True))
+        return True
+
     def focus_first(self) -> None:
-        """Focus the first table or answer (never a text field), so single keys act on the section."""
+        """Focus where the user left off, else the first table or answer (never a text field),
+        so single keys act on the section."""
         if not self.is_attached:
             return
-        for widget in self.query("*"):
-            if widget.focusable and not isinstance(widget, (Input, TextArea)):
-                widget.focus(scroll_visible=False)
-                return
-        self.focus(scroll_visible=False)  # nothing to edit: arrows scroll the section
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            return  # keys typed while the section arrived (tab, arrows) already moved the focus here
+        if self.resume_at and self.go_to(self.resume_at):
+            return
+        widgets = self.focusables()
+        if widgets:
+            widgets[0].focus(scroll_visible=False)
+        else:
+            self.focus(scroll_visible=False)  # nothing to edit: arrows scroll the section
 
     def refresh_views(self) -> None:
         """Repaint every field and table from the model."""

@@ -83,10 +83,12 @@ def _decision_log(project: Project, plan: OperationsPlan, today: str) -> str:
 
 
 class PreviewSource(NamedTuple):
-    """The file a section's preview shows, and the pure function that renders it."""
+    """The file a section's preview shows, the pure function that renders it, and the heading of
+    the part the section feeds (the preview opens there)."""
 
     title: str
     render: Callable[[Project, OperationsPlan, str], str]
+    part: str = ""
 
 
 PREVIEWS: dict[str, PreviewSource] = {
@@ -94,10 +96,10 @@ PREVIEWS: dict[str, PreviewSource] = {
     "alerts_config": PreviewSource(ALERTS_CONFIG_FILE, _alerts_config),
     "alerting": PreviewSource(PROMETHEUS_DIR + "/", _alert_rules),
     "decisions": PreviewSource(DECISION_LOG, _decision_log),
-    "monitoring": PreviewSource(PROJECT_SPEC, _spec),
-    "drift": PreviewSource(PROJECT_SPEC, _spec),
-    "incident": PreviewSource(PROJECT_SPEC, _spec),
-    "improvement": PreviewSource(PROJECT_SPEC, _spec),
+    "monitoring": PreviewSource(PROJECT_SPEC, _spec, "### Monitoring"),
+    "drift": PreviewSource(PROJECT_SPEC, _spec, "### Drift Detection"),
+    "incident": PreviewSource(PROJECT_SPEC, _spec, "### Incident Response"),
+    "improvement": PreviewSource(PROJECT_SPEC, _spec, "### Continuous Improvement"),
 }
 
 

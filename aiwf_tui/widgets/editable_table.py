@@ -116,8 +116,8 @@ class EditableTable(DataTable[Text]):
         Binding(
             "space", "toggle_cell", "Toggle", show=False, id="table.toggle", tooltip="Toggle yes/no, or next choice"
         ),
-        Binding("a", "add_row", "Add row", id="table.add", tooltip="Add a row"),
-        Binding("d", "delete_row", "Delete row", id="table.delete", tooltip="Delete the selected row"),
+        Binding("a", "add_row", "Add", id="table.add", tooltip="Add a row"),
+        Binding("d", "delete_row", "Delete", id="table.delete", tooltip="Delete the selected row"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("h", "cursor_left", "Left", show=False, id="table.left"),
@@ -132,6 +132,7 @@ class EditableTable(DataTable[Text]):
         *,
         read_only: bool = False,
         detail: TableDetail | None = None,
+        heading: Widget | None = None,
         check: Callable[[], str | None] | None = None,
         id: str | None = None,
     ) -> None:
@@ -139,6 +140,7 @@ class EditableTable(DataTable[Text]):
         self.check = check  # the section's cross-row rules (declared channels, ...)
         self.read_only = read_only
         self.detail = detail
+        self.heading = heading  # lit up while the table has focus
         self.widths: list[int] = []
         super().__init__(cursor_type="cell", zebra_stripes=True, id=id, classes="editable-table")
 
@@ -233,6 +235,8 @@ class EditableTable(DataTable[Text]):
         ]
 
     def show_detail(self) -> None:
+        if self.heading is not None:
+            self.heading.set_class(self.has_focus, "-focused")
         if self.detail is not None:
             self.detail.show_cells(self.cut_cells() if self.has_focus else [])
 

@@ -64,6 +64,8 @@ class PreviewPane(ScrollView, can_focus=True):
         self._width = 0
         self.diff = diff
         self.title = ""
+        self.place: tuple[str, str] = ("", "")  # (file, part) shown
+        self.positions: dict[tuple[str, str], int] = {}  # the first line shown, per file and part
 
     @property
     def text(self) -> str:
@@ -74,11 +76,21 @@ class PreviewPane(ScrollView, can_focus=True):
     def number_width(self) -> int:
         return len(str(len(self._lines))) + 2
 
-    def show_text(self, text: str, title: str = "") -> None:
-        """Show `text`, repainting only the lines that changed."""
-        if title and title != self.title:
+    def show_text(self, text: str, title: str = "", *, part: str = "") -> None:
+        """Show `text`, repainting only the lines that changed. Another file (`title`) or part
+        comes back to where it was left, or else to the line starting with `part`."""
+        if title and (title, part) != self.place:
+            self.positions[self.place] = self.scroll_offset.y
+            self.place = (title, part)
             self.title = title
             self.border_title = title
+            top = self.positions.get(self.place)
+            if top is None and part:
+                top = next((n for n, line in enumerate(text.split("\n")) if line.startswith(part)), 0)
+            self._lines = [""]  # a full repaint for another file
+            self.show_text(text)
+            self.call_after_refresh(self.scroll_to, y=top or 0, animate=False, immediate=True)  # once laid out
+            return
         new = text.split("\n")
         old = self._lines
         if new == old:
