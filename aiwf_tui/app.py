@@ -118,12 +118,15 @@ class AiwfApp(App[None]):
         self._terminal_safe: LineFilter | None = None
         self._quit_unsaved = False
         self._moved = False  # the resume point moved since the last save
+        self.config_file: Path | None = None  # the user config, once read
+        self._theme_from_config = False
         self.error_lines: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"aiwf  opening {self.project_dir}…", style="bold"), id="splash")
 
     def on_mount(self) -> None:
+        self.watch(self, "theme", self._watch_theme_choice, init=False)
         self._install_sighup()
         self.load_project()
 
@@ -132,6 +135,7 @@ class AiwfApp(App[None]):
     def load_project(self) -> None:
         from aiwf_tui.model import load_project  # lazy: pydantic and YAML load after the first paint
 
+        self._read_user_config()
         try:
             project = load_project(self.project_dir)
             plan, resumed = self._load_plan(project)
@@ -140,6 +144,40 @@ class AiwfApp(App[None]):
             return
         self.call_from_thread(self._opened, project, plan, resumed)
         self._warm_renderers()
+
+    def _read_user_config(self) -> None:
+        """The `[keymap]` and the saved theme from the user config, applied on the UI thread."""
+        from aiwf_tui.config import ConfigError, config_path, load_config, user_keymap, user_theme  # lazy: after paint
+
+        try:
+            data = load_config()
+            keymap, theme = user_keymap(data), user_theme(data)
+        except ConfigError as exc:
+            self.call_from_thread(
+                self.notify, f"{exc} - fix it or run aiwf config path", severity="warning", timeout=10
+            )
+            return
+        self.config_file = config_path()
+        self.call_from_thread(self._apply_user_config, keymap, theme)
+
+    def _apply_user_config(self, keymap: dict[str, str], theme: str | None) -> None:
+        if keymap:
+            self.set_keymap(keymap)
+        if theme and theme in self.available_themes:
+            self._theme_from_config = True
+            self.theme = theme
+            self._theme_from_config = False
+
+    def _watch_theme_choice(self, theme: str) -> None:
+        """A theme chosen in the palette is kept in the user config for the next start."""
+        if self._theme_from_config or self.config_file is None:
+            return
+        from aiwf_tui.config import ConfigError, save_theme  # lazy: only when a theme is chosen
+
+        try:
+            save_theme(theme, self.config_file)
+        except (ConfigError, OSError) as exc:
+            self.notify(f"The theme could not be saved in {self.config_file}: {exc}", severity="warning")
 
     def _warm_renderers(self) -> None:
         """Compile the templates now, off the UI thread, so the first preview is not a cold one."""

@@ -17,6 +17,7 @@ No Textual or Rich imports: the CLI and the tests use this module headless.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,63 @@ def knowledge_api_key() -> str | None:
     """The optional API key from ``AIWF_KNOWLEDGE_API_KEY`` (sent as ``X-API-Key``; never logged)."""
     key = os.environ.get(KNOWLEDGE_API_KEY_ENV, "").strip()
     return key or None
+
+
+def user_keymap(data: dict[str, Any], path: Path | None = None) -> dict[str, str]:
+    """The ``[keymap]`` table: binding id -> keys (``"section.next" = "right,n"``), for Textual's keymap.
+
+    Raises ConfigError naming the entry when a value is not a string of keys.
+    """
+    table = data.get("keymap", {})
+    where = path or config_path()
+    if not isinstance(table, dict):
+        raise ConfigError(f'config file {where}: [keymap] must be a table of binding id = "keys"')
+    keymap: dict[str, str] = {}
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f'config file {where}: keymap {binding_id!r} must be keys in quotes, like "ctrl+n"')
+        keymap[str(binding_id)] = keys.strip()
+    return keymap
+
+
+THEME_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def user_theme(data: dict[str, Any]) -> str | None:
+    """The theme saved in ``[ui] theme`` (None: Textual's default)."""
+    section = data.get("ui", {})
+    value = section.get("theme") if isinstance(section, dict) else None
+    return value if isinstance(value, str) and THEME_NAME.match(value) else None
+
+
+def save_theme(name: str, path: Path | None = None) -> None:
+    """Keep the chosen theme in ``[ui] theme``, leaving every other line of the file as it is."""
+    if not THEME_NAME.match(name):
+        raise ConfigError(f"theme name {name!r} is not a plain name")
+    path = config_path() if path is None else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = text.splitlines()
+    setting = f'theme = "{name}"'
+    section = None
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if section == "ui":  # [ui] had no theme line: add one at its end
+                lines.insert(number, setting)
+                break
+            section = stripped.strip("[] ")
+        elif section == "ui" and re.match(r"theme\s*=", stripped):
+            lines[number] = setting
+            break
+    else:
+        if section == "ui":
+            lines.append(setting)
+        else:
+            lines += ([""] if lines else []) + ["[ui]", setting]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
