@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import signal
 import threading
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from aiwf_tui.model.project import Project
     from aiwf_tui.screens.workflow import WorkflowScreen
     from aiwf_tui.sections.base import Context
+
+log = logging.getLogger("aiwf.app")
 
 #: Autosave runs this long after the last change (the guarantee is "within one second").
 AUTOSAVE_DELAY = 0.4
@@ -205,6 +208,7 @@ class AiwfApp(App[None]):
         return new_plan(project), False
 
     def _failed(self, lines: list[str]) -> None:
+        log.error("cannot open %s: %s", self.project_dir, " | ".join(lines))
         self.error_lines = lines
         self.exit(return_code=1, message="\n".join(f"aiwf: {line}" for line in lines))
 
@@ -219,6 +223,7 @@ class AiwfApp(App[None]):
         if not project.gate_allows_phase5 and not project.phase5_complete:
             self.push_screen(NoGoScreen(project))
             return
+        log.info("opened %s (resumed=%s, plan at %s)", project.root, resumed, plan.resume_section)
         review = project.phase5_complete or self.force_read_only
         self.plan_path = project.path(PLAN_FILE)
         self.ctx = Context(
@@ -330,12 +335,14 @@ class AiwfApp(App[None]):
             self.call_from_thread(self._saved, text)
 
     def _saved(self, text: str) -> None:
+        log.debug("plan saved (%d bytes)", len(text))
         if self.plan_text() == text:
             self.dirty = False
             self._moved = False
         self.save_error = None
 
     def _save_failed(self, line: str) -> None:
+        log.warning("autosave failed: %s", line)
         self.save_error = line
         self.notify(
             f"{line}. Your edits are kept in memory; the next change retries, or press ctrl+s to save them elsewhere.",
@@ -446,6 +453,7 @@ class AiwfApp(App[None]):
             written = write_artifacts(self.ctx.project, plan, self.today)
             project = load_project(self.ctx.project.root)
         except AiwfError as exc:
+            log.error("writing the project files failed: %s", " | ".join(exc.lines()))
             self.call_from_thread(
                 self.notify, "Nothing was written: " + " | ".join(exc.lines()), severity="error", timeout=12
             )

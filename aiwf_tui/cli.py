@@ -59,6 +59,9 @@ def _open_parser() -> argparse.ArgumentParser:
         "--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)"
     )
     parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
+    parser.add_argument(
+        "--debug", action="store_true", help="write a log for a bug report (where: aiwf config path; or AIWF_LOG=FILE)"
+    )
     return parser
 
 
@@ -94,6 +97,9 @@ def full_parser() -> argparse.ArgumentParser:
         "--knowledge-url", metavar="URL", help="Knowledge server URL (else AIWF_KNOWLEDGE_URL or the config file)"
     )
     parser.add_argument("--read-only", action="store_true", help="open without writing anything (review)")
+    parser.add_argument(
+        "--debug", action="store_true", help="write a log for a bug report (where: aiwf config path; or AIWF_LOG=FILE)"
+    )
     subs = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, (module_name, help_text) in VERBS.items():
         module = importlib.import_module(module_name)

@@ -87,6 +87,31 @@ def config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+LOG_ENV = "AIWF_LOG"
+
+
+def log_path() -> Path:
+    """Where `aiwf --debug` writes its log (``AIWF_LOG=FILE`` names another file and turns it on)."""
+    override = os.environ.get(LOG_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_log_path(APP_NAME, appauthor=False) / "aiwf.log"
+
+
+def start_log(path: Path) -> None:
+    """Append aiwf's log records (and the libraries' warnings) to `path`, for a bug report."""
+    import logging  # here: only a debug run pays for it
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("aiwf").setLevel(logging.DEBUG)
+    logging.getLogger("aiwf_tui").setLevel(logging.DEBUG)
+
+
 def template_cache_dir() -> Path | None:
     """Where `aiwf` keeps compiled templates (the user cache folder); None when
     AIWF_NO_TEMPLATE_CACHE is set (the test suite sets it)."""

@@ -62,3 +62,27 @@ def test_save_theme_replaces_its_own_line_only(tmp_path):
     import tomllib
 
     assert user_theme(tomllib.loads(path.read_text(encoding="utf-8"))) == "gruvbox"
+
+
+async def test_debug_log_records_what_the_app_did(tmp_path, monkeypatch):
+    """`aiwf --debug` / AIWF_LOG=FILE: a log to attach to a bug report, at the path `aiwf config path` names."""
+    import logging
+
+    from aiwf_tui.config import log_path, start_log
+
+    target = tmp_path / "logs" / "aiwf.log"
+    monkeypatch.setenv("AIWF_LOG", str(target))
+    assert log_path() == target
+    before = list(logging.getLogger().handlers)
+    start_log(log_path())
+    try:
+        app = make_app(copy_project(DEMO_DIR, tmp_path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_loaded(app, pilot)
+    finally:
+        for handler in logging.getLogger().handlers:
+            if handler not in before:
+                handler.close()
+                logging.getLogger().removeHandler(handler)
+    text = target.read_text(encoding="utf-8")
+    assert "aiwf.app: opened" in text and "fleet-docs-assistant" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 
 from aiwf_tui.commands.common import (
@@ -42,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
     command = getattr(args, "config_command", None)
     if command == "path":
+        from aiwf_tui.config import log_path
+
         print(config_path())
+        print(f"# log file of aiwf --debug (or AIWF_LOG=FILE): {log_path()}", file=sys.stderr)
         return EXIT_OK
     if command == "show":
         return _show(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -50,7 +51,6 @@ HEADLESS_HINT = (
 
 def no_terminal_reason() -> str | None:
     """Why the app cannot run here (None: it can): it needs a real terminal on stdin and stdout."""
-    import os
 
     def tty(stream) -> bool:
         try:
@@ -72,6 +72,16 @@ def run(args) -> int:
     if reason is not None:
         # Without a terminal the app would start and block (or draw into a pipe).
         return fail("aiwf", f"the app needs a terminal ({reason}) - {HEADLESS_HINT}", EXIT_USAGE)
+    if getattr(args, "debug", False) or os.environ.get("AIWF_LOG", "").strip():
+        from aiwf_tui.config import log_path, start_log
+
+        try:
+            start_log(log_path())
+            print(f"aiwf: logging to {log_path()}")
+        except OSError as exc:
+            print(
+                f"aiwf: cannot write the log {log_path()}: {exc.strerror or exc} - set AIWF_LOG=FILE", file=sys.stderr
+            )
     if args.project_dir is None:
         try:
             project_dir, reopened = copy_demo(Path.cwd())

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, MarkdownViewer, Static, TextArea, Tre
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import PROJECT_SPEC
 from aiwf_tui.model.textfile import read_text
+from aiwf_tui.screens.decisions_review import with_line_breaks
 
 
 def find_all(text: str, query: str) -> list[tuple[int, int]]:
@@ -39,7 +40,8 @@ def find_all(text: str, query: str) -> list[tuple[int, int]]:
 
 
 def displayable(text: str) -> str:
-    """The Markdown to render: YAML front matter shown as a yaml code block (not a setext heading).
+    """The Markdown to render: YAML front matter shown as a yaml code block (not a setext heading),
+    and `**Label:** value` lines kept on their own lines (Markdown would run them together).
 
     Line for line the same as `text`, so a search hit's line maps to the block that shows it.
     """
@@ -49,7 +51,7 @@ def displayable(text: str) -> str:
             if lines[number].strip() in ("---", "..."):
                 lines[0], lines[number] = "```yaml", "```"
                 break
-    return "\n".join(lines)
+    return with_line_breaks("\n".join(lines))
 
 
 class SpecViewerScreen(Screen):
@@ -267,7 +269,10 @@ class SpecViewerScreen(Screen):
         viewer = self.query_one("#spec-viewer", MarkdownViewer)
         trees = viewer.query(Tree)
         if viewer.show_table_of_contents and trees:
-            trees.first().focus()
+            tree = trees.first()
+            if tree.cursor_line < 0:
+                tree.cursor_line = 0  # the highlight shows where arrows and enter start
+            tree.focus()
         else:
             self.set_focus(None)
 
