@@ -71,6 +71,7 @@ Editing
   f              into the preview (arrows scroll it) and back
   space          in a table: toggle yes/no, or the next allowed value
   ctrl+u         in the editor: clear it; tab / shift+tab keep it and move on
+  ctrl+e         in the editor: edit the text in $EDITOR
 
 Writing and the final menu
   w              on Project files: write every file (asks first)

@@ -162,3 +162,32 @@ async def test_the_preview_opens_at_the_part_the_section_feeds_and_f_focuses_it(
         await wait_for(pilot, lambda: preview.place == ("project-spec.md (preview)", "### Monitoring"))
         line = preview.text.split("\n").index("### Monitoring")
         await wait_for(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y))
+
+
+async def test_ctrl_e_edits_long_text_in_the_editor_from_the_environment(tmp_path, monkeypatch):
+    """$EDITOR gets the text in a temporary file in the project folder; what it leaves is validated as typed."""
+    import sys
+
+    script = tmp_path / "fake_editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text() + ' and Grafana\\nwritten in the editor\\n')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    project = copy_project(DEMO_DIR, tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, "monitoring")
+        fields = list(app.screen.query(FieldView))
+        fields[0].focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "Prometheus")
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: "written in the editor" in app.ctx.plan.monitoring.infrastructure)
+        assert app.ctx.plan.monitoring.infrastructure == "Prometheus and Grafana\nwritten in the editor"
+        await pilot.press("escape")
+    assert not [p for p in project.iterdir() if p.name.startswith(".aiwf-tmp-")]  # the temporary file is gone

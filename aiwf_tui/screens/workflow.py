@@ -305,7 +305,9 @@ class WorkflowScreen(Screen[None]):
             return
         self.close_editor()
         view = self.section
-        self.editor = EditorBar(event.target, section_model_check=view.section_problem if view else None)
+        self.editor = EditorBar(
+            event.target, section_model_check=view.section_problem if view else None, workdir=self.ctx.project.root
+        )
         await self.query_one("#main").mount(self.editor)
         source = event.target.source
         if source is not None:

@@ -75,7 +75,7 @@ class AlertingView(SectionView):
                 note="Secrets never go here: Alertmanager reads keys and webhook URLs from files.",
             )
         )
-        rows.append(heading("Routing by severity (channel names, comma separated)"))
+        rows.append(heading("Routing by severity (channel names, one per line)"))
         for severity in ("critical", "high", "medium", "low"):
             rows.append(self.field(routing, severity, severity.capitalize()))
         rows += self.table(

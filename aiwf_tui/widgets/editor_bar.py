@@ -7,18 +7,23 @@ them); an invalid one is shown with what is wrong and kept out of the plan.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from aiwf_tui.layout import TEMP_PREFIX
 from aiwf_tui.messages import EditTarget, PlanChanged
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
 from aiwf_tui.safetext import clean_text
@@ -50,6 +55,13 @@ def commit_text(target: EditTarget, text: str, section_check: Callable[[], str |
 class _LeavesOnEscape:
     """`escape` leaves the field (closing the editor bar); tab / shift+tab leave it and move on."""
 
+    def action_external_edit(self) -> None:
+        assert isinstance(self, Widget)
+        for node in self.ancestors:
+            if isinstance(node, EditorBar):
+                node.edit_externally()
+                return
+
     def action_leave(self, move: int = 0) -> None:
         assert isinstance(self, Widget)  # mixed into the editor's Input and TextArea
         for node in self.ancestors:
@@ -70,6 +82,7 @@ EDITOR_BINDINGS: list[BindingType] = [
         tooltip="Keep it, go to the previous one",
     ),
     Binding("ctrl+u", "clear_text", "Clear", id="editor.clear", tooltip="Clear the field"),
+    Binding("ctrl+e", "external_edit", "$EDITOR", id="editor.external", tooltip="Edit the text in $VISUAL / $EDITOR"),
 ]
 
 
@@ -100,8 +113,15 @@ class FieldInput(_LeavesOnEscape, Input):
 class EditorBar(Vertical):
     """Docked at the bottom of a section while a field is edited."""
 
-    def __init__(self, target: EditTarget, *, section_model_check: Callable[[], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        target: EditTarget,
+        *,
+        section_model_check: Callable[[], str | None] | None = None,
+        workdir: Path | None = None,
+    ) -> None:
         self.target = target
+        self.workdir = workdir  # where $EDITOR's temporary file goes (the project folder: nothing outside)
         self.section_model_check = section_model_check
         self.kind = field_kind(target.obj, target.field)
         # Shown for editing without terminal control sequences (they never reach the terminal).
@@ -122,7 +142,7 @@ class EditorBar(Vertical):
         title.append(
             "   escape: done"
             + ("" if self.kind.multiline or self.kind.kind == "text" else ", enter: done")
-            + ", tab: next, ctrl+u: clear",
+            + ", tab: next, ctrl+u: clear, ctrl+e: $EDITOR",
             style="dim",
         )
         yield Static(title, classes="editor-title")
@@ -177,6 +197,34 @@ class EditorBar(Vertical):
         self._error_text = message
         error.update(Text(message, style="bold red"))
         error.display = bool(message)
+
+    def edit_externally(self) -> None:
+        """ctrl+e: the text in $VISUAL / $EDITOR; the app steps aside meanwhile, and what comes back is
+        put in the field and validated as if typed."""
+        command = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
+        if not command or self.workdir is None:
+            self.notify("Set $EDITOR (or $VISUAL) to edit long text in your editor", severity="warning")
+            return
+        editor = self.query_one(".editor-input")
+        text = editor.text if isinstance(editor, TextArea) else editor.value if isinstance(editor, Input) else ""
+        path = self.workdir / f"{TEMP_PREFIX}edit-{os.getpid()}.md"
+        try:
+            path.write_text(text, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(command), str(path)], check=False)
+            except SuspendNotSupported:  # no terminal to hand over (tests): run it as it is
+                subprocess.run([*shlex.split(command), str(path)], check=False, stdin=subprocess.DEVNULL)
+            edited = path.read_text(encoding="utf-8").removesuffix("\n")
+        except (OSError, ValueError) as exc:
+            self.notify(f"The editor could not be run ({command}): {exc}", severity="error")
+            return
+        finally:
+            path.unlink(missing_ok=True)
+        if isinstance(editor, TextArea):
+            editor.text = edited
+        elif isinstance(editor, Input):
+            editor.value = edited.replace("\n", " ")
 
     def close(self, move: int = 0) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
