@@ -350,6 +350,23 @@ GENERATED = [
         make=_replace_in("sidecar.yaml", "stepsCompleted: [1, 2, 3, 4, 5, 6]", "stepsCompleted: " + "{a: [" * 5000),
     ),
     Case("plan-text-alias-bomb", "ok", "alias bomb", make=_text_alias_bomb),
+    # issue 13: injection into generated files (renders; the text stays a value)
+    Case(
+        "valid-service-with-newline-and-keys",
+        "ok",
+        "ok",
+        make=_replace_in(
+            PLAN, "service: fleet-docs-assistant", 'service: "fleet\\nextra_key: 1\\u2028route: {}\\r\\x85x"'
+        ),
+    ),
+    Case(
+        "valid-email-target-with-go-template",
+        "ok",
+        "ok",
+        make=_replace_in(
+            PLAN, "target: ops@example.com", "target: 'ops@example.com{{ if true }}, someone@example.net{{ end }}'"
+        ),
+    ),
     # issue 13: Markdown structure in user text (renders, and stays text)
     Case(
         "valid-rationale-with-unbalanced-fence",

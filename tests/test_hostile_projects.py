@@ -521,3 +521,78 @@ def test_a_lone_surrogate_never_reaches_a_file(tmp_path):
         atomic_write(tmp_path / "plan.yaml", "infrastructure: \ud800\n", root=tmp_path)
     assert len(caught.value.lines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# -- 10. injection into generated files ------------------------------------------------------------
+def _render_with(mutate) -> dict[str, str]:
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.render.artifacts import render_all
+    from tests.render_helpers import ready
+
+    project = load_project(DEMO_DIR)
+    plan = ready(new_plan(project))
+    mutate(plan)
+    return render_all(project, plan, "2026-03-10")
+
+
+@pytest.mark.parametrize(
+    "service",
+    ["svc\nextra_key: injected", "svc\r\nroute: {}", "svc\u2028other: 1", "svc\x85x: 1\x1b[2J", "svc\u2029y: 2"],
+)
+def test_a_service_name_never_adds_yaml_keys(service):
+    import yaml
+
+    clean = _render_with(lambda plan: None)
+
+    def set_service(plan):
+        plan.alerting.service = service
+
+    hostile = _render_with(set_service)
+    for rel, text in hostile.items():
+        if rel.endswith((".yml", ".yaml")):
+            data, reference = yaml.safe_load(text), yaml.safe_load(clean[rel])
+            if isinstance(data, dict):
+                assert sorted(data) == sorted(reference), rel
+            comments = [line for line in text.splitlines() if line.startswith("#")]
+            assert len(comments) == len([line for line in clean[rel].splitlines() if line.startswith("#")]), rel
+
+
+GO_TEMPLATE_TARGETS = {
+    "email": "ops@example.com{{ if true }}, someone@example.net{{ end }}",
+    "slack": "#ops{{ .CommonLabels.severity }}}}",
+    "pagerduty": 'team {{ template "x" . }}',
+}
+
+
+@pytest.mark.skipif(shutil.which("amtool") is None, reason="amtool is installed by scripts/test.sh")
+def test_channel_targets_are_go_template_text(tmp_path):
+    import yaml
+
+    def set_targets(plan):
+        for channel in plan.alerting.channels:
+            if channel.kind in GO_TEMPLATE_TARGETS:
+                channel.target = GO_TEMPLATE_TARGETS[channel.kind]
+
+    files = _render_with(set_targets)
+    config_path = tmp_path / "alertmanager.yml"
+    config_path.write_text(files["phase-5-operations/prometheus/alertmanager.yml"], encoding="utf-8")
+    check = subprocess.run(["amtool", "check-config", str(config_path)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0 and "0 templates" in check.stdout, check.stdout + check.stderr
+    (tmp_path / "empty.tmpl").write_text('{{ define "x" }}{{ end }}\n', encoding="utf-8")
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    fields = []
+    for receiver in config["receivers"]:
+        fields += [("email", c["to"]) for c in receiver.get("email_configs", [])]
+        fields += [("slack", c["channel"]) for c in receiver.get("slack_configs", []) if "channel" in c]
+        fields += [("pagerduty", c["client"]) for c in receiver.get("pagerduty_configs", []) if "client" in c]
+    assert {kind for kind, _ in fields} == set(GO_TEMPLATE_TARGETS)
+    for kind, value in fields:
+        shown = subprocess.run(
+            ["amtool", "template", "render", f"--template.glob={tmp_path}/empty.tmpl", f"--template.text={value}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert GO_TEMPLATE_TARGETS[kind] in shown.stdout, (kind, value, shown.stdout)

@@ -559,3 +559,13 @@ def serialize_nodes(node: Any) -> str:
     import yaml
 
     return yaml.serialize(node, Dumper=yaml.SafeDumper)
+
+
+# -- comments ----------------------------------------------------------------------------------
+def comment_text(text: object) -> str:
+    """`text` for the inside of one `# ...` comment line: every line break (LF, CR, NEL, LS, PS)
+    and run of whitespace becomes one space, and control characters (which YAML forbids even
+    in comments) are removed, so outside text in a header can never start a line of its own."""
+    from aiwf_tui.safetext import clean_text
+
+    return " ".join(clean_text(" ".join(str(text).split())).split())

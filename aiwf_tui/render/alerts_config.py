@@ -13,7 +13,7 @@ from typing import Any
 
 from aiwf_tui.model.plan import ALERT_CATEGORIES, SEVERITIES, AlertRule, Channel, OperationsPlan, format_number
 from aiwf_tui.model.project import Project
-from aiwf_tui.model.yamlio import dump_yaml
+from aiwf_tui.model.yamlio import comment_text, dump_yaml
 
 #: Placeholders of the workflow template, in its order.
 PLACEHOLDERS: tuple[str, ...] = (
@@ -152,7 +152,7 @@ def _groups(
 
 
 def _document(header: list[str], defaults: dict[str, Any], groups: list[tuple[str, str, list[dict[str, Any]]]]) -> str:
-    parts = ["\n".join(f"# {line}" if line else "#" for line in header) + "\n"]
+    parts = ["\n".join(f"# {comment_text(line)}" if comment_text(line) else "#" for line in header) + "\n"]
     parts.append("\n# Alert Defaults\n" + _dump({"defaults": defaults}))
     for key, comment, rules in groups:
         parts.append(f"\n# {comment}\n" + _dump({key: rules}))

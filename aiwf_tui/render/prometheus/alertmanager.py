@@ -10,7 +10,7 @@ from typing import Any
 from aiwf_tui.layout import ALERTMANAGER_NAME
 from aiwf_tui.model.plan import SEVERITIES, OperationsPlan
 from aiwf_tui.model.yamlio import dump_yaml
-from aiwf_tui.render.prometheus.common import SECRETS_DIR, alert_names, header, service_of
+from aiwf_tui.render.prometheus.common import SECRETS_DIR, alert_names, header, service_of, template_literal
 from aiwf_tui.render.promql import label_value
 
 #: PagerDuty Events v2 accepts only critical|error|warning|info.
@@ -36,17 +36,17 @@ def _receiver(plan: OperationsPlan, names: list[str]) -> dict[str, Any]:
         if channel.kind == "pagerduty":
             config: dict[str, Any] = {"routing_key_file": secret, "severity": PAGERDUTY_SEVERITY, "send_resolved": True}
             if target:
-                config["client"] = f"Alertmanager ({target})"
+                config["client"] = template_literal(f"Alertmanager ({target})")
             receiver.setdefault("pagerduty_configs", []).append(config)
         elif channel.kind == "slack":
             config = {"api_url_file": secret, "send_resolved": True}
             if target:
-                config["channel"] = target
+                config["channel"] = template_literal(target)
             receiver.setdefault("slack_configs", []).append(config)
         elif channel.kind == "email":
             receiver.setdefault("email_configs", []).append(
                 {
-                    "to": target or TODO_EMAIL,
+                    "to": template_literal(target) if target else TODO_EMAIL,
                     "auth_username": EMAIL_FROM,
                     "auth_password_file": secret,
                     "send_resolved": True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from aiwf_tui.model.plan import METRICS, AlertRule, MetricsPlan, OperationsPlan, format_number
+from aiwf_tui.model.yamlio import comment_text
 from aiwf_tui.render.profiles import metric_specs
 from aiwf_tui.render.promql import MetricSpec, is_condition
 
@@ -24,8 +25,9 @@ HEADER = (
 
 
 def template_literal(text: str) -> str:
-    """Text for an annotation, shown literally: Prometheus expands annotations as Go
-    templates, so `{{` and `}}` in a plan's wording are emitted as template literals."""
+    """Text for a field Prometheus or Alertmanager expands as a Go template (annotations; a
+    receiver's `to`, `channel`, `client`), shown literally: `{{` and `}}` in a plan's wording
+    are emitted as template literals, so outside text can never run template actions."""
     return re.sub(r"\{\{|\}\}", lambda m: "{{`" + m.group(0) + "`}}", text)
 
 
@@ -99,4 +101,9 @@ def rule_labels(plan: OperationsPlan, rule: AlertRule) -> dict[str, str]:
 
 def header(project_name: str, plan: OperationsPlan) -> str:
     """The comment lines every generated file starts with."""
-    return HEADER.format(project=project_name, service=service_of(plan), prom=PROMTOOL_VERSION, am=AMTOOL_VERSION)
+    return HEADER.format(
+        project=comment_text(project_name),
+        service=comment_text(service_of(plan)),
+        prom=PROMTOOL_VERSION,
+        am=AMTOOL_VERSION,
+    )

@@ -50,7 +50,8 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
                         rule, service, use_record=spec is not None and spec.record in local, metrics=plan.metrics
                     ),
                     "for": rule.duration,
-                    "labels": rule_labels(plan, rule),
+                    # Prometheus expands rule label values as Go templates too.
+                    "labels": {k: template_literal(v) for k, v in rule_labels(plan, rule).items()},
                     "annotations": {k: template_literal(v) for k, v in alert_annotations(plan, rule).items()},
                 }
             )

@@ -26,7 +26,7 @@ from typing import Any
 
 from aiwf_tui.layout import RULES_NAME, RULES_TEST_NAME
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, OperationsPlan, duration_seconds, format_number
-from aiwf_tui.model.yamlio import dump_yaml
+from aiwf_tui.model.yamlio import comment_text, dump_yaml
 from aiwf_tui.render.prometheus.common import (
     EVAL_INTERVAL_MINUTES,
     alert_annotations,
@@ -451,6 +451,6 @@ def alert_rules_test_yaml(project_name: str, plan: OperationsPlan) -> str:
     head += "# Each alert: quiet before its `for` elapses, firing once it has; the times hold under both\n"
     head += "# Prometheus 2 (closed range windows) and 3 (left-open), so promtool 2.x and 3.x both pass.\n"
     for note in notes:
-        head += "# " + " ".join(note.split()) + "\n"
+        head += "# " + comment_text(note) + "\n"
     data = {"rule_files": [RULES_NAME], "evaluation_interval": f"{EVAL_INTERVAL_MINUTES}m", "tests": tests}
     return head + dump_yaml(data)
