@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
 from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
 from tests.conftest import DEMO_DIR, FIXTURES
@@ -53,3 +54,33 @@ def test_review_mode_snapshot(snap_compare, tmp_path):
 def test_large_terminal_snapshot(snap_compare, tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     assert snap_compare(app, terminal_size=(200, 60), run_before=_run_before("runbook"))
+
+
+def _run_before_alert_plot():
+    base = _run_before("alerting")
+
+    async def run_before(pilot):
+        from aiwf_tui.widgets.alert_plot import AlertPlot
+        from aiwf_tui.widgets.editable_table import EditableTable
+
+        await base(pilot)
+        app = pilot.app
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+        table.focus()
+        table.move_cursor(row=1, column=4)
+        plot = app.screen.query_one(AlertPlot)
+        name = alert_names(app.ctx.plan.alerting.rules)[1]
+        await wait_for(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)
+        plot.scroll_visible(animate=False, top=False)
+        await pilot.pause(0.2)
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_alert_plot_snapshot(size, snap_compare, tmp_path):
+    """The selected rule's promtool scenario drawn beside the rules table."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    assert snap_compare(app, terminal_size=size, run_before=_run_before_alert_plot())

@@ -7,8 +7,10 @@ from rich.text import Text
 from textual.binding import Binding
 
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
+from aiwf_tui.render.prometheus.common import alert_names, service_of
 from aiwf_tui.sections.base import SectionView, heading
-from aiwf_tui.widgets.editable_table import Column, TableSpec
+from aiwf_tui.widgets.alert_plot import AlertPlot
+from aiwf_tui.widgets.editable_table import Column, EditableTable, TableSpec
 from aiwf_tui.widgets.validation_status import ValidationStatus
 
 
@@ -109,6 +111,7 @@ class AlertingView(SectionView):
                 self.KEY,
             )
         )
+        rows.append(AlertPlot(id="alert-plot"))
         rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
         rows.append(ValidationStatus(self.ctx.project.root, id="validation-status"))
         rows += self.table(
@@ -135,8 +138,25 @@ class AlertingView(SectionView):
         """Stop promtool and amtool (escape while they run)."""
         self.query_one(ValidationStatus).cancel()
 
+    def on_mount(self) -> None:  # SectionView's on_mount runs too (Textual walks the MRO)
+        self.redraw_alert()
+
+    def on_data_table_cell_highlighted(self, event: EditableTable.CellHighlighted) -> None:
+        if isinstance(event.data_table, EditableTable) and event.data_table.spec.title == "Alert rules":
+            self.redraw_alert()
+
+    def redraw_alert(self) -> None:
+        """Draw the rule under the rules table's cursor (the first one until it moves)."""
+        rules = self.model.rules
+        table = next((t for t in self.query(EditableTable) if t.spec.title == "Alert rules"), None)
+        index = table.cursor_coordinate.row if table is not None else 0
+        rule = rules[index] if 0 <= index < len(rules) else None
+        name = alert_names(rules)[index] if rule is not None else ""
+        self.query_one(AlertPlot).show_rule(name, rule, service_of(self.ctx.plan), self.ctx.plan.metrics)
+
     def after_edit(self) -> None:
-        """Copy the routing fields back into the plan's mapping."""
+        """Copy the routing fields back into the plan's mapping; redraw the alert."""
+        self.redraw_alert()
         r = self._routing
         self.model.routing = {
             "critical": list(r.critical),

@@ -1,0 +1,43 @@
+"""The shape of one alert as its promtool unit test replays it: the value the rule compares,
+minute by minute, the threshold, the `for` window, and the minutes it starts pending and
+fires. Pure data for the Alerting section's plot; the series are `scenario`'s own, so the
+drawn firing minute is the `eval_time` of the test's firing check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiwf_tui.model.plan import AlertRule, MetricsPlan, duration_seconds
+from aiwf_tui.render.prometheus.scenarios import _COMPARE, scenario
+
+
+@dataclass(frozen=True)
+class AlertShape:
+    """One rule's scenario, ready to draw (minutes from the start of the test)."""
+
+    values: list[float | None]  # the compared value per minute (Prometheus 2 semantics)
+    threshold: float
+    comparator: str
+    for_minutes: int  # `for`, rounded up to whole evaluation minutes
+    pending_minute: int  # the condition first holds (the alert is pending)
+    firing_minute: int  # the test's firing eval_time
+    quiet_minute: int  # the test's quiet eval_time
+
+
+def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> AlertShape:
+    """The shape of `rule`'s alert; raises `Untestable` when it has no unit test."""
+    sc = scenario(rule, service, metrics)
+    compare = _COMPARE[rule.comparator]
+    threshold = float(rule.threshold)
+    pending = sc.fire_minute
+    while pending > 0 and (value := sc.values[pending - 1]) is not None and compare(value, threshold):
+        pending -= 1
+    return AlertShape(
+        values=list(sc.values),
+        threshold=threshold,
+        comparator=rule.comparator,
+        for_minutes=-(-duration_seconds(rule.duration) // 60),
+        pending_minute=pending,
+        firing_minute=sc.fire_minute,
+        quiet_minute=sc.quiet_minute,
+    )

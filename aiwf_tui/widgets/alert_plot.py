@@ -1,0 +1,137 @@
+"""The selected alert rule, drawn: the series its promtool test replays, the threshold, the
+`for` window, and the minutes it starts pending and fires, in the severity's colour.
+
+textual-plotext (over plotext) draws it: axes, ticks, braille lines and a legend that
+degrade to 16 colours come for free, where hand drawing would mean re-writing scaling and
+tick labelling. It is imported on first draw, so start-up does not pay for it. The shape is
+computed in a thread worker after the preview's debounce; typing never waits on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Static
+
+from aiwf_tui.model.plan import AlertRule, MetricsPlan, format_number
+from aiwf_tui.render.prometheus.alert_shape import AlertShape, alert_shape
+from aiwf_tui.render.prometheus.scenarios import Untestable
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
+
+#: Seconds after the last change before the shape is recomputed (as the preview's).
+PLOT_DEBOUNCE = 0.04
+
+#: Severity -> a colour every 16-colour terminal has.
+SEVERITY_COLOURS = {"critical": "red", "high": "magenta", "medium": "yellow", "low": "cyan"}
+
+
+class AlertPlot(Vertical):
+    """The plot of one rule's scenario; `show_rule` (debounced) chooses and redraws it."""
+
+    DEFAULT_CSS = """
+    AlertPlot { height: 16; border: round $primary-darken-2; padding: 0 1; }
+    AlertPlot > .alert-plot-caption { height: auto; }
+    AlertPlot > PlotextPlot { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shape: AlertShape | None = None
+        self.severity = "medium"
+        self.title = ""
+        self.problem = ""
+        self.drawn_firing_minute: int | None = None  # the firing minute last drawn
+        self._timer: Timer | None = None
+        self._plot: PlotextPlot | None = None
+
+    def compose(self):
+        yield Static("", classes="alert-plot-caption")
+
+    def show_rule(self, name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None) -> None:
+        """Redraw for `rule` shortly after the last call (a copy is taken now)."""
+        if self._timer is not None:
+            self._timer.stop()
+        copy = rule.model_copy(deep=True) if rule is not None else None
+        metrics_copy = metrics.model_copy(deep=True) if metrics is not None else None
+        self._timer = self.set_timer(PLOT_DEBOUNCE, lambda: self._compute(name, copy, service, metrics_copy))
+
+    @work(thread=True, exclusive=True, group="alert-plot", exit_on_error=False)
+    def _compute(self, name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None) -> None:
+        shape, problem = None, ""
+        if rule is None:
+            problem = "No alert rule selected."
+        else:
+            try:
+                shape = alert_shape(rule, service, metrics)
+            except Untestable as exc:
+                problem = f"{name}: no unit test, so nothing to draw - {exc}"
+            except Exception as exc:  # a plot must never take the app down
+                problem = f"{name}: cannot draw yet - {exc}"
+        severity = rule.severity if rule is not None else "medium"
+        self.app.call_from_thread(self._draw, name, severity, shape, problem)
+
+    def _draw(self, name: str, severity: str, shape: AlertShape | None, problem: str) -> None:
+        if not self.is_attached:
+            return
+        self.shape, self.severity, self.title, self.problem = shape, severity, name, problem
+        caption = self.query_one(".alert-plot-caption", Static)
+        colour = SEVERITY_COLOURS.get(severity, "white")
+        if shape is None:
+            self.drawn_firing_minute = None
+            caption.update(Text(problem, style="dim"))
+            if self._plot is not None:
+                self._plot.display = False
+            return
+        caption.update(
+            Text.assemble(
+                (f"{name} ", "bold"),
+                (f"({severity}) ", colour),
+                f"{shape.comparator} {format_number(shape.threshold)} for {shape.for_minutes}m: ",
+                ("pending ", "bold"),
+                f"at {shape.pending_minute}m, ",
+                ("fires ", f"bold {colour}"),
+                f"at {shape.firing_minute}m (promtool checks quiet at {shape.quiet_minute}m)",
+            )
+        )
+        if self._plot is None:
+            from textual_plotext import PlotextPlot  # imported on first draw: start-up stays lean
+
+            self._plot = PlotextPlot()
+            self.mount(self._plot)
+        self._plot.display = True
+        draw_shape(self._plot, shape, colour)
+        self.drawn_firing_minute = shape.firing_minute
+
+
+def draw_shape(widget: PlotextPlot, shape: AlertShape, colour: str) -> None:
+    """Plot the metric, the threshold, the `for` window and the pending and firing minutes."""
+    plt = widget.plt
+    plt.clear_figure()
+    plt.theme("clear")
+    minutes = [m for m, v in enumerate(shape.values) if v is not None]
+    values = [v for v in shape.values if v is not None]
+    plt.plot(minutes, values, label="value", color="white", marker="hd")
+    last = len(shape.values) - 1
+    plt.xlim(0, last)
+    marks = sorted({0.0, float(shape.pending_minute), float(shape.firing_minute), float(last)})
+    plt.xticks(marks, [f"{m:.0f}m" for m in marks])
+    low, high = min(*values, shape.threshold), max(*values, shape.threshold)
+    ticks = [low, shape.threshold, high]
+    plt.yticks(ticks, [format_number(round(t, 6)) for t in ticks])
+    plt.hline(shape.threshold, color=colour)
+    start, end = shape.pending_minute, shape.firing_minute
+    plt.plot(
+        [start, end], [shape.threshold, shape.threshold], label=f"for {shape.for_minutes}m", color=colour, marker="━"
+    )
+    plt.vline(start, color=colour)
+    plt.vline(end, color=colour)
+    plt.text("pending", start, high, color=colour)
+    plt.text("fires", end, low, color=colour)
+    plt.xlabel("minutes")
+    widget.refresh()

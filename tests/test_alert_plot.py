@@ -1,0 +1,61 @@
+"""The Alerting section draws the selected rule's promtool scenario; edits redraw it and the
+drawn firing minute is the firing eval_time of the generated alert-rules.test.yml."""
+
+from __future__ import annotations
+
+from aiwf_tui.model.yamlio import load_plain
+from aiwf_tui.render.prometheus.common import alert_names
+from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
+from aiwf_tui.widgets.alert_plot import AlertPlot
+from aiwf_tui.widgets.editable_table import EditableTable
+from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
+from tests.conftest import DEMO_DIR
+
+
+def expected_firing_minute(plan, index: int) -> int:
+    """The eval_time of the firing check in the generated promtool test of rule `index`."""
+    name = alert_names(plan.alerting.rules)[index]
+    tests = load_plain(alert_rules_test_yaml(plan.project_name, plan), "alert-rules.test.yml")["tests"]
+    case = next(t for t in tests if t["alert_rule_test"][1]["alertname"] == name)
+    return int(case["alert_rule_test"][1]["eval_time"].removesuffix("m"))
+
+
+async def _edit_cell(pilot, table: EditableTable, row: int, column: int, text: str) -> None:
+    table.focus()
+    table.move_cursor(row=row, column=column)
+    await pilot.press("enter")
+    await pilot.press("ctrl+u")
+    await type_text(pilot, text)
+    await pilot.press("enter")
+
+
+async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(tmp_path):
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("alerting")
+        await wait_for(pilot, lambda: bool(app.screen.query(AlertPlot)))
+        plot = app.screen.query_one(AlertPlot)
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+        plan = app.ctx.plan
+        rules = plan.alerting.rules
+        await wait_for(pilot, lambda: plot.title == alert_names(rules)[0] and plot.drawn_firing_minute is not None)
+        assert plot.drawn_firing_minute == expected_firing_minute(plan, 0)
+
+        index = next(i for i, r in enumerate(rules) if r.duration == "5m" and r.metric == "error_rate")
+        table.focus()
+        table.move_cursor(row=index, column=4)
+        await wait_for(pilot, lambda: plot.title == alert_names(rules)[index])
+        before = plot.drawn_firing_minute
+
+        new_threshold = rules[index].threshold * 2
+        await _edit_cell(pilot, table, index, 4, str(new_threshold))
+        assert rules[index].threshold == new_threshold
+        await wait_for(pilot, lambda: plot.shape is not None and plot.shape.threshold == new_threshold)
+        assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
+
+        await _edit_cell(pilot, table, index, 5, "15m")
+        await wait_for(pilot, lambda: plot.shape is not None and plot.shape.for_minutes == 15)
+        assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
+        assert plot.drawn_firing_minute > before  # a longer `for` fires later
+        assert plot.shape.pending_minute < plot.drawn_firing_minute
