@@ -596,3 +596,13 @@ def test_channel_targets_are_go_template_text(tmp_path):
         )
         assert shown.returncode == 0, shown.stderr
         assert GO_TEMPLATE_TARGETS[kind] in shown.stdout, (kind, value, shown.stdout)
+
+
+@pytest.mark.parametrize("name", ["alertmanager.yml", "alert-rules.yml"])
+def test_validate_refuses_a_fifo_before_any_tool_starts(world, name):
+    project, _ = world
+    assert run("render", project).returncode == 0
+    path = project / "phase-5-operations" / "prometheus" / name
+    path.unlink()
+    os.mkfifo(path)
+    assert_one_line(run("validate", project, timeout=60), f"{name}: is a named pipe (FIFO), not a file")

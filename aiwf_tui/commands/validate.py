@@ -20,7 +20,9 @@ from aiwf_tui.commands.common import (
     fail,
     json_output,
     print_json,
+    report,
 )
+from aiwf_tui.errors import AiwfError
 
 
 def add_arguments(parser) -> None:
@@ -49,6 +51,9 @@ def run(args) -> int:
     folder = args.project_dir
     if not folder.is_dir():
         return fail("aiwf validate", f"{folder}: is not a folder - pass the project folder (holding sidecar.yaml)")
+    problems = _unreadable(folder)
+    if problems:
+        return report(AiwfError(*problems), "aiwf validate")
     from aiwf_tui.check_cache import CheckCache
 
     validation = Validation(folder, args.timeout, CheckCache(), reuse=not args.no_cache)
@@ -74,6 +79,27 @@ def run(args) -> int:
         print(f"aiwf validate: {skipped} of {len(results)} checks skipped: {'; '.join(problems)}", file=sys.stderr)
         return EXIT_SKIPPED
     return EXIT_OK
+
+
+def _unreadable(folder) -> list:
+    """Generated files the tools could not read as files (a FIFO would hang them, a link could
+    lead outside the project): one problem each, found before any tool starts."""
+    import os
+
+    from aiwf_tui.layout import PROMETHEUS_NAMES
+    from aiwf_tui.model.textfile import read_bytes
+    from aiwf_tui.validate import prometheus_folder
+
+    root = folder.resolve()
+    problems = []
+    for name in PROMETHEUS_NAMES:
+        path = prometheus_folder(folder) / name
+        if os.path.lexists(path):
+            try:
+                read_bytes(path.absolute(), root)
+            except AiwfError as exc:
+                problems.extend(exc.problems)
+    return problems
 
 
 @contextlib.contextmanager
