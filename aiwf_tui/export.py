@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.files import fsync_dir
-from aiwf_tui.layout import LOCK_NAME, PROMETHEUS_DIR, TEMP_PREFIX
+from aiwf_tui.layout import DASHBOARD_FILE, LOCK_NAME, PROMETHEUS_DIR, PROMETHEUS_RULE_FILE, TEMP_PREFIX
 
 #: The manifest's name inside the archive (next to sidecar.yaml).
 MANIFEST_NAME = "MANIFEST.sha256"
@@ -384,16 +384,45 @@ def export_prometheus(root: str | Path, out_dir: str | Path, force: bool = False
     All or nothing: if any target exists with other content and `force` is false, nothing is
     copied. Files already identical are left untouched (and still returned).
     """
+    return copy_files(root, prometheus_files(root), out_dir, force)
+
+
+#: What `aiwf export --format F` copies besides the Prometheus files: format -> (file, what it is,
+#: what writes it).
+SINGLE_FILE_FORMATS: dict[str, tuple[str, str]] = {
+    "grafana": (DASHBOARD_FILE, "the Grafana dashboard"),
+    "prometheus-operator": (PROMETHEUS_RULE_FILE, "the PrometheusRule resource"),
+}
+
+
+def format_files(root: str | Path, fmt: str) -> list[Path]:
+    """The files `--format fmt` copies; AiwfError when aiwf render has not written them."""
+    if fmt == "prometheus":
+        return prometheus_files(root)
+    root = _check_root(Path(root).absolute())
+    rel, what = SINGLE_FILE_FORMATS[fmt]
+    path = root / rel
+    if not path.is_file():
+        raise AiwfError.at(rel, f"is missing ({what})", "run aiwf render first (it writes it)")
+    return [path]
+
+
+def export_format(root: str | Path, fmt: str, out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Copy just the files of `fmt` (prometheus, grafana, prometheus-operator) into `out_dir`."""
+    return copy_files(root, format_files(root, fmt), out_dir, force)
+
+
+def copy_files(root: str | Path, sources: list[Path], out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Copy `sources` (files of the project) into `out_dir` by name, all or nothing."""
     from aiwf_tui.files import write_all
     from aiwf_tui.model.textfile import read_text
 
     root = Path(root).absolute()
-    sources = prometheus_files(root)
     out_dir = Path(out_dir).expanduser().absolute()
     if out_dir.exists() and not out_dir.is_dir():
-        raise AiwfError.at(out_dir, "is a file, not a folder", "pass the folder to copy the Prometheus files into")
-    if out_dir.resolve() == (root / PROMETHEUS_DIR).resolve():
-        raise AiwfError.at(out_dir, "is where the Prometheus files already are", "pass another folder")
+        raise AiwfError.at(out_dir, "is a file, not a folder", "pass the folder to copy the files into")
+    if any(out_dir.resolve() == src.parent.resolve() for src in sources):
+        raise AiwfError.at(out_dir, "is where the files already are", "pass another folder")
     texts = {out_dir / src.name: read_text(src, root) for src in sources}
     clashes = [
         p for p, text in texts.items() if p.exists() and not (p.is_file() and p.read_bytes() == text.encode("utf-8"))
@@ -412,11 +441,15 @@ def export_prometheus(root: str | Path, out_dir: str | Path, force: bool = False
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "MANIFEST_NAME",
+    "SINGLE_FILE_FORMATS",
     "ExportResult",
     "archive_format",
+    "copy_files",
     "default_archive_path",
     "export_archive",
+    "export_format",
     "export_prometheus",
+    "format_files",
     "manifest",
     "manifest_line",
     "plan_export",

@@ -30,6 +30,15 @@ RULES_FILE = f"{PROMETHEUS_DIR}/{RULES_NAME}"
 RULES_TEST_FILE = f"{PROMETHEUS_DIR}/{RULES_TEST_NAME}"
 ALERTMANAGER_FILE = f"{PROMETHEUS_DIR}/{ALERTMANAGER_NAME}"
 ROUTES_TEST_FILE = f"{PROMETHEUS_DIR}/{ROUTES_TEST_NAME}"
+#: The Prometheus Operator's resource carrying the same rule groups (a `.yaml`, so
+#: `export --format prometheus`, which copies `*.yml`, leaves it out).
+PROMETHEUS_RULE_NAME = "prometheusrule.yaml"
+PROMETHEUS_RULE_FILE = f"{PROMETHEUS_DIR}/{PROMETHEUS_RULE_NAME}"
+
+# -- Grafana ---------------------------------------------------------------------------
+GRAFANA_DIR = f"{OPERATIONS_DIR}/grafana"
+DASHBOARD_NAME = "dashboard.json"
+DASHBOARD_FILE = f"{GRAFANA_DIR}/{DASHBOARD_NAME}"
 
 #: The Phase 5 artifacts `aiwf check` reports as present or missing.
 PHASE5_FILES = (PLAN_FILE, RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE)
@@ -47,6 +56,8 @@ WRITTEN_FILES = (
     RULES_TEST_FILE,
     ALERTMANAGER_FILE,
     ROUTES_TEST_FILE,
+    PROMETHEUS_RULE_FILE,
+    DASHBOARD_FILE,
 )
 
 # -- aiwf's own files in the project folder (never exported) ----------------------------

@@ -104,7 +104,7 @@ class ExportedFile(Shape):
 
 
 class Export(Shape):
-    format: Literal["archive", "prometheus"]
+    format: Literal["archive", "prometheus", "grafana", "prometheus-operator"]
     dry_run: bool
     output: str
     size: int | None

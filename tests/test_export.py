@@ -25,8 +25,9 @@ from aiwf_tui.export import (
     plan_export,
     write_archive,
 )
-from aiwf_tui.layout import LOCK_NAME, TEMP_PREFIX
+from aiwf_tui.layout import LOCK_NAME, PLAN_FILE, TEMP_PREFIX
 from tests.conftest import FIXTURES
+from tests.render_helpers import confirm_file
 
 
 @pytest.fixture
@@ -270,3 +271,27 @@ def test_unreadable_file_is_reported(project, tmp_path):
     finally:
         bad.chmod(0o644)
     assert not (tmp_path / "a.tar.gz").exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rel"),
+    [
+        ("grafana", "phase-5-operations/grafana/dashboard.json"),
+        ("prometheus-operator", "phase-5-operations/prometheus/prometheusrule.yaml"),
+    ],
+)
+def test_cli_grafana_and_prometheus_operator_copy_just_their_file(fixture_copy, tmp_path, capsys, fmt, rel):
+    root = fixture_copy("support-rag-bot")
+    out = tmp_path / "mon"
+    assert main(["export", str(root), "--format", fmt, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "run aiwf render first" in err and rel in err and err.count("\n") == 1
+    assert main(["plan", str(root)]) == 0
+    confirm_file(root / PLAN_FILE)
+    assert main(["render", str(root)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(root), "--format", fmt, "-o", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == [rel.rsplit("/", 1)[1]]
+    assert (out / rel.rsplit("/", 1)[1]).read_bytes() == (root / rel).read_bytes()
+    assert main(["export", str(root), "--format", fmt, "-o", str(root / rel.rsplit("/", 1)[0])]) == 1
+    assert "already are" in capsys.readouterr().err

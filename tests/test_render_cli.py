@@ -6,12 +6,19 @@ import argparse
 
 import pytest
 
-from aiwf_tui.layout import ALERTS_CONFIG_FILE, ALERTS_TEMPLATE_FILE, PLAN_FILE, RUNBOOK_FILE
+from aiwf_tui.layout import (
+    ALERTS_CONFIG_FILE,
+    ALERTS_TEMPLATE_FILE,
+    DASHBOARD_FILE,
+    PLAN_FILE,
+    PROMETHEUS_RULE_FILE,
+    RUNBOOK_FILE,
+)
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from tests.render_helpers import aiwf, confirm_file, ready, tree_hashes
 
-ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE]
+ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE, PROMETHEUS_RULE_FILE, DASHBOARD_FILE]
 
 
 def _render(root, *extra, dry_run=False, plan=None):

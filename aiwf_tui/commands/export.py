@@ -1,8 +1,9 @@
-"""`aiwf export PROJECT_DIR [-o FILE] [--force] [--format archive|prometheus] [--dry-run]`.
+"""`aiwf export PROJECT_DIR [-o FILE] [--force] [--format archive|prometheus|grafana|prometheus-operator] [--dry-run]`.
 
 archive (default): a .tar.gz (or .zip, by the file's extension) of the project folder with a
 MANIFEST.sha256 of every file; default output `<project_dir>/../<name>-phase5-<YYYYMMDD>.tar.gz`.
-prometheus: copy phase-5-operations/prometheus/*.yml into the folder given with -o.
+prometheus: copy phase-5-operations/prometheus/*.yml into the folder given with -o; grafana
+and prometheus-operator: copy just the dashboard, or just the PrometheusRule resource.
 The path written is printed on stdout (one per line); what happened goes to stderr.
 """
 
@@ -35,17 +36,19 @@ def add_arguments(parser) -> None:
         type=Path,
         help="archive to write: .tar.gz/.tgz or .zip by extension "
         "(default: PROJECT_DIR/../NAME-phase5-YYYYMMDD.tar.gz); "
-        "with --format prometheus, the folder to copy the files into (required)",
+        "with --format prometheus, grafana or prometheus-operator, the folder to copy the files into (required)",
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite an existing archive (or existing Prometheus files)"
     )
     parser.add_argument(
         "--format",
-        choices=("archive", "prometheus"),
+        choices=("archive", "prometheus", "grafana", "prometheus-operator"),
         default="archive",
         help="archive: the whole project folder (default); prometheus: just the rule, test and "
-        "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository",
+        "Alertmanager files (phase-5-operations/prometheus/*.yml) for a monitoring repository; "
+        "grafana: just phase-5-operations/grafana/dashboard.json; prometheus-operator: just "
+        "phase-5-operations/prometheus/prometheusrule.yaml (a PrometheusRule resource)",
     )
     parser.add_argument("-n", "--dry-run", action="store_true", help="list what would be exported; write nothing")
     add_json_argument(parser, "archive path, size, manifest digest, files")
@@ -81,25 +84,27 @@ def _export(args, prefix: str) -> int:
 
     root: Path = args.project_dir
     try:
-        if args.format == "prometheus":
+        if args.format != "archive":
+            fmt = args.format
             if args.output is None:
                 return fail(
-                    prefix, "--format prometheus needs -o DIR (the folder of your monitoring repository)", EXIT_USAGE
+                    prefix, f"--format {fmt} needs -o DIR (the folder of your monitoring repository)", EXIT_USAGE
                 )
             if args.dry_run:
-                files = export.prometheus_files(root)
+                files = export.format_files(root, fmt)
                 if json_output():
-                    print_json(_json("prometheus", True, args.output, files=[_entry(p, root) for p in files]))
+                    print_json(_json(fmt, True, args.output, files=[_entry(p, root) for p in files]))
                     return EXIT_OK
                 for path in files:
                     print(path.relative_to(root.absolute()).as_posix())
                 return EXIT_OK
-            written = export.export_prometheus(root, args.output, force=args.force)
+            written = export.export_format(root, fmt, args.output, force=args.force)
             if json_output():
-                print_json(_json("prometheus", False, args.output, files=[_entry(p, args.output) for p in written]))
+                print_json(_json(fmt, False, args.output, files=[_entry(p, args.output) for p in written]))
                 return EXIT_OK
+            kind = {"prometheus": "Prometheus", "grafana": "Grafana", "prometheus-operator": "Prometheus Operator"}[fmt]
             print(
-                f"copied {len(written)} Prometheus file{'s' if len(written) != 1 else ''} to {args.output}",
+                f"copied {len(written)} {kind} file{'s' if len(written) != 1 else ''} to {args.output}",
                 file=sys.stderr,
             )
             for path in written:

@@ -443,6 +443,47 @@ class MetricsPlan(BaseModel):
         return value
 
 
+#: kube-prometheus-stack's Prometheus selects PrometheusRule resources by `release: <its Helm
+#: release name>` (values.yaml, `ruleSelectorNilUsesHelmValues: true`); the chart's own name is
+#: the usual release name.
+DEFAULT_RELEASE_LABEL = "kube-prometheus-stack"
+DEFAULT_NAMESPACE = "monitoring"
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+
+
+class KubernetesPlan(BaseModel):
+    """Where the PrometheusRule resource goes: its namespace, and the `release` label the
+    Prometheus Operator (kube-prometheus-stack) selects rules by. Checked as Kubernetes would."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    namespace: str = DEFAULT_NAMESPACE
+    release: str = DEFAULT_RELEASE_LABEL
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        value = value.strip()
+        if not _DNS_LABEL.match(value):
+            raise ValueError(
+                f"namespace {value!r} is not a Kubernetes namespace name (lower-case letters, digits and '-', "
+                f"at most 63), e.g. {DEFAULT_NAMESPACE}"
+            )
+        return value
+
+    @field_validator("release")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        value = value.strip()
+        if not value or not _LABEL_VALUE.match(value):
+            raise ValueError(
+                f"release {value!r} is not a Kubernetes label value (letters, digits, '-', '_', '.', at most 63): "
+                f"use your kube-prometheus-stack Helm release name, e.g. {DEFAULT_RELEASE_LABEL}"
+            )
+        return value
+
+
 class OperationsPlan(BaseModel):
     """The whole plan. `version` lets a newer aiwf refuse an older file clearly (and vice versa)."""
 
@@ -456,6 +497,7 @@ class OperationsPlan(BaseModel):
     drift: DriftSection = Field(default_factory=DriftSection)
     alerting: AlertingSection = Field(default_factory=AlertingSection)
     metrics: MetricsPlan = Field(default_factory=MetricsPlan)
+    kubernetes: KubernetesPlan = Field(default_factory=KubernetesPlan)
     incident: IncidentSection = Field(default_factory=IncidentSection)
     runbook: RunbookSection = Field(default_factory=RunbookSection)
     alerts_config: AlertsConfigSection = Field(default_factory=AlertsConfigSection)

@@ -13,6 +13,7 @@ from aiwf_tui.errors import Problem
 from aiwf_tui.layout import (
     ALERTS_CONFIG_FILE,
     ALERTS_TEMPLATE_FILE,
+    DASHBOARD_FILE,
     DECISION_LOG,
     PROJECT_SPEC,
     RUNBOOK_FILE,
@@ -26,6 +27,7 @@ from aiwf_tui.model.yamlio import parse_problem
 from aiwf_tui.render.alerts_config import render_alerts_config, render_alerts_template
 from aiwf_tui.render.decision_log import render_decision_log
 from aiwf_tui.render.prometheus import prometheus_artifacts
+from aiwf_tui.render.prometheus.dashboard import render_dashboard
 from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
@@ -44,6 +46,7 @@ def render_all(project: Project, plan: OperationsPlan, today: str) -> dict[str, 
         PROJECT_SPEC: render_spec(project, plan),
     }
     files.update(prometheus_artifacts(project, plan))
+    files[DASHBOARD_FILE] = render_dashboard(project, plan)
     return files
 
 

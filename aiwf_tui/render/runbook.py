@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiwf_tui.layout import DASHBOARD_FILE
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
 from aiwf_tui.render.environment import render_template
 from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, todo
+from aiwf_tui.render.prometheus.dashboard import dashboard_uid
 from aiwf_tui.render.promql import EXPORTED_METRICS
 
 FINAL_ROLLBACK_STEPS = ("Verify rollback successful", "Notify stakeholders")
@@ -58,6 +60,7 @@ def render_runbook(project: Project, plan: OperationsPlan) -> str:
         issues=issue_views(plan),
         full_rollback_steps=steps,
         commands_fence=fence_for(commands_text),
+        dashboard_default=f"`{DASHBOARD_FILE}` (import it into Grafana; uid `{dashboard_uid(project.name)}`)",
         **metrics_appendix(plan),
     )
 

@@ -8,7 +8,7 @@ is represented once and Phase 5's two core choices close the list.
 
 from __future__ import annotations
 
-from aiwf_tui.layout import PROMETHEUS_DIR
+from aiwf_tui.layout import GRAFANA_DIR, PROMETHEUS_DIR
 from aiwf_tui.model.defaults import todos
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
@@ -72,6 +72,11 @@ def artifact_tree(project: Project, files: list[str] | None = None) -> str:
         "    ├── runbook.md",
         "    ├── alerts-config.yaml",
     ]
+    grafana = sorted(f.removeprefix(GRAFANA_DIR + "/") for f in (files or []) if f.startswith(GRAFANA_DIR + "/"))
+    if grafana:
+        lines.append("    ├── grafana/")
+        for i, name in enumerate(grafana):
+            lines.append(f"    │   {'└──' if i == len(grafana) - 1 else '├──'} {name}")
     if prometheus:
         lines.append("    ├── prometheus/")
         for i, name in enumerate(prometheus):

@@ -101,4 +101,15 @@ class MonitoringView(SectionView):
             heading("Where the alert rules read their metrics"),
             para(note),
             self.field(self.ctx.plan.metrics, "profile", "Metric profile (aiwf, opentelemetry-genai, vllm, custom)"),
+            heading("Kubernetes (the PrometheusRule resource)"),
+            para(
+                Text(
+                    "prometheus/prometheusrule.yaml carries the same rules for the Prometheus Operator. "
+                    "kube-prometheus-stack loads only rules labelled release: <its Helm release name> "
+                    "(its default ruleSelector); the chart's name is the usual release name.",
+                    style="dim",
+                )
+            ),
+            self.field(self.ctx.plan.kubernetes, "namespace", "Namespace of the PrometheusRule"),
+            self.field(self.ctx.plan.kubernetes, "release", "release label (your kube-prometheus-stack Helm release)"),
         ]

@@ -12,6 +12,7 @@ monitoring systems load, under `phase-5-operations/prometheus/`:
   inhibits lesser ones of the same service, secrets read from files.
 - `alertmanager-routes.test.yml`: which receivers each severity must reach
   (`aiwf validate` checks them with `amtool config routes test`).
+- `prometheusrule.yaml`: the same rule groups as a Prometheus Operator `PrometheusRule`.
 
 Everything is data dumped by a YAML emitter; no string templates. One module per file
 (`rules`, `scenarios` for the unit tests, `alertmanager`), what they share in `common`.
@@ -21,7 +22,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiwf_tui.layout import ALERTMANAGER_FILE, ROUTES_TEST_FILE, RULES_FILE, RULES_TEST_FILE
+from aiwf_tui.layout import (
+    ALERTMANAGER_FILE,
+    PROMETHEUS_RULE_FILE,
+    ROUTES_TEST_FILE,
+    RULES_FILE,
+    RULES_TEST_FILE,
+)
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.render.prometheus.alertmanager import (
     TODO_EMAIL,
@@ -40,6 +47,7 @@ from aiwf_tui.render.prometheus.common import (
     alert_annotations,
     alert_names,
 )
+from aiwf_tui.render.prometheus.operator import prometheus_rule, prometheus_rule_yaml
 from aiwf_tui.render.prometheus.rules import alert_rules_yaml, rule_groups
 from aiwf_tui.render.prometheus.scenarios import Untestable, alert_rules_test_yaml, rule_tests, scenario
 
@@ -52,6 +60,7 @@ def prometheus_artifacts(project: Any, plan: OperationsPlan) -> dict[str, str]:
         RULES_TEST_FILE: alert_rules_test_yaml(name, plan),
         ALERTMANAGER_FILE: alertmanager_yaml(name, plan),
         ROUTES_TEST_FILE: routes_test_yaml(name, plan),
+        PROMETHEUS_RULE_FILE: prometheus_rule_yaml(name, plan),
     }
 
 
@@ -66,6 +75,7 @@ __all__ = [
     "alert_names",
     "alertmanager_config",
     "prometheus_artifacts",
+    "prometheus_rule",
     "receiver_name",
     "route_tests",
     "routing_plan",
