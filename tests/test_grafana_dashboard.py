@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,14 @@ def test_hostile_project_and_label_text_stays_data(fixture_copy):
     resource = load_plain(files[PROMETHEUS_RULE_FILE], PROMETHEUS_RULE_FILE)
     validate(resource)
     assert resource["spec"]["groups"] == load_plain(files[RULES_FILE], RULES_FILE)["groups"]
+
+
+def test_the_sdk_is_imported_only_when_the_dashboard_renders():
+    code = (
+        "import sys\n"
+        "from aiwf_tui.cli import main\n"
+        "import aiwf_tui.render.artifacts, aiwf_tui.render.runbook\n"
+        "print('grafana_foundation_sdk' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr

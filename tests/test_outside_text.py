@@ -139,6 +139,8 @@ def test_render_writes_hostile_text_verbatim(tmp_path):
     for rel, text in texts.items():
         if rel.endswith((".yaml", ".yml")):
             yaml.safe_load(text)  # hostile values stay data: every YAML file still parses
+        if rel.endswith(".json"):
+            json.loads(text)  # the Grafana dashboard too
     # Each Markdown file mentions the payload; the escape sequences in it are either kept
     # byte for byte (the file is data) or removed whole - never half a sequence.
     for rel in ("phase-5-operations/runbook.md", "project-spec.md"):
