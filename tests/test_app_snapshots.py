@@ -84,3 +84,25 @@ def test_alert_plot_snapshot(size, snap_compare, tmp_path):
     """The selected rule's promtool scenario drawn beside the rules table."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     assert snap_compare(app, terminal_size=size, run_before=_run_before_alert_plot())
+
+
+def _run_before_drift_scale():
+    base = _run_before("drift")
+
+    async def run_before(pilot):
+        from aiwf_tui.widgets.drift_scale import DriftScale
+
+        await base(pilot)
+        pilot.app.screen.query_one(DriftScale).scroll_visible(animate=False, top=False)
+        await pilot.pause(0.2)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_drift_scale_snapshot(size, snap_compare, tmp_path):
+    """The drift severity bands on one scale of the drift score."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    assert snap_compare(app, terminal_size=size, run_before=_run_before_drift_scale())

@@ -116,10 +116,34 @@ def _drift(trains: bool, retrieves: bool) -> DriftSection:
             DriftApproach(approach="Reference Window Comparison", complexity="Medium", effectiveness="Comprehensive"),
         ],
         responses=[
-            SeverityResponse(severity="Low", trigger="Minor distribution shift", action="Log and monitor"),
-            SeverityResponse(severity="Medium", trigger="Performance degradation", action="Alert team, investigate"),
-            SeverityResponse(severity="High", trigger="Significant quality drop", action="Alert + consider rollback"),
-            SeverityResponse(severity="Critical", trigger="Safety issue detected", action="Automatic rollback"),
+            SeverityResponse(
+                severity="Low",
+                trigger="Minor distribution shift",
+                action="Log and monitor",
+                score_from=0.1,
+                score_to=0.3,
+            ),
+            SeverityResponse(
+                severity="Medium",
+                trigger="Performance degradation",
+                action="Alert team, investigate",
+                score_from=0.3,
+                score_to=0.5,
+            ),
+            SeverityResponse(
+                severity="High",
+                trigger="Significant quality drop",
+                action="Alert + consider rollback",
+                score_from=0.5,
+                score_to=0.7,
+            ),
+            SeverityResponse(
+                severity="Critical",
+                trigger="Safety issue detected",
+                action="Automatic rollback",
+                score_from=0.7,
+                score_to=1.0,
+            ),
         ],
     )
 

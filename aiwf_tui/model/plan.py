@@ -8,6 +8,7 @@ artifact is a pure function of (project, plan). Each section carries
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any, Literal
@@ -119,10 +120,19 @@ class DriftApproach(Row):
     selected: bool = False
 
 
+#: Drift severities from the mildest; their score bands must ascend in this order.
+DRIFT_SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
 class SeverityResponse(Row):
+    """A drift severity, what triggers it, its action and (optionally) its band of the drift
+    score (0-1), from `score_from` (inclusive) to `score_to`."""
+
     severity: str
     trigger: str = ""
     action: str = ""
+    score_from: float | None = None
+    score_to: float | None = None
 
 
 class DriftSection(Section):
@@ -131,6 +141,42 @@ class DriftSection(Section):
     types: list[DriftType] = Field(default_factory=list)
     approaches: list[DriftApproach] = Field(default_factory=list)
     responses: list[SeverityResponse] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> DriftSection:
+        """Each band lies within 0-1 and runs upwards; bands never overlap, and a graver severity
+        never sits below a milder one. (Checked on the section: the editor re-validates it after
+        each edit and puts the old value back when it fails.)"""
+        for r in self.responses:
+            lo, hi = r.score_from, r.score_to
+            for value in (lo, hi):
+                if value is not None and not (0 <= value <= 1):
+                    raise ValueError(f"{r.severity}: a drift score band lies within 0 and 1 (got {value:g})")
+            if lo is not None and hi is not None and lo >= hi:
+                raise ValueError(f"{r.severity}: the band is inverted ({lo:g} to {hi:g}); 'from' must be below 'to'")
+        banded = sorted(
+            (r for r in self.responses if r.score_from is not None and r.score_to is not None),
+            key=lambda r: (r.score_from, r.score_to),
+        )
+        for below, above in itertools.pairwise(banded):
+            assert below.score_to is not None and above.score_from is not None
+            if above.score_from < below.score_to:
+                raise ValueError(
+                    f"drift bands overlap: {below.severity} ends at {below.score_to:g} but {above.severity} "
+                    f"starts at {above.score_from:g}; move one edge"
+                )
+            ranks = [
+                DRIFT_SEVERITY_ORDER.index(r.severity.strip().lower())
+                if r.severity.strip().lower() in DRIFT_SEVERITY_ORDER
+                else None
+                for r in (below, above)
+            ]
+            if ranks[0] is not None and ranks[1] is not None and ranks[0] > ranks[1]:
+                raise ValueError(
+                    f"drift bands are inverted: {below.severity} lies below {above.severity}; "
+                    "swap their bands (low < medium < high < critical)"
+                )
+        return self
 
 
 # -- alerting ------------------------------------------------------------------------

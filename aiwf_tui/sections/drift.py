@@ -6,6 +6,7 @@ from rich.text import Text
 
 from aiwf_tui.model.plan import DriftApproach, DriftType, SeverityResponse
 from aiwf_tui.sections.base import SectionView
+from aiwf_tui.widgets.drift_scale import DriftScale
 from aiwf_tui.widgets.editable_table import Column, TableSpec
 
 
@@ -68,9 +69,20 @@ class DriftView(SectionView):
             TableSpec(
                 "Response actions",
                 lambda: m.responses,
-                [Column("severity", "Severity"), Column("trigger", "Trigger"), Column("action", "Action")],
+                [
+                    Column("severity", "Severity"),
+                    Column("trigger", "Trigger"),
+                    Column("action", "Action"),
+                    Column("score_from", "Score from"),
+                    Column("score_to", "to"),
+                ],
                 lambda: SeverityResponse(severity="New"),
                 self.KEY,
             )
         )
+        rows.append(DriftScale(m.responses, id="drift-scale"))
         return rows
+
+    def after_edit(self) -> None:
+        """Redraw the scale from the edited bands."""
+        self.query_one(DriftScale).redraw(self.model.responses)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 PLOT_DEBOUNCE = 0.04
 
 #: Severity -> a colour every 16-colour terminal has.
-SEVERITY_COLOURS = {"critical": "red", "high": "magenta", "medium": "yellow", "low": "cyan"}
+SEVERITY_COLOURS = {"critical": "red", "high": "yellow", "medium": "blue", "low": "cyan"}
 
 
 class AlertPlot(Vertical):
