@@ -1,6 +1,6 @@
 """In-process measurements (run as a child of bench/run.py, one mode per process).
 
-    python bench/interactive.py preview|echo|table PROJECT_DIR [PRESSES]
+    python bench/interactive.py preview|echo|table|plot PROJECT_DIR [PRESSES]
 
 The app runs under `App.run_test()`; after it has loaded, its headless driver is
 swapped for one that renders every frame to terminal bytes exactly as a real
@@ -132,6 +132,50 @@ async def run_preview(project: Path, presses: int) -> dict:
     return {"lines": lines, "samples_ms": times}
 
 
+async def run_plot(project: Path, presses: int) -> dict:
+    """Key press in the Alerting rules table's threshold editor -> the alert plot, on screen,
+    is redrawn for the new threshold (its caption names it)."""
+    from aiwf_tui.app import AiwfApp
+    from aiwf_tui.widgets.alert_plot import AlertPlot
+    from aiwf_tui.widgets.editable_table import EditableTable
+    from aiwf_tui.widgets.editor_bar import FieldInput
+
+    app = AiwfApp(project, today="2026-03-10")
+    times = []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: app.workflow_screen is not None, limit=120, step=0.02)
+        await pilot.pause()
+        screen = app.workflow_screen
+        screen.show_section("alerting")
+        await pilot.pause(0.1)
+        table = next(t for t in screen.section.query(EditableTable) if t.spec.title == "Alert rules")
+        table.focus()
+        table.move_cursor(row=1, column=4, animate=False)  # the error-rate rule's threshold
+        plot = screen.query_one(AlertPlot)
+        await until(lambda: plot.drawn_firing_minute is not None, limit=30, step=0.01)
+        table.action_edit_cell()
+        await until(lambda: screen.editor is not None and bool(screen.editor.query(FieldInput)), step=0.01)
+        await pilot.pause(0.2)
+        await pilot.press("end")
+        send_key(app, "1")
+        await pilot.pause(0.3)
+        plot.scroll_visible(animate=False, top=False)
+        await pilot.pause(0.3)
+        driver = capture(app)
+        for i in range(presses):
+            send_key(app, "backspace")
+            await asyncio.sleep(0.15)
+            field = screen.editor.query_one(FieldInput)
+            value = field.value + str(2 + i % 8)
+            start = len(driver.frames)
+            t0 = time.monotonic()
+            send_key(app, value[-1])
+            t1 = await until(on_screen(driver, start, f"> {value} for"))
+            times.append((t1 - t0) * 1000)
+            await asyncio.sleep(0.05)
+    return {"samples_ms": times}
+
+
 async def run_echo(project: Path, presses: int, preview: bool, interval: float) -> dict:
     """Key press -> the frame with the typed character is written, typing every `interval` s."""
     from aiwf_tui.app import AiwfApp
@@ -210,6 +254,8 @@ def main() -> None:
         result = asyncio.run(run_echo(project, presses, preview=False, interval=float(sys.argv[4])))
     elif mode == "table":
         result = asyncio.run(run_table(project))
+    elif mode == "plot":
+        result = asyncio.run(run_plot(project, presses))
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result))

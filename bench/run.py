@@ -230,6 +230,11 @@ def run(quick: bool, log) -> dict:
                 result["echo_floor" + suffix + "_p95_ms"], 1e-9
             )
 
+        log("keystroke -> alert plot redrawn")
+        plot = child("plot", fresh(demo, scratch), presses)
+        result["plot_redraw_p95_ms"] = p95(plot["samples_ms"])  # printed, never asserted
+        result["plot_redraw_median_ms"] = statistics.median(plot["samples_ms"])
+
         log("aiwf render")
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
         log("aiwf validate")
@@ -279,6 +284,7 @@ ROWS = [
     ("echo_floor_p95_ms", "same, preview off (demo), p95", None),
     ("keystroke_echo_2k_p95_ms", "key -> character on screen, preview on (2k), p95", "echo_ratio_2k"),
     ("echo_floor_2k_p95_ms", "same, preview off (2k), p95", None),
+    ("plot_redraw_p95_ms", "key -> alert plot redrawn on screen (threshold), p95", None),
     ("render_demo_ms", "aiwf render, demo, whole process, median", "render_demo_ms"),
     ("validate_demo_ms", "aiwf validate, demo, no cache, whole process, median", "validate_ratio"),
     ("promtool_test_demo_ms", "promtool test rules alone, demo, median", None),

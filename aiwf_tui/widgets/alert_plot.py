@@ -36,7 +36,7 @@ class AlertPlot(Vertical):
 
     DEFAULT_CSS = """
     AlertPlot { height: 16; border: round $primary-darken-2; padding: 0 1; }
-    AlertPlot > .alert-plot-caption { height: auto; }
+    AlertPlot > .alert-plot-caption { height: 2; }
     AlertPlot > PlotextPlot { height: 1fr; }
     """
 
