@@ -432,7 +432,11 @@ def test_mutated_rules_fail_their_unit_test(demo, tools):
     for name, rule in zip(prom.alert_names(plan.alerting.rules), plan.alerting.rules):
         own = [t for t in tests["tests"] if t["alert_rule_test"][0]["alertname"] == name]
         (directory / "one.test.yml").write_text(yaml.safe_dump({**tests, "rule_files": ["mutant.yml"], "tests": own}))
+        fires = prom.scenario(rule, plan.alerting.service, plan.metrics).fire_minutes
         for what, value in _mutations(rule):
+            if what == "for" and len(set(fires.values())) > 1:
+                continue  # checks a minute apart (Prometheus 2 and 3 differ): a minute's change may pass
+
             mutant = yaml.safe_load(yaml.safe_dump(rules))
             alert = next(r for g in mutant["groups"] for r in g["rules"] if r.get("alert") == name)
             _mutate(alert, what, value)

@@ -33,6 +33,8 @@ from aiwf_tui.render.promql import (
 )
 
 PHASES = ("quiet", "warn", "page")
+#: How many scrape targets the synthetic service has (one can go down while the others answer).
+INSTANCES = 3
 #: Severity whose alerts inhibit the lesser ones (the Alertmanager config's source matcher).
 INHIBITING = "critical"
 
@@ -55,6 +57,7 @@ class Reading:
     threshold: float
     severity: str
     quantile: float = 0.0  # for histogram knobs: which quantile the alert reads
+    per_instance: bool = False  # for the up knob: the alert reads each target, not the best of them
 
     def holds(self, knob: Knob, setting: float) -> bool:
         return _COMPARE[self.comparator](knob.value(setting, self), self.threshold)
@@ -87,6 +90,8 @@ class Knob:
 
     def value(self, setting: float, reading: Reading) -> float:
         """What the alert's PromQL evaluates to once the knob has held `setting` for a while."""
+        if self.kind == "up":  # setting: how many of the service's targets answer
+            return float(setting >= (INSTANCES if reading.per_instance else 1))
         if self.kind != "histogram":
             return setting
         k = int(setting)
@@ -99,7 +104,7 @@ class Knob:
         if self.kind == "histogram":
             return [float(k) for k in range(len(self.bounds))]
         if self.kind == "up":
-            return [1.0, 0.0]
+            return [float(INSTANCES), float(INSTANCES - 1), 0.0]
         points = sorted({r.threshold for r in self.readings})
         values: list[float] = []
         low = points[0]
@@ -163,8 +168,10 @@ def _knob_for(rule: AlertRule, spec: MetricSpec | None, service: str, promql: st
             return "custom PromQL other than a single selector: the drill cannot drive it"
         name, labels = selector
         return Knob("gauge", (name,), labels), 0.0
-    if spec.kind == "up":
+    if spec.kind in ("up", "instance_up"):
         return Knob("up", ("up",), {"job": service}), 0.0
+    if spec.kind == "absent":
+        return "the drill keeps the service's scrape targets, so absence is left to the promtool unit test"
     if spec.kind == "gauge":
         return Knob("gauge", spec.series, svc), 0.0
     if spec.kind in ("rate", "ratio", "increase", "share"):
@@ -188,7 +195,10 @@ def design(rules: list[tuple[str, AlertRule]], service: str, metrics: MetricsPla
             continue
         knob, quantile = made
         knob = knobs.setdefault(knob.key, knob)
-        knob.readings.append(Reading(name, rule.comparator, float(rule.threshold), rule.severity, quantile))
+        per_instance = spec is not None and spec.kind == "instance_up"
+        knob.readings.append(
+            Reading(name, rule.comparator, float(rule.threshold), rule.severity, quantile, per_instance)
+        )
     for knob in knobs.values():
         if knob.kind == "histogram":
             knob.bounds = _histogram_bounds([r.threshold for r in knob.readings])

@@ -17,14 +17,12 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
-from aiwf_tui.drill.design import Knob
+from aiwf_tui.drill.design import INSTANCES, Knob
 from aiwf_tui.drill.loopback import LoopbackServer
 from aiwf_tui.render.promql import label_value
 
 #: Requests (or observations) per second where a knob does not set the rate itself.
 BASE_RATE = 10.0
-#: How many scrape targets the service has.
-INSTANCES = 3
 
 
 def _labels(labels: dict[str, str]) -> str:
@@ -64,7 +62,7 @@ class SyntheticService:
         self.counters: dict[tuple[str, tuple], _Counter] = {}
         self.gauges: dict[tuple[str, tuple], float] = {}
         self.histograms: dict[tuple[str, tuple], tuple[list[float], int]] = {}
-        self.up = True
+        self.up = INSTANCES  # how many of the service's targets answer
         self.phase = ""
 
     def _counter(self, name: str, labels: dict[str, str]) -> _Counter:
@@ -83,7 +81,7 @@ class SyntheticService:
             for knob in self.knobs:
                 setting = knob.settings[phase]
                 if knob.kind == "up":
-                    self.up = setting >= 1
+                    self.up = int(setting)
                 elif knob.kind == "gauge":
                     self.gauges[key(knob.series[0], knob.labels)] = setting
                 elif knob.kind == "rate":
@@ -150,7 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/metrics":
             self._send(200, self.service.exposition())
         elif self.path.startswith("/instance/"):
-            if self.service.up:
+            number = self.path.removeprefix("/instance/")
+            if number.isdigit() and int(number) <= self.service.up:
                 self._send(200, "# TYPE aiwf_drill_instance gauge\naiwf_drill_instance 1\n")
             else:
                 self._send(503, "down (aiwf drill)\n")

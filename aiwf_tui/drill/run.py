@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiwf_tui.drill import compressed, processes
 from aiwf_tui.drill.design import INHIBITING, Design, design
@@ -32,6 +32,7 @@ from aiwf_tui.drill.webhook import Inbox, serve_webhook
 from aiwf_tui.layout import ALERTMANAGER_FILE, PROMETHEUS_DIR, RULES_FILE, RUNBOOK_FILE
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.yamlio import dump_yaml, load_plain
+from aiwf_tui.render.promql import label_value
 
 #: The whole drill gives up after this many seconds (the servers' start-up included).
 TIME_LIMIT = 85.0
@@ -244,7 +245,12 @@ class _Drill:
         stack.append(exporter)
         webhook = serve_webhook(inbox)
         stack.append(webhook)
-        groups = compressed.compress_groups(self.rules_data["groups"], self.clock)
+        # Alerts the drill cannot drive are left out: with no input they could only fire spuriously.
+        kept = [
+            {**g, "rules": [r for r in g["rules"] if r.get("alert") not in self.design.undriven]}
+            for g in self.rules_data["groups"]
+        ]
+        groups = compressed.compress_groups([g for g in kept if g["rules"]], self.clock)
         (folder / "alert-rules.yml").write_text(
             f"# aiwf drill: a time-compressed copy ({self.clock.factor:g}x) of the project's alert rules.\n"
             + dump_yaml({"groups": groups}),
@@ -282,7 +288,17 @@ class _Drill:
             return []
 
     def _phases(self, service: SyntheticService, inbox: Inbox, prometheus, alertmanager, deadline: float) -> None:
-        # Quiet: wait for the targets to be scraped and the shortest window to fill.
+        # Quiet: wait for every target to be scraped (Prometheus applies its targets a few seconds
+        # after it starts), then for the shortest window to fill.
+        scraped = f"{prometheus.url}/api/v1/query?query=" + quote(f"count(up{{job={label_value(self.service)}}})")
+        while time.monotonic() < deadline:
+            try:
+                result = processes.get_json(scraped)["data"]["result"]
+                if result and float(result[0]["value"][1]) >= INSTANCES:
+                    break
+            except (OSError, ValueError, KeyError, TypeError, IndexError):
+                pass
+            time.sleep(POLL_SECONDS)
         settle = time.monotonic() + compressed.MIN_WINDOW + 2 * compressed.SCRAPE_SECONDS
         while time.monotonic() < settle:
             for alert in self._poll_prometheus(prometheus):

@@ -177,6 +177,8 @@ def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[Alert
 
     rules = [
         rule("Service Down", "availability", "up", "==", 0, "1m", "critical", "service-down"),
+        rule("Instance Down", "availability", "instance_up", "==", 0, "5m", "high", "service-down"),
+        rule("Service Targets Absent", "availability", "targets_absent", "==", 1, "10m", "high", "service-down"),
         rule(
             "High Error Rate",
             "availability",

@@ -38,7 +38,9 @@ CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Metrics an alert rule can name, with what they mean; `aiwf_tui.render.promql`
 #: maps each onto PromQL over the documented naming convention.
 METRICS: dict[str, str] = {
-    "up": "service reachable (1 up, 0 down)",
+    "up": "service reachable: 1 while any of its scrape targets answers, 0 when all are down",
+    "instance_up": "one scrape target of the service reachable (1 up, 0 down)",
+    "targets_absent": "1 when Prometheus has no scrape target for the service left (it vanished from discovery)",
     "error_rate": "share of requests that fail (0-1)",
     "latency_p99": "99th percentile request latency (seconds)",
     "latency_p95": "95th percentile request latency (seconds)",
@@ -475,7 +477,7 @@ class MetricsPlan(BaseModel):
         from aiwf_tui.model.promql import PromQLError, check_promql
 
         for metric, promql in value.items():
-            if metric not in METRICS or metric == "up":
+            if metric not in METRICS or metric in ("up", "instance_up", "targets_absent"):
                 raise ValueError(f"{metric!r} is not a plan metric that can be overridden ({', '.join(METRICS)})")
             try:
                 parsed = check_promql(promql)

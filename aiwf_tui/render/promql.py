@@ -50,7 +50,9 @@ class MetricSpec:
 
     `kind` says how its value is computed, which is also what the unit-test
     generator needs to build input series that cross a threshold:
-    `up` (raw gauge per target), `gauge` (aggregated gauge), `rate` (per-second rate
+    `up` (the service's scrape targets, best of them: 0 only when all are down),
+    `instance_up` (one series per target), `absent` (1 when the service has no target left),
+    `gauge` (aggregated gauge), `rate` (per-second rate
     of a counter), `ratio` (rate of `series[0]` over rate of `series[1]`), `share` (rate of
     the part of counter `series[0]` that `matchers` select, over the rate of all of it: errors
     marked by a label), `increase` (counter increase over `window`, summed over every series
@@ -80,7 +82,11 @@ class MetricSpec:
         narrow = "{" + ", ".join([f"service={label_value(service)}", *self.matchers]) + "}"
         w = self.window
         if self.kind == "up":
+            return f"max by (job) (up{label_selector(job=service)})"
+        if self.kind == "instance_up":
             return f"up{label_selector(job=service)}"
+        if self.kind == "absent":
+            return f"absent(up{label_selector(job=service)})"
         if self.kind == "gauge":
             return f"{self.aggregation} by (service) ({self.series[0]}{sel})"
         if self.kind == "rate":
@@ -111,6 +117,8 @@ METRIC_SPECS: dict[str, MetricSpec] = {
     s.metric: s
     for s in (
         MetricSpec("up", "up", None, ("up",)),
+        MetricSpec("instance_up", "instance_up", None, ("up",)),
+        MetricSpec("targets_absent", "absent", None, ("up",)),
         MetricSpec(
             "error_rate",
             "ratio",

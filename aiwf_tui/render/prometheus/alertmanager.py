@@ -1,5 +1,6 @@
-"""alertmanager.yml: routes by severity to the plan's channels, a critical alert inhibits
-lesser ones of the same service, secrets read from files; and alertmanager-routes.test.yml,
+"""alertmanager.yml: routes by severity to the plan's channels, a critical alert inhibits the
+lesser ones of the same service and alert family (its `category`: a service that is down
+silences its instance alerts, not its cost or quality alerts), secrets read from files; and alertmanager-routes.test.yml,
 which receivers each severity must reach (`aiwf validate` checks them with
 `amtool config routes test`)."""
 
@@ -109,7 +110,7 @@ def alertmanager_config(plan: OperationsPlan) -> dict[str, Any]:
         {
             "source_matchers": ['severity="critical"'],
             "target_matchers": [f'severity=~"{lesser}"'],
-            "equal": ["service"],
+            "equal": ["service", "category"],
         }
     ]
     config["receivers"] = list(receivers.values())

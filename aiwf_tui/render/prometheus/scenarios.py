@@ -17,6 +17,7 @@ so the same file passes under promtool 2 and 3.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ def _num(value: Fraction | float, digits: int = 7) -> str:
     return text
 
 
+#: Prometheus' default lookback for instant selectors (and so for `absent`), in minutes.
+LOOKBACK_MINUTES = 5
 #: Prometheus major version -> whether its range windows are left-open.
 SEMANTICS: dict[int, bool] = {2: False, 3: True}
 
@@ -128,12 +131,19 @@ def evaluate(
     the scenario writes them): one gauge; one counter (`rate`, `increase`); numerator and
     denominator counters (`ratio`); one counter per bucket, upper bounds in `bounds` (`quantile`)."""
     minutes = range(len(raw[0]))
-    if kind in ("gauge", "up"):
+    if kind in ("gauge", "up", "instance_up"):
         return list(raw[0])
+    if kind == "absent":  # 1 while no sample (NaN) lies within the 5-minute lookback, else nothing
+        values: list[float | None] = []
+        for i in minutes:
+            start = max(0, i - LOOKBACK_MINUTES + (1 if left_open else 0))
+            present = any(not math.isnan(raw[0][j]) for j in range(start, i + 1))
+            values.append(None if present else 1.0)
+        return values
     if kind == "rate":
         return [_extrapolated(raw[0], i, window, True, left_open) for i in minutes]
     if kind == "increase":  # summed over every counter named
-        values: list[float | None] = []
+        values = []
         for i in minutes:
             parts = [_extrapolated(r, i, window, False, left_open) for r in raw]
             values.append(None if any(p is None for p in parts) else sum(p for p in parts if p is not None))
@@ -202,7 +212,7 @@ def _levels(
     bounded = kind in ("ratio", "share")  # a share: 0..1
     nonnegative = kind in ("ratio", "share", "rate", "increase", "quantile")
     if comparator in ("==", "!="):
-        if kind not in ("gauge", "up"):
+        if kind not in ("gauge", "up", "instance_up", "absent"):
             raise Untestable(f"'{comparator}' on a computed value ({kind}) cannot be hit exactly in floating point")
         other = threshold + (abs(threshold) * hi_m if threshold else 1)
         return (other, threshold) if comparator == "==" else (threshold, other)
@@ -288,11 +298,19 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             text, vals = _gauge_values(a, b, n_a, n_b)
             series.append({"series": _series_text(name, labels), "values": text})
             raw.append(vals)
-        elif kind == "up":
-            labels = {"job": service, "instance": f"{service}:8080"}
+        elif kind in ("up", "instance_up"):
+            target = {"job": service, "instance": f"{service}:8080"}
+            labels = target if kind == "instance_up" else {"job": service}  # `up` is aggregated by job
             text, vals = _gauge_values(a, b, n_a, n_b)
-            series.append({"series": _series_text("up", labels), "values": text})
+            series.append({"series": _series_text("up", target), "values": text})
             raw.append(vals)
+        elif kind == "absent":
+            if not (rule.comparator in ("==", ">=") and threshold == 1 or rule.comparator == ">" and 0 <= threshold < 1):
+                raise Untestable("absent() is 1 or nothing: compare it with == 1")
+            labels = {"job": service}
+            target = {"job": service, "instance": f"{service}:8080"}
+            series.append({"series": _series_text("up", target), "values": f"1+0x{n_a} _x{n_b}"})
+            raw.append([1.0] * (n_a + 1) + [math.nan] * n_b)  # NaN: no sample
         elif kind == "gauge":
             labels = svc
             text, vals = _gauge_values(a, b, n_a, n_b)
