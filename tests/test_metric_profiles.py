@@ -158,3 +158,21 @@ def test_promtool_passes_every_profile(tools, tmp_path, profile):
             ["promtool", *args], cwd=tmp_path, check=False, capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_the_monitoring_section_offers_the_suggested_profile(tmp_path):
+    from textual.widgets import Static
+
+    from aiwf_tui.widgets.field_view import FieldView
+    from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
+
+    app = make_app(copy_project(FIXTURES / "contract-finetune", tmp_path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("monitoring")
+        await wait_for(pilot, lambda: any(isinstance(f, FieldView) for f in app.screen.query(FieldView)))
+        texts = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Where the alert rules read their metrics" in texts
+        assert "Suggested: vllm - IP-001 serves the model with vLLM" in texts
+        fields = [f for f in app.screen.query(FieldView) if getattr(f, "obj", None) is app.ctx.plan.metrics]
+        assert len(fields) == 1

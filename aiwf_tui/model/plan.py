@@ -19,6 +19,9 @@ PLAN_VERSION = 1
 
 Status = Literal["draft", "confirmed"]
 Severity = Literal["critical", "high", "medium", "low"]
+SeverityLabels = Literal["critical-high-medium-low", "critical-warning-info"]
+#: A plan severity as the `critical-warning-info` scheme writes it.
+WARNING_SCHEME = {"critical": "critical", "high": "warning", "medium": "warning", "low": "info"}
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 Comparator = Literal[">", ">=", "<", "<=", "==", "!="]
 COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=", "==", "!=")
@@ -289,6 +292,10 @@ class AlertingSection(Section):
     rules: list[AlertRule] = Field(default_factory=list)
     principles: list[Principle] = Field(default_factory=list)
     service: str = ""  # the `service` label the rules and inhibit rules share
+    #: The `severity` label the rules carry: the workflow's four levels, or critical/warning/info
+    #: (high and medium -> warning, low -> info) for Alertmanager setups that route on those; then
+    #: the plan's level travels in a `priority` label, which aiwf's own routes and inhibitions read.
+    severity_labels: SeverityLabels = "critical-high-medium-low"
 
     @model_validator(mode="after")
     def _channels_declared(self) -> AlertingSection:

@@ -80,6 +80,14 @@ class AlertingView(SectionView):
         rows.append(heading("Routing by severity (channel names, one per line)"))
         for severity in ("critical", "high", "medium", "low"):
             rows.append(self.field(routing, severity, severity.capitalize()))
+        rows.append(
+            self.field(
+                m,
+                "severity_labels",
+                "Severity labels the rules carry (critical-high-medium-low, or critical-warning-info for "
+                "Alertmanager setups that route on those; the plan's level then travels in `priority`)",
+            )
+        )
         rows += self.table(
             TableSpec(
                 "Alert rules",

@@ -9,18 +9,27 @@ from __future__ import annotations
 from typing import Any
 
 from aiwf_tui.layout import ALERTMANAGER_NAME
-from aiwf_tui.model.plan import SEVERITIES, OperationsPlan
+from aiwf_tui.model.plan import SEVERITIES, WARNING_SCHEME, OperationsPlan
 from aiwf_tui.model.yamlio import dump_yaml
-from aiwf_tui.render.prometheus.common import SECRETS_DIR, alert_names, header, service_of, template_literal
+from aiwf_tui.render.prometheus.common import (
+    SECRETS_DIR,
+    alert_names,
+    header,
+    priority_label,
+    service_of,
+    template_literal,
+)
 from aiwf_tui.render.promql import label_value
 
-#: PagerDuty Events v2 accepts only critical|error|warning|info.
-PAGERDUTY_SEVERITY = (
-    '{{ if eq .CommonLabels.severity "critical" }}critical'
-    '{{ else if eq .CommonLabels.severity "high" }}error'
-    '{{ else if eq .CommonLabels.severity "medium" }}warning'
-    "{{ else }}info{{ end }}"
-)
+
+def pagerduty_severity(label: str) -> str:
+    """PagerDuty Events v2 accepts only critical|error|warning|info: the plan's level, mapped."""
+    return (
+        f'{{{{ if eq .CommonLabels.{label} "critical" }}}}critical'
+        f'{{{{ else if eq .CommonLabels.{label} "high" }}}}error'
+        f'{{{{ else if eq .CommonLabels.{label} "medium" }}}}warning'
+        "{{ else }}info{{ end }}"
+    )
 
 
 def receiver_name(channels: list[str]) -> str:
@@ -35,7 +44,11 @@ def _receiver(plan: OperationsPlan, names: list[str]) -> dict[str, Any]:
         secret = f"{SECRETS_DIR}/{name}"
         target = channel.target.strip()
         if channel.kind == "pagerduty":
-            config: dict[str, Any] = {"routing_key_file": secret, "severity": PAGERDUTY_SEVERITY, "send_resolved": True}
+            config: dict[str, Any] = {
+                "routing_key_file": secret,
+                "severity": pagerduty_severity(priority_label(plan)),
+                "send_resolved": True,
+            }
             if target:
                 config["client"] = template_literal(f"Alertmanager ({target})")
             receiver.setdefault("pagerduty_configs", []).append(config)
@@ -80,7 +93,7 @@ def routing_plan(plan: OperationsPlan) -> tuple[list[tuple[dict[str, str], list[
             routes.append(({"alertname": name, "service": service}, list(rule.channels)))
     for severity in SEVERITIES:
         if routing.get(severity):
-            routes.append(({"severity": severity}, list(routing[severity])))
+            routes.append(({priority_label(plan): severity}, list(routing[severity])))
     root = next((list(routing[s]) for s in reversed(SEVERITIES) if routing.get(s)), [])
     return routes, root
 
@@ -106,10 +119,11 @@ def alertmanager_config(plan: OperationsPlan) -> dict[str, Any]:
             for matchers, names in routes
         ],
     }
+    label = priority_label(plan)
     config["inhibit_rules"] = [
         {
-            "source_matchers": ['severity="critical"'],
-            "target_matchers": [f'severity=~"{lesser}"'],
+            "source_matchers": [f'{label}="critical"'],
+            "target_matchers": [f'{label}=~"{lesser}"'],
             "equal": ["service", "category"],
         }
     ]
@@ -120,23 +134,31 @@ def alertmanager_config(plan: OperationsPlan) -> dict[str, Any]:
 def route_tests(plan: OperationsPlan) -> list[dict[str, Any]]:
     """Label sets and the receivers each must reach, for `amtool config routes test`."""
     service = service_of(plan)
+    label = priority_label(plan)
     routes, root = routing_plan(plan)
+
+    def labels_for(severity: str, alertname: str | None = None) -> dict[str, str]:
+        named = {"alertname": alertname} if alertname else {}
+        if label == "priority":
+            return {**named, "severity": WARNING_SCHEME[severity], "priority": severity, "service": service}
+        return {**named, "severity": severity, "service": service}
+
     tests: list[dict[str, Any]] = []
     for matchers, names in routes:
         if "alertname" in matchers:
             rule = next(
                 r for n, r in zip(alert_names(plan.alerting.rules), plan.alerting.rules) if n == matchers["alertname"]
             )
-            labels = {"alertname": matchers["alertname"], "severity": rule.severity, "service": service}
+            labels = labels_for(rule.severity, matchers["alertname"])
         else:
-            labels = {"severity": matchers["severity"], "service": service}
+            labels = labels_for(matchers[label])
         tests.append({"labels": labels, "receivers": [receiver_name(names)]})
-    routed = {m.get("severity") for m, _ in routes}
+    routed = {m.get(label) for m, _ in routes}
     for severity in SEVERITIES:
         if severity not in routed:
-            tests.append({"labels": {"severity": severity, "service": service}, "receivers": [receiver_name(root)]})
+            tests.append({"labels": labels_for(severity), "receivers": [receiver_name(root)]})
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    tests.sort(key=lambda t: ("alertname" in t["labels"], order[t["labels"]["severity"]]))
+    tests.sort(key=lambda t: ("alertname" in t["labels"], order[t["labels"][label]]))
     return tests
 
 

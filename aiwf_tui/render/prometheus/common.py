@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from aiwf_tui.model.plan import METRICS, AlertRule, MetricsPlan, OperationsPlan, format_number
+from aiwf_tui.model.plan import METRICS, WARNING_SCHEME, AlertRule, MetricsPlan, OperationsPlan, format_number
 from aiwf_tui.model.yamlio import comment_text
 from aiwf_tui.render.profiles import metric_specs
 from aiwf_tui.render.promql import MetricSpec, is_condition
@@ -95,7 +95,15 @@ def alert_annotations(plan: OperationsPlan, rule: AlertRule) -> dict[str, str]:
     }
 
 
+def priority_label(plan: OperationsPlan) -> str:
+    """The label carrying the plan's severity, which aiwf's routes and inhibitions match on."""
+    return "priority" if plan.alerting.severity_labels == "critical-warning-info" else "severity"
+
+
 def rule_labels(plan: OperationsPlan, rule: AlertRule) -> dict[str, str]:
+    if priority_label(plan) == "priority":
+        severity = WARNING_SCHEME[rule.severity]
+        return {"severity": severity, "priority": rule.severity, "service": service_of(plan), "category": rule.category}
     return {"severity": rule.severity, "service": service_of(plan), "category": rule.category}
 
 

@@ -305,7 +305,9 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             series.append({"series": _series_text("up", target), "values": text})
             raw.append(vals)
         elif kind == "absent":
-            if not (rule.comparator in ("==", ">=") and threshold == 1 or rule.comparator == ">" and 0 <= threshold < 1):
+            if not (
+                rule.comparator in ("==", ">=") and threshold == 1 or rule.comparator == ">" and 0 <= threshold < 1
+            ):
                 raise Untestable("absent() is 1 or nothing: compare it with == 1")
             labels = {"job": service}
             target = {"job": service, "instance": f"{service}:8080"}
