@@ -306,7 +306,7 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             raw.append(vals)
         elif kind == "absent":
             if not (
-                rule.comparator in ("==", ">=") and threshold == 1 or rule.comparator == ">" and 0 <= threshold < 1
+                (rule.comparator in ("==", ">=") and threshold == 1) or (rule.comparator == ">" and 0 <= threshold < 1)
             ):
                 raise Untestable("absent() is 1 or nothing: compare it with == 1")
             labels = {"job": service}
