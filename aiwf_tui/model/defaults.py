@@ -177,8 +177,6 @@ def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[Alert
 
     rules = [
         rule("Service Down", "availability", "up", "==", 0, "1m", "critical", "service-down"),
-        rule("Instance Down", "availability", "instance_up", "==", 0, "5m", "high", "service-down"),
-        rule("Service Targets Absent", "availability", "targets_absent", "==", 1, "10m", "high", "service-down"),
         rule(
             "High Error Rate",
             "availability",
@@ -264,6 +262,12 @@ def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[Alert
                 "VECTOR_LATENCY_THRESHOLD",
             ),
         ]
+    # Availability beyond Service Down, last so the workflow's own rules keep their places:
+    # one target down (the service still answers), and the service gone from scraping.
+    rules += [
+        rule("Instance Down", "availability", "instance_up", "==", 0, "5m", "high", "service-down"),
+        rule("Service Targets Absent", "availability", "targets_absent", "==", 1, "10m", "high", "service-down"),
+    ]
     return rules
 
 
