@@ -167,7 +167,7 @@ def test_each_alert_carries_its_plan_rule(demo):
     _, project, plan = demo
     found = alerts(prom.prometheus_artifacts(project, plan)[RULES_FILE])
     names = prom.alert_names(plan.alerting.rules)
-    assert list(found) == names
+    assert sorted(found) == sorted(names)  # the file groups them by category
     for name, rule in zip(names, plan.alerting.rules):
         alert = found[name]
         assert alert["for"] == rule.duration
@@ -229,7 +229,9 @@ def test_every_default_alert_has_a_unit_test_at_both_edges(demo):
         quiet, firing = test["alert_rule_test"]
         assert quiet["alertname"] == firing["alertname"]
         assert quiet["exp_alerts"] == [] and len(firing["exp_alerts"]) == 1
-        assert int(firing["eval_time"][:-1]) == int(quiet["eval_time"][:-1]) + 1
+        gap = int(firing["eval_time"][:-1]) - int(quiet["eval_time"][:-1])
+        # One minute apart, except where Prometheus 2 and 3 fire a minute apart (absent's lookback).
+        assert gap == (2 if firing["alertname"] == "ServiceTargetsAbsent" else 1)
         tested[firing["alertname"]] = firing["exp_alerts"][0]
     assert list(tested) == prom.alert_names(plan.alerting.rules)
     for name, rule in zip(tested, plan.alerting.rules):
@@ -303,7 +305,7 @@ def test_alertmanager_routes_by_severity_and_reads_secrets_from_files(demo):
         {
             "source_matchers": ['severity="critical"'],
             "target_matchers": ['severity=~"high|medium|low"'],
-            "equal": ["service"],
+            "equal": ["service", "category"],
         }
     ]
 

@@ -92,7 +92,7 @@ def test_the_plan_file_refuses_malformed_promql_with_its_position(demo_dir):
     with pytest.raises(AiwfError) as caught:
         parse_plan(text, "phase-5-operations/operations-plan.yaml")
     (line,) = caught.value.lines()
-    assert re.match(r"phase-5-operations/operations-plan\.yaml:\d+: alerting\.rules\[10\]\.promql: PromQL", line), line
+    assert re.match(r"phase-5-operations/operations-plan\.yaml:\d+: alerting\.rules\[\d+\]\.promql: PromQL", line), line
     assert "unclosed left parenthesis at column 21" in line
 
 
