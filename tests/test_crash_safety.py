@@ -75,7 +75,7 @@ def leftovers(root: Path) -> list[Path]:
 
 def small_ready_plan(project: Path) -> None:
     """A confirmed plan, trimmed so a render takes ~0.2 s (the writer is what is tested;
-    every one of the 10 Phase 5 files is still written)."""
+    every one of the 12 Phase 5 files is still written)."""
     plan = ready(new_plan(load_project(project)))
     plan.alerting.rules = plan.alerting.rules[:2]
     for rows in (plan.monitoring.llm_metrics, plan.monitoring.rag_metrics, plan.drift.types, plan.drift.approaches):
@@ -301,7 +301,7 @@ def render_template(tmp_path_factory):
     finally:
         server.close()
     new = project_files(rendered)
-    assert len([rel for rel in new if old.get(rel) != new[rel]]) == 10  # ten files change
+    assert len([rel for rel in new if old.get(rel) != new[rel]]) == 12  # twelve files change
     return base, template, old, new, sorted(durations)[1]
 
 
@@ -325,7 +325,7 @@ def test_sigkill_during_render_leaves_old_or_new_files(render_template):
     base, template, old, new, window = render_template
     changing = len([rel for rel in new if old.get(rel) != new[rel]])
     rng = random.Random(20260310)
-    # Spread evenly over the whole write (10 temp writes, 10 renames), jittered.
+    # Spread evenly over the whole write (12 temp writes, 12 renames), jittered.
     delays = [(i + rng.random()) / FORK_RUNS * window * 1.05 for i in range(FORK_RUNS)]
     rng.shuffle(delays)
     started = time.monotonic()
