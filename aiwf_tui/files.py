@@ -204,9 +204,9 @@ def _restore(done: list[tuple[Path, bytes | None]]) -> None:
 
 def _test_pause(active: bool) -> Callable[[], None]:
     """Test hook for the crash-safety tests: with AIWF_TEST_SLOW_WRITE=SECONDS set, say on
-    stderr when the write starts and sleep that long after every temp write and every rename,
-    so a test can SIGKILL the process at any point of the write. Unset (always, outside the
-    tests): a no-op."""
+    stderr when the write starts and after every temp write and every rename (`step N`), and
+    sleep that long after each, so a test can SIGKILL the process at any chosen point of the
+    write. Unset (always, outside the tests): a no-op."""
     delay = os.environ.get("AIWF_TEST_SLOW_WRITE")
     if not delay or not active:
         return lambda: None
@@ -216,7 +216,14 @@ def _test_pause(active: bool) -> Callable[[], None]:
     seconds = float(delay)
     sys.stderr.write("aiwf-test: write_all start\n")
     sys.stderr.flush()
-    return lambda: time.sleep(seconds)
+    steps = iter(range(1, 1 << 30))
+
+    def pause() -> None:
+        sys.stderr.write(f"aiwf-test: step {next(steps)}\n")
+        sys.stderr.flush()
+        time.sleep(seconds)
+
+    return pause
 
 
 def _same(path: Path, text: str) -> bool:

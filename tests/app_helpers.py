@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from aiwf_tui.app import AiwfApp
+from aiwf_tui.sections.registry import preview_for
+from tests.helpers import TODAY
+from tests.waiting import pilot_wait_until
 
 KEY_NAMES = {
     " ": "space",
@@ -45,27 +47,61 @@ KEY_NAMES = {
 }
 
 
-def copy_project(source: Path, tmp_path: Path) -> Path:
-    target = tmp_path / source.name
-    shutil.copytree(source, target)
-    return target
-
-
 def make_app(project: Path, **kwargs) -> AiwfApp:
-    kwargs.setdefault("today", "2026-03-10")
+    kwargs.setdefault("today", TODAY)
     return AiwfApp(project, **kwargs)
 
 
-async def wait_loaded(app, pilot, limit: float = 10.0) -> None:
+def is_loaded(app) -> bool:
+    """The project is open: the NO-GO screen, or the workflow screen showing a section."""
+    if type(app.screen).__name__ == "NoGoScreen":
+        return True
+    screen = app.workflow_screen
+    return (
+        app.ctx is not None
+        and screen is not None
+        and screen.is_mounted
+        and bool(screen.query("#section-host SectionView"))
+    )
+
+
+def is_settled(app) -> bool:
+    """Nothing left to arrive: knowledge loaded, the preview (when shown) up to date, the
+    Project files diff computed, no worker running."""
+    if app.ctx is None:
+        return True  # the NO-GO screen: nothing loads
+    if app.ctx.knowledge is None or any(worker.is_running for worker in app.workers):
+        return False
+    screen = app.workflow_screen
+    if screen.preview_visible():
+        _title, render = preview_for(screen.current)
+        if screen.query_one("#preview").text != render(app.ctx.project, app.ctx.plan, app.today):
+            return False
+    if screen.current == "files":
+        return "Computing" not in str(screen.query_one("#files-status").render())
+    return True
+
+
+async def wait_loaded(app, pilot) -> None:
     """Wait until the project is open (the first screen paints before it loads)."""
-    waited = 0.0
-    while waited < limit:
-        if app.workflow_screen is not None or type(app.screen).__name__ == "NoGoScreen":
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-        waited += 0.05
-    raise AssertionError("the project did not open")
+    await pilot_wait_until(pilot, lambda: is_loaded(app), what="the project to open")
+
+
+async def wait_section(app, pilot, key: str) -> None:
+    """Wait until section `key` is the one shown and its view is mounted."""
+    screen = app.workflow_screen
+
+    def shown() -> bool:
+        view = screen.section
+        return screen.current == key and view is not None and view.is_mounted
+
+    await pilot_wait_until(pilot, shown, what=f"section {key} to show")
+
+
+async def show_section(app, pilot, key: str) -> None:
+    """Jump to section `key` and wait until its view is mounted."""
+    app.workflow_screen.show_section(key)
+    await wait_section(app, pilot, key)
 
 
 async def type_text(pilot, text: str) -> None:
@@ -79,12 +115,3 @@ async def answer(pilot, text: str) -> None:
     await type_text(pilot, text)
     await pilot.press("escape")
     await pilot.pause()
-
-
-async def wait_for(pilot, predicate, limit: float = 10.0) -> None:
-    waited = 0.0
-    while not predicate():
-        if waited > limit:
-            raise AssertionError("condition not reached")
-        await pilot.pause(0.05)
-        waited += 0.05

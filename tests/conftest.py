@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DEMO_DIR = Path(__file__).resolve().parents[1] / "aiwf_tui" / "demo" / "fleet-docs-assistant"
+from tests.helpers import DEMO_DIR, FIXTURES, copy_project
+
+# Hypothesis profiles (`--hypothesis-profile=NAME`): each property asks for its examples through
+# tests.helpers.examples(n), which scales n by the profile's max_examples / 100.
+# Hypothesis' own default profile is the working one (100 examples).
+settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True, database=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that asks for the real promtool/amtool (the `tools` fixture) is marked `tools`."""
+    for item in items:
+        if "tools" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.tools)
 
 
 @pytest.fixture
@@ -16,9 +28,7 @@ def fixture_copy(tmp_path):
     """`fixture_copy(name)`: a fresh copy of tests/fixtures/<name> under tmp_path."""
 
     def copy(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(FIXTURES / name, target)
-        return target
+        return copy_project(FIXTURES / name, tmp_path)
 
     return copy
 
@@ -29,20 +39,34 @@ def demo_dir() -> Path:
     return DEMO_DIR
 
 
+@pytest.fixture(scope="session")
+def _worker_cache_home(tmp_path_factory) -> Path:
+    """One cache folder per xdist worker: compiled templates are reused across its tests, never shared."""
+    return tmp_path_factory.mktemp("cache-home")
+
+
 @pytest.fixture(autouse=True)
-def _no_user_config(monkeypatch, tmp_path_factory):
-    """No user config or server URL leaks into a test; knowledge is the embedded base unless a test says so."""
+def isolated_config(monkeypatch, tmp_path_factory, _worker_cache_home) -> Path:
+    """No user config, server URL or home folder leaks into a test (nor out of it, into another
+    xdist worker's): HOME and the XDG folders are the test's own, knowledge is the embedded base
+    unless a test says so. Returns the config file path in effect (AIWF_CONFIG, not created)."""
+    home = tmp_path_factory.mktemp("home")
     monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
     monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
-    monkeypatch.setenv("AIWF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
-    monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
-    # The last knowledge answer is recorded in the user state folder: a temporary one per test.
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
-    # The user cache folder (compiled templates, validation results) is the session's own;
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    # The last knowledge answer is recorded in the user state folder: the test's own.
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    # The user cache folder (compiled templates, validation results) is the worker's own;
     # promtool and amtool are the ones on PATH unless a test names others.
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_worker_cache_home))
     monkeypatch.delenv("AIWF_PROMTOOL", raising=False)
     monkeypatch.delenv("AIWF_AMTOOL", raising=False)
+    config = home / "config.toml"
+    monkeypatch.setenv("AIWF_CONFIG", str(config))
+    return config
 
 
 @pytest.fixture(scope="session")

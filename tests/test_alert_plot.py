@@ -8,8 +8,9 @@ from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
 from aiwf_tui.widgets.alert_plot import AlertPlot
 from aiwf_tui.widgets.editable_table import EditableTable
-from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, type_text, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 def expected_firing_minute(plan, index: int) -> int:
@@ -34,28 +35,30 @@ async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")
-        await wait_for(pilot, lambda: bool(app.screen.query(AlertPlot)))
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
         plot = app.screen.query_one(AlertPlot)
         table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
         plan = app.ctx.plan
         rules = plan.alerting.rules
-        await wait_for(pilot, lambda: plot.title == alert_names(rules)[0] and plot.drawn_firing_minute is not None)
+        await pilot_wait_until(
+            pilot, lambda: plot.title == alert_names(rules)[0] and plot.drawn_firing_minute is not None
+        )
         assert plot.drawn_firing_minute == expected_firing_minute(plan, 0)
 
         index = next(i for i, r in enumerate(rules) if r.duration == "5m" and r.metric == "error_rate")
         table.focus()
         table.move_cursor(row=index, column=4)
-        await wait_for(pilot, lambda: plot.title == alert_names(rules)[index])
+        await pilot_wait_until(pilot, lambda: plot.title == alert_names(rules)[index])
         before = plot.drawn_firing_minute
 
         new_threshold = rules[index].threshold * 2
         await _edit_cell(pilot, table, index, 4, str(new_threshold))
         assert rules[index].threshold == new_threshold
-        await wait_for(pilot, lambda: plot.shape is not None and plot.shape.threshold == new_threshold)
+        await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.threshold == new_threshold)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
 
         await _edit_cell(pilot, table, index, 5, "15m")
-        await wait_for(pilot, lambda: plot.shape is not None and plot.shape.for_minutes == 15)
+        await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.for_minutes == 15)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
         assert plot.drawn_firing_minute > before  # a longer `for` fires later
         assert plot.shape.pending_minute < plot.drawn_firing_minute

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
+import re
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import OptionList, Static
 
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan import SEVERITIES
 from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.screens.decisions_review import AdrModal
-from aiwf_tui.screens.modals import ChoicePicker
+from aiwf_tui.screens.modals import ChoicePicker, MessageModal
 from aiwf_tui.widgets.decisions_table import DecisionsTable
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import answer, copy_project, make_app, type_text, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import answer, make_app, show_section, type_text, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 async def _open(app, pilot, section):
     await wait_loaded(app, pilot)
-    app.workflow_screen.show_section(section)
-    await pilot.pause(0.2)
+    await show_section(app, pilot, section)
 
 
 def _rules_table(app) -> EditableTable:
@@ -40,7 +43,7 @@ async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
         editor = app.screen.query_one(EditorBar)
         await pilot.press("ctrl+u")
         await type_text(pilot, "five")
-        await wait_for(pilot, lambda: "duration" in str(editor.query_one(".editor-error").render()))
+        await pilot_wait_until(pilot, lambda: "duration" in str(editor.query_one(".editor-error").render()))
         error = str(editor.query_one(".editor-error").render())
         assert "duration" in error and "5m" in error
         assert rule.duration == "5m"  # invalid text never reaches the plan
@@ -53,7 +56,7 @@ async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
         await pilot.press("enter")
         await pilot.press("ctrl+u")
         await type_text(pilot, "lots")
-        await wait_for(
+        await pilot_wait_until(
             pilot, lambda: "number" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
         )
         await pilot.press("ctrl+u")
@@ -73,22 +76,22 @@ async def test_choice_cells_open_a_picker_and_space_cycles(tmp_path):
         assert rule.severity == "critical"
         table.move_cursor(row=1, column=6)  # Severity
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, ChoicePicker))
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == list(SEVERITIES)
         assert options.highlighted == 0  # opens on the current value
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+        await pilot_wait_until(pilot, lambda: app.screen is app.workflow_screen)
         assert rule.severity == "high"
         assert "high" in str(table.get_cell_at(table.cursor_coordinate))
         await pilot.press("space")
         assert rule.severity == "medium"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, ChoicePicker))
         await pilot.press("escape")  # cancel: nothing changes
-        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+        await pilot_wait_until(pilot, lambda: app.screen is app.workflow_screen)
         assert rule.severity == "medium"
-        await wait_for(pilot, lambda: not app.dirty)
+        await pilot_wait_until(pilot, lambda: not app.dirty)
     assert load_plan(app.ctx.project.path(PLAN_FILE)).alerting.rules[1].severity == "medium"
 
 
@@ -154,7 +157,7 @@ async def test_bool_cell_toggles_and_selection_is_saved(tmp_path):
         table.move_cursor(row=1, column=3)
         await pilot.press("enter")
         assert app.ctx.plan.drift.approaches[1].selected
-        await wait_for(pilot, lambda: not app.dirty)
+        await pilot_wait_until(pilot, lambda: not app.dirty)
     plan = load_plan(project / PLAN_FILE, project)
     assert plan.drift.approaches[1].selected
 
@@ -175,7 +178,7 @@ async def test_autosave_and_resume_at_the_same_section(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await _open(app, pilot, "drift")
         await answer(pilot, "Bulletins change weekly")
-        await wait_for(pilot, lambda: not app.dirty, limit=2.0)  # saved within a second or so
+        await pilot_wait_until(pilot, lambda: not app.dirty, timeout=2.0)  # saved within a second or so
     again = make_app(project)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_loaded(again, pilot)
@@ -208,10 +211,10 @@ async def test_earlier_decisions_filter(tmp_path):
         assert app.focused is table
         chosen = table._all[table._view[table.cursor]][4]
         await pilot.press("enter")  # opens the decision, in the same viewer as the final menu's [D]
-        await wait_for(pilot, lambda: isinstance(app.screen, AdrModal))
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, AdrModal))
         assert app.screen.decision is chosen
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.workflow_screen)
+        await pilot_wait_until(pilot, lambda: app.screen is app.workflow_screen)
 
 
 async def test_escape_leaves_the_filter_box(tmp_path):
@@ -232,23 +235,36 @@ async def test_command_palette_jumps_to_a_section(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         await type_text(pilot, "Runbook")
-        await pilot.pause(0.5)
+        commands = app.screen.query_one(CommandList)
+
+        def runbook_highlighted() -> bool:
+            index = commands.highlighted
+            return index is not None and "Runbook" in str(commands.get_option_at_index(index).prompt)
+
+        await pilot_wait_until(pilot, runbook_highlighted, what="the Runbook command")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app.workflow_screen.current == "runbook"
+        await pilot_wait_until(pilot, lambda: app.workflow_screen.current == "runbook", what="the runbook section")
 
 
 async def test_help_lists_the_keys(tmp_path):
+    """? shows every key the app and the workflow screen bind (a new binding must be explained)."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "MessageModal"
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, MessageModal), what="the help")
+        shown = " ".join(str(static.render()) for static in app.screen.query(Static))
+        words = set(re.split(r"[\s/,]+", shown))
+        keys = {app.COMMAND_PALETTE_BINDING}
+        for binding in [*app.BINDINGS, *app.workflow_screen.BINDINGS]:
+            keys.update(binding.key.split(","))
+        spelled = {"question_mark": "?"}
+        missing = sorted(key for key in keys if spelled.get(key, key) not in words)
+        assert not missing, f"the help does not mention {missing}"
         await pilot.press("escape")
-        assert app.workflow_screen is app.screen
+        await pilot_wait_until(pilot, lambda: app.workflow_screen is app.screen, what="the help to close")
 
 
 async def test_runbook_preview_follows_typing(tmp_path):
@@ -256,17 +272,17 @@ async def test_runbook_preview_follows_typing(tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await _open(app, pilot, "runbook")
         preview = app.screen.query_one("#preview")
-        await wait_for(pilot, lambda: "Operations Runbook" in preview.text)
+        await pilot_wait_until(pilot, lambda: "Operations Runbook" in preview.text)
         table = app.screen.query(EditableTable).first()
         table.focus()
         await pilot.press("a")
         await pilot.press("enter")
         await pilot.press("ctrl+u")
         await type_text(pilot, "ticket-api")
-        await wait_for(pilot, lambda: "ticket-api" in preview.text)
+        await pilot_wait_until(pilot, lambda: "ticket-api" in preview.text)
         from aiwf_tui.render.runbook import render_runbook
 
-        await wait_for(pilot, lambda: preview.text == render_runbook(app.ctx.project, app.ctx.plan))
+        await pilot_wait_until(pilot, lambda: preview.text == render_runbook(app.ctx.project, app.ctx.plan))
 
 
 async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_path):
@@ -284,7 +300,7 @@ async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_pat
         await wait_loaded(again, pilot)
         screen = again.workflow_screen
         assert screen.current == "drift"
-        await wait_for(pilot, lambda: isinstance(again.focused, EditableTable))
+        await pilot_wait_until(pilot, lambda: isinstance(again.focused, EditableTable))
         assert again.focused.spec.title == "Detection approaches"
         assert tuple(again.focused.cursor_coordinate) == (2, 1)
         assert any("Resumed at Drift detection" in n.message for n in again._notifications)

@@ -6,23 +6,18 @@ import pytest
 
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
-from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR, FIXTURES
+from tests.app_helpers import is_settled, make_app, show_section, wait_loaded
+from tests.helpers import DEMO_DIR, FIXTURES, copy_project
+from tests.waiting import pilot_wait_until
 
 
 def _run_before(section: str | None):
     async def run_before(pilot):
         app = pilot.app
         await wait_loaded(app, pilot)
-        if app.ctx is not None:
-            await wait_for(pilot, lambda: app.ctx.knowledge is not None)
-        app.clear_notifications()
         if section is not None:
-            app.workflow_screen.show_section(section)
-        await pilot.pause(0.3)
-        if section == "files":
-            await wait_for(pilot, lambda: "Computing" not in str(app.screen.query_one("#files-status").render()))
-        await pilot.pause(0.2)
+            await show_section(app, pilot, section)
+        await pilot_wait_until(pilot, lambda: is_settled(app), what="the screen to settle")
         app.clear_notifications()
         await pilot.pause()
 
@@ -70,7 +65,7 @@ def _run_before_alert_plot():
         table.move_cursor(row=1, column=4)
         plot = app.screen.query_one(AlertPlot)
         name = alert_names(app.ctx.plan.alerting.rules)[1]
-        await wait_for(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)
+        await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)
         plot.scroll_visible(animate=False, top=False)
         await pilot.pause(0.2)
         app.clear_notifications()

@@ -9,16 +9,16 @@ from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
-from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, show_section, type_text, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 TABLE_SECTIONS = [view.KEY for view in SECTION_VIEWS if view.PLAN_KEY]
 
 
 async def _open(app, pilot, section):
     await wait_loaded(app, pilot)
-    app.workflow_screen.show_section(section)
-    await pilot.pause(0.2)
+    await show_section(app, pilot, section)
 
 
 def _table(app, title) -> EditableTable:
@@ -45,7 +45,7 @@ async def test_every_row_of_every_table_is_on_screen_when_the_table_is(section, 
         def whole(t: EditableTable) -> bool:
             return t.max_scroll_y == 0 and t.size.height == t.row_count + 1 + (1 if t.show_horizontal_scrollbar else 0)
 
-        await wait_for(pilot, lambda: all(whole(t) for t in tables), limit=3)
+        await pilot_wait_until(pilot, lambda: all(whole(t) for t in tables), timeout=3)
         for table in tables:
             rows = len(table.spec.rows())
             table.scroll_visible(animate=False, immediate=True)
@@ -67,13 +67,13 @@ async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
         await pilot.press("ctrl+u")
         await type_text(pilot, long_text)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
         shown = str(table.get_cell_at(table.cursor_coordinate))
         width = table.widths[2]
         if len(long_text) > width:
             assert shown.endswith("…") and long_text.startswith(shown[:-1])
             assert table.detail is not None
-            await wait_for(pilot, lambda: table.detail.display, limit=3)
+            await pilot_wait_until(pilot, lambda: table.detail.display, timeout=3)
             assert long_text in str(table.detail.render())
         else:
             assert shown == long_text
@@ -106,7 +106,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         await pilot.press("ctrl+u")
         await type_text(pilot, "Prometheus")
         await pilot.press("tab")  # keeps the answer, closes the editor, goes on to the next question
-        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
         assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
         assert app.focused is fields[1]
         table = _table(app, "Observability pillars")
@@ -116,7 +116,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         await pilot.press("enter")
         await type_text(pilot, "!")
         await pilot.press("shift+tab")  # a cell: back to the previous cell of the table
-        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
         assert app.focused is table and tuple(table.cursor_coordinate) == (0, 0)
         assert app.ctx.plan.monitoring.pillars[0].capture.endswith("!")
 
@@ -130,13 +130,13 @@ async def test_the_edited_field_stays_in_view(tmp_path):
         await pilot.pause()
         section = app.workflow_screen.section
         await pilot.press("enter")
-        await wait_for(pilot, lambda: bool(app.screen.query(EditorBar)))
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)))
         await pilot.pause()
         editor = app.screen.query_one(EditorBar)
         assert field.region.y >= section.region.y and field.region.bottom <= editor.region.y
         await type_text(pilot, "Latency")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
         await pilot.pause()
         assert section.region.y <= field.region.y and field.region.bottom <= section.region.bottom
 
@@ -148,20 +148,20 @@ async def test_the_preview_opens_at_the_part_the_section_feeds_and_f_focuses_it(
         screen = app.workflow_screen
         preview = screen.query_one("#preview", PreviewPane)
         await pilot.press("f")  # opens the preview and moves into it
-        await wait_for(pilot, lambda: preview.has_focus and "### Drift Detection" in preview.text)
+        await pilot_wait_until(pilot, lambda: preview.has_focus and "### Drift Detection" in preview.text)
         assert "project-spec.md" in str(preview.border_title)
         line = preview.text.split("\n").index("### Drift Detection")
-        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y) > 0)
+        await pilot_wait_until(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y) > 0)
         await pilot.press("down")  # arrows scroll it
-        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line + 1, preview.max_scroll_y))
+        await pilot_wait_until(pilot, lambda: preview.scroll_offset.y == min(line + 1, preview.max_scroll_y))
         await pilot.press("f")  # and back to the section
-        await wait_for(pilot, lambda: not preview.has_focus)
+        await pilot_wait_until(pilot, lambda: not preview.has_focus)
         screen.show_section("monitoring")
         await pilot.pause()
         await pilot.press("v")
-        await wait_for(pilot, lambda: preview.place == ("project-spec.md (preview)", "### Monitoring"))
+        await pilot_wait_until(pilot, lambda: preview.place == ("project-spec.md (preview)", "### Monitoring"))
         line = preview.text.split("\n").index("### Monitoring")
-        await wait_for(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y))
+        await pilot_wait_until(pilot, lambda: preview.scroll_offset.y == min(line, preview.max_scroll_y))
 
 
 async def test_ctrl_e_edits_long_text_in_the_editor_from_the_environment(tmp_path, monkeypatch):
@@ -187,7 +187,7 @@ async def test_ctrl_e_edits_long_text_in_the_editor_from_the_environment(tmp_pat
         await pilot.press("enter")
         await type_text(pilot, "Prometheus")
         await pilot.press("ctrl+e")
-        await wait_for(pilot, lambda: "written in the editor" in app.ctx.plan.monitoring.infrastructure)
+        await pilot_wait_until(pilot, lambda: "written in the editor" in app.ctx.plan.monitoring.infrastructure)
         assert app.ctx.plan.monitoring.infrastructure == "Prometheus and Grafana\nwritten in the editor"
         await pilot.press("escape")
     assert not [p for p in project.iterdir() if p.name.startswith(".aiwf-tmp-")]  # the temporary file is gone

@@ -8,10 +8,11 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.validation_status import ValidationStatus
-from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
 from tests.test_validate import alive as _alive
 from tests.test_validate import unit_test_pids, wrapper
+from tests.waiting import pilot_wait_until
 
 
 def _written_project(tmp_path):
@@ -52,32 +53,32 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")
-        await wait_for(
+        await pilot_wait_until(
             pilot,
             lambda: (
                 app.screen.query(ValidationStatus)
                 and "promtool test rules (promtool 2.42.0)" in str(_status(app).render())
             ),
-            limit=30,
+            timeout=30,
         )
-        await wait_for(pilot, lambda: unit_test_pids(log))
+        await pilot_wait_until(pilot, lambda: unit_test_pids(log))
         pids = unit_test_pids(log)
 
         table = _rules_table(app)  # usable meanwhile: move through the rules while promtool runs
-        await wait_for(pilot, lambda: app.focused is not None)  # the section has focused its first answer
+        await pilot_wait_until(pilot, lambda: app.focused is not None)  # the section has focused its first answer
         table.focus()
-        await wait_for(pilot, lambda: app.focused is table)
+        await pilot_wait_until(pilot, lambda: app.focused is table)
         row = table.cursor_row
         await pilot.press("j")
-        await wait_for(pilot, lambda: table.cursor_row == row + 1)
+        await pilot_wait_until(pilot, lambda: table.cursor_row == row + 1)
         assert _status(app).running
-        await wait_for(pilot, lambda: _footer_offers_stop(app))
+        await pilot_wait_until(pilot, lambda: _footer_offers_stop(app))
 
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not _status(app).running)
-        await wait_for(pilot, lambda: not _footer_offers_stop(app))
+        await pilot_wait_until(pilot, lambda: not _status(app).running)
+        await pilot_wait_until(pilot, lambda: not _footer_offers_stop(app))
         assert "Checks stopped" in str(_status(app).render())
-        await wait_for(pilot, lambda: not any(_alive(pid) for pid in pids), limit=10)
+        await pilot_wait_until(pilot, lambda: not any(_alive(pid) for pid in pids), timeout=10)
         assert app.workflow_screen.current == "alerting"
 
 
@@ -87,19 +88,19 @@ async def test_an_unchanged_project_shows_its_verdict_from_the_cache(tmp_path, t
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")
-        await wait_for(
+        await pilot_wait_until(
             pilot,
             lambda: (
                 app.screen.query(ValidationStatus)
                 and not _status(app).running
                 and "PASS promtool test rules" in str(_status(app).render())
             ),
-            limit=60,
+            timeout=60,
         )
         app.workflow_screen.show_section("drift")
         await pilot.pause()
         app.workflow_screen.show_section("alerting")
-        await wait_for(
+        await pilot_wait_until(
             pilot,
             lambda: (
                 app.screen.query(ValidationStatus)

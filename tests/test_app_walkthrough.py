@@ -4,15 +4,15 @@ with `aiwf render` of the saved plan."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
+
+import pytest
 
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
-from tests.app_helpers import answer, copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
-from tests.render_helpers import tree_hashes
+from tests.app_helpers import answer, make_app, wait_loaded
+from tests.helpers import DEMO_DIR, TODAY, aiwf, copy_project, tree_hashes
+from tests.waiting import pilot_wait_until
 
 ANSWERS = {
     "monitoring": ["Prometheus + Grafana on AKS; Langfuse for traces", "Numeric exactness, P99 latency, token spend"],
@@ -27,10 +27,11 @@ ANSWERS = {
 }
 
 
+@pytest.mark.slow
 async def test_walk_every_section_confirm_and_write(tmp_path):
     project_dir = copy_project(DEMO_DIR, tmp_path / "app")
     pristine = copy_project(DEMO_DIR, tmp_path / "cli")
-    app = make_app(project_dir, today=__import__("datetime").date.today().isoformat())
+    app = make_app(project_dir)  # renders dated TODAY, as `aiwf render --date TODAY` below
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         screen = app.workflow_screen
@@ -66,7 +67,7 @@ async def test_walk_every_section_confirm_and_write(tmp_path):
         await pilot.press("w")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen.current == "summary")
+        await pilot_wait_until(pilot, lambda: screen.current == "summary")
         await pilot.press("n")
         assert screen.current == "menu"
         await pilot.press("x")
@@ -82,7 +83,7 @@ async def test_walk_every_section_confirm_and_write(tmp_path):
 
     # The same plan through the headless CLI gives byte-identical artifacts.
     shutil.copy(project_dir / PLAN_FILE, pristine / PLAN_FILE)
-    result = subprocess.run([sys.executable, "-m", "aiwf_tui", "render", str(pristine)], capture_output=True, text=True)
+    result = aiwf("render", pristine, "--date", TODAY)
     assert result.returncode == 0, result.stderr
     assert tree_hashes(project_dir) == tree_hashes(pristine)
 

@@ -34,9 +34,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_DIR
-from tests.render_helpers import REPO, tree_hashes
+from tests.helpers import DEMO_DIR, REPO, tree_hashes
 from tests.test_crash_safety import small_ready_plan
+
+# Every case's outcome comes from one module fixture: keep the module on one xdist worker.
+pytestmark = pytest.mark.xdist_group("bad_inputs")
 
 CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
 PLAN = "phase-5-operations/operations-plan.yaml"

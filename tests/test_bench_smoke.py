@@ -8,11 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
+
 KEYS = (
     "startup_ms",
     "textual_floor_ms",
@@ -35,6 +35,7 @@ KEYS = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(os.environ.get("AIWF_SKIP_BENCH_SMOKE")), reason="AIWF_SKIP_BENCH_SMOKE is set")
 def test_quick_benchmark_prints_json_with_every_figure():
     out = subprocess.run(

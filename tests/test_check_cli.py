@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import FIXTURES
-
-
-def aiwf(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True, timeout=60
-    )
+from tests.helpers import FIXTURES, aiwf
 
 
 @pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])

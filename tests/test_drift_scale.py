@@ -10,8 +10,9 @@ from aiwf_tui.model.plan import DriftSection, SeverityResponse
 from aiwf_tui.widgets.drift_scale import DriftScale, scale_text
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
-from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, type_text, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 def band(severity: str, lo: float, hi: float) -> SeverityResponse:
@@ -42,7 +43,7 @@ async def test_editing_a_band_redraws_the_scale_and_an_overlap_is_refused(tmp_pa
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("drift")
-        await wait_for(pilot, lambda: bool(app.screen.query(DriftScale)))
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(DriftScale)))
         scale = app.screen.query_one(DriftScale)
         responses = app.ctx.plan.drift.responses
         assert "Medium 0.3–0.5" in str(scale.render())
@@ -53,10 +54,10 @@ async def test_editing_a_band_redraws_the_scale_and_an_overlap_is_refused(tmp_pa
         await pilot.press("ctrl+u")
         await type_text(pilot, "0.6")
         editor = app.screen.query_one(EditorBar)
-        await wait_for(pilot, lambda: "overlap" in str(editor.query_one(".editor-error").render()))
+        await pilot_wait_until(pilot, lambda: "overlap" in str(editor.query_one(".editor-error").render()))
         assert responses[1].score_to != 0.6  # refused: the model keeps the last band that fitted
         await pilot.press("ctrl+u")
         await type_text(pilot, "0.45")
         await pilot.press("enter")
         assert responses[1].score_to == 0.45
-        await wait_for(pilot, lambda: "Medium 0.3–0.45" in str(scale.render()))
+        await pilot_wait_until(pilot, lambda: "Medium 0.3–0.45" in str(scale.render()))

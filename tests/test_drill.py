@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -28,9 +27,10 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import AlertRule
 from aiwf_tui.render.prometheus.common import alert_names, service_of
 from tests import json_shapes
-from tests.render_helpers import confirm_file, ready, tree_hashes
+from tests.helpers import REPO, tree_hashes
+from tests.render_helpers import confirm_file, ready
+from tests.waiting import wait_until
 
-REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -362,12 +362,12 @@ def test_ctrl_c_leaves_no_process_port_or_file(servers, tmp_path):
         text=True,
         env=env,
     )
-    deadline = time.monotonic() + 60
-    children: list[int] = []
-    while len(children) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        children = [pid for pid in _processes_mentioning(temp) if pid != proc.pid]
-        time.sleep(0.05)
-    assert len(children) >= 2, "Prometheus and Alertmanager never started"
+
+    def children() -> list[int]:
+        return [pid for pid in _processes_mentioning(temp) if pid != proc.pid]
+
+    wait_until(lambda: len(children()) >= 2 or proc.poll() is not None, timeout=60, what="Prometheus and Alertmanager")
+    assert len(children()) >= 2, "Prometheus and Alertmanager never started"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tarfile
 import zipfile
 from datetime import date
@@ -26,15 +25,13 @@ from aiwf_tui.export import (
     write_archive,
 )
 from aiwf_tui.layout import LOCK_NAME, PLAN_FILE, TEMP_PREFIX
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, copy_project
 from tests.render_helpers import confirm_file
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "work" / "already-complete"
-    shutil.copytree(FIXTURES / "already-complete", root)
-    return root
+    return copy_project(FIXTURES / "already-complete", tmp_path / "work")
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import tarfile
-from pathlib import Path
 
-import pytest
 from textual.widgets import Input, MarkdownViewer, TextArea
 
 from aiwf_tui.app import AiwfApp
 from aiwf_tui.layout import PLAN_FILE, RUNBOOK_FILE, TEMP_PREFIX
-from tests.conftest import FIXTURES
+from tests.app_helpers import wait_loaded
+from tests.helpers import FIXTURES, copy_project, tree_hashes
+from tests.waiting import pilot_wait_until
 
 SIZE = (120, 40)
 TODAY = "2026-03-10"
-
-
-@pytest.fixture(autouse=True)
-def no_knowledge_server(monkeypatch, tmp_path):
-    """No Knowledge server and no user config: the embedded knowledge base answers."""
-    monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
-    monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 def record_exit(app) -> list[str]:
@@ -39,37 +29,13 @@ def record_exit(app) -> list[str]:
     return messages
 
 
-def copy_fixture(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / "projects" / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
-
-
-def digests(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-async def wait_for(pilot, condition, what: str, tries: int = 100) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _ready(app) -> bool:
-    screen = app.workflow_screen
-    if app.ctx is None or screen is None or not screen.is_mounted:
-        return False
-    return bool(screen.query("#section-host SectionView"))
+def notified(app, text: str) -> bool:
+    """A notification holding `text` is showing."""
+    return any(text in str(note.message) for note in app._notifications)
 
 
 async def loaded(pilot) -> None:
-    await wait_for(pilot, lambda: _ready(pilot.app), "the project to load")
+    await wait_loaded(pilot.app, pilot)
 
 
 async def open_on_menu(pilot) -> None:
@@ -83,8 +49,8 @@ async def open_on_menu(pilot) -> None:
 
 # -- review mode ----------------------------------------------------------------------------------
 async def test_complete_project_opens_on_menu_read_only(tmp_path):
-    root = copy_fixture(tmp_path, "already-complete")
-    before = digests(root)
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
+    before = tree_hashes(root)
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -97,14 +63,17 @@ async def test_complete_project_opens_on_menu_read_only(tmp_path):
         assert "Review mode" in str(intro.render())
         assert screen.check_action("reopen", ()) and screen.check_action("export", ())
         assert not screen.check_action("write_files", ())
+        assert not screen.check_action("confirm_section", ())
         await pilot.press("c")  # confirming is refused, nothing changes
-        await pilot.pause(0.6)
-    assert digests(root) == before
+        await pilot.pause()
+        assert not app.dirty  # so the autosave has nothing to write
+        assert not any(worker.group == "save" for worker in app.workers)
+    assert tree_hashes(root) == before
     assert not (root / PLAN_FILE).exists()
 
 
 async def test_reopen_starts_fresh_plan_and_never_touches_artifacts_until_written(tmp_path):
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     runbook = (root / RUNBOOK_FILE).read_bytes()
     sidecar = (root / "sidecar.yaml").read_bytes()
     app = AiwfApp(root, today=TODAY)
@@ -121,7 +90,7 @@ async def test_reopen_starts_fresh_plan_and_never_touches_artifacts_until_writte
         await pilot.pause()
         assert screen.editor is not None
         await pilot.press("end", *" (reopened)", "escape")
-        await wait_for(pilot, lambda: (root / PLAN_FILE).exists() and not app.dirty, "the autosave")
+        await pilot_wait_until(pilot, lambda: (root / PLAN_FILE).exists() and not app.dirty, what="the autosave")
         assert "(reopened)" in (root / PLAN_FILE).read_text(encoding="utf-8")
         # r again on the menu does nothing once reopened (the plan in memory is kept)
         plan = app.ctx.plan
@@ -140,7 +109,7 @@ async def test_reopen_resumes_from_plan_on_disk(tmp_path):
     from aiwf_tui.model.defaults import new_plan
     from aiwf_tui.model.plan_io import dump_plan
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     plan = new_plan(load_project(root))
     plan.runbook.dashboard_url = "https://grafana.example.test/d/from-disk"
     (root / PLAN_FILE).write_text(dump_plan(plan), encoding="utf-8")
@@ -160,13 +129,15 @@ async def test_reopen_resumes_from_plan_on_disk(tmp_path):
 async def test_s_shows_spec_with_toc_and_search(tmp_path):
     from aiwf_tui.screens.spec_viewer import SpecViewerScreen
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     spec = (root / "project-spec.md").read_text(encoding="utf-8")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded, "the spec")
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded, what="the spec"
+        )
         viewer_screen = app.screen
         assert viewer_screen.source_text == spec
         viewer = viewer_screen.query_one(MarkdownViewer)
@@ -204,12 +175,14 @@ async def test_s_shows_spec_with_toc_and_search(tmp_path):
 async def test_spec_search_without_match(tmp_path):
     from aiwf_tui.screens.spec_viewer import SpecViewerScreen
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded, "the spec")
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded, what="the spec"
+        )
         await pilot.press("slash", *"zzz-nothing", "enter")
         assert app.screen.matches == [] and app.screen.match_index == -1
 
@@ -219,7 +192,7 @@ async def test_d_lists_every_decision_filters_sorts_and_opens_adr(tmp_path):
     from aiwf_tui.screens.decisions_review import AdrModal, DecisionsReviewScreen
     from aiwf_tui.widgets.decisions_table import DecisionsTable
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
@@ -242,8 +215,8 @@ async def test_d_lists_every_decision_filters_sorts_and_opens_adr(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, AdrModal)
         assert app.screen.decision == op
-        if op.entry is not None:
-            assert app.screen.text == op.entry.text
+        assert op.entry is not None, "the fixture's decision log has an entry for every OP decision"
+        assert app.screen.text == op.entry.text  # the entry exactly as decision-log.md holds it
         await pilot.press("escape")
         assert isinstance(app.screen, DecisionsReviewScreen)
         # clear the filter, sort by phase: operations decisions last
@@ -260,7 +233,7 @@ async def test_d_lists_every_decision_filters_sorts_and_opens_adr(tmp_path):
 async def test_adr_entry_of_earlier_phase_is_full_text(tmp_path):
     from aiwf_tui.screens.decisions_review import AdrModal
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
@@ -276,7 +249,7 @@ async def test_adr_entry_of_earlier_phase_is_full_text(tmp_path):
 async def test_e_exports_to_default_path_and_copies_it(tmp_path):
     from aiwf_tui.screens.export import ExportScreen
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     (root / f"{TEMP_PREFIX}sidecar.yaml.tmp").write_text("autosave in progress")
     app = AiwfApp(root, today=TODAY)
     copied: list[str] = []
@@ -284,7 +257,9 @@ async def test_e_exports_to_default_path_and_copies_it(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.files, "the file list")
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.files, what="the file list"
+        )
         screen = app.screen
         default = root.parent / "already-complete-phase5-20260310.tar.gz"
         assert screen.query_one("#export-path", Input).value == str(default)
@@ -294,7 +269,7 @@ async def test_e_exports_to_default_path_and_copies_it(tmp_path):
         await pilot.press("ctrl+y")
         assert copied == [str(default)]
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.written is not None, "the archive")
+        await pilot_wait_until(pilot, lambda: screen.written is not None, what="the archive")
         assert screen.written == default
         await pilot.press("ctrl+y")
         assert copied[-1] == str(default)
@@ -310,26 +285,29 @@ async def test_e_asks_before_overwriting_and_writes_zip(tmp_path):
     from aiwf_tui.screens.export import ExportScreen
     from aiwf_tui.screens.modals import ConfirmModal
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     target = tmp_path / "out.zip"
     target.write_bytes(b"keep me")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.files, "the file list")
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.files, what="the file list"
+        )
         screen = app.screen
         screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await pilot_wait_until(pilot, lambda: app.screen is screen, what="the question to close")
+        assert not any(worker.group == "export-write" for worker in app.workers)  # declined: no write started
         assert target.read_bytes() == b"keep me"
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: screen.written is not None, "the archive")
+        await pilot_wait_until(pilot, lambda: screen.written is not None, what="the archive")
     import zipfile
 
     with zipfile.ZipFile(target) as archive:
@@ -339,16 +317,19 @@ async def test_e_asks_before_overwriting_and_writes_zip(tmp_path):
 async def test_e_refuses_escaping_symlink(tmp_path):
     from aiwf_tui.screens.export import ExportScreen
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     (root / "leak").symlink_to("/etc/hostname")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_on_menu(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.plan_error, "the refusal")
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.plan_error, what="the refusal"
+        )
         assert "leads outside the project" in app.screen.plan_error
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await pilot_wait_until(pilot, lambda: notified(app, "Cannot export"), what="the refusal")
+        assert not any(worker.group == "export-write" for worker in app.workers)
         assert app.screen.written is None
     assert not list(root.parent.glob("*.tar.gz"))
 
@@ -357,7 +338,7 @@ async def test_e_refuses_escaping_symlink(tmp_path):
 async def test_x_asks_then_exits_complete(tmp_path):
     from aiwf_tui.screens.modals import ConfirmModal
 
-    root = copy_fixture(tmp_path, "already-complete")
+    root = copy_project(FIXTURES / "already-complete", tmp_path / "projects")
     app = AiwfApp(root, today=TODAY)
     exits = record_exit(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -377,7 +358,7 @@ async def test_x_asks_then_exits_complete(tmp_path):
 
 
 async def test_x_before_writing_says_not_written(tmp_path):
-    root = copy_fixture(tmp_path, "support-rag-bot")
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
     before = (root / "sidecar.yaml").read_bytes()
     app = AiwfApp(root, today=TODAY)
     exits = record_exit(app)
@@ -402,7 +383,7 @@ def test_front_matter_is_shown_as_code_line_for_line():
 
 
 async def test_menu_keys_only_on_menu(tmp_path):
-    root = copy_fixture(tmp_path, "support-rag-bot")
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
     app = AiwfApp(root, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -421,7 +402,7 @@ async def test_x_after_writing_files_exits_with_workflow_complete(tmp_path):
     from aiwf_tui.model.plan import SECTIONS
     from aiwf_tui.model.plan_io import dump_plan
 
-    root = copy_fixture(tmp_path, "support-rag-bot")
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
     plan = new_plan(load_project(root))
     for key, _title in SECTIONS:
         plan.section(key).status = "confirmed"
@@ -440,7 +421,7 @@ async def test_x_after_writing_files_exits_with_workflow_complete(tmp_path):
         await pilot.press("w")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.ctx.project.phase5_complete, "the files to be written", tries=200)
+        await pilot_wait_until(pilot, lambda: app.ctx.project.phase5_complete, what="the files to be written")
         assert screen.current == "summary"
         await pilot.press("n")
         await pilot.pause()

@@ -19,9 +19,9 @@ from aiwf_tui.model.project import load_project
 from aiwf_tui.model.sidecar import parse_sidecar
 from aiwf_tui.model.textfile import read_text
 from aiwf_tui.model.yamlio import load_plain, load_roundtrip, to_plain
-from tests.conftest import DEMO_DIR, FIXTURES
+from tests.helpers import DEMO_DIR, FIXTURES, examples
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
 
 SIDECAR_TEXT = (DEMO_DIR / "sidecar.yaml").read_text(encoding="utf-8")
 LOG_TEXTS = [

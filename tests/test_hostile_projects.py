@@ -16,16 +16,15 @@ import stat
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from aiwf_tui.layout import LOCK_NAME, PLAN_FILE
-from tests.conftest import DEMO_DIR
-from tests.render_helpers import REPO, tree_hashes
+from tests.helpers import DEMO_DIR, REPO, tree_hashes
 from tests.test_crash_safety import small_ready_plan
+from tests.waiting import wait_until
 
 #: Escape sequences a hostile file could carry: OSC 52 clipboard, clear screen, window
 #: title, 8-bit CSI, a bell, a carriage return, and a right-to-left override.
@@ -287,7 +286,8 @@ async def test_the_sidebar_and_every_widget_paint_no_escape(tmp_path):
     """A project name with OSC title and clear-screen sequences: the sidebar (and everything
     else painted) goes through the app's terminal-safe line filter."""
     from aiwf_tui.widgets.terminal_safe import TerminalSafe
-    from tests.app_helpers import copy_project, make_app, wait_loaded
+    from tests.app_helpers import make_app, wait_loaded
+    from tests.helpers import copy_project
 
     project = copy_project(DEMO_DIR, tmp_path)
     _edit(
@@ -313,28 +313,27 @@ async def test_the_sidebar_and_every_widget_paint_no_escape(tmp_path):
 
 
 # -- 5. signals and terminals --------------------------------------------------------------------
+@pytest.mark.pty
 def test_sigterm_saves_restores_the_terminal_and_releases_the_lock(world, tmp_path):
     from aiwf_tui.model.plan_io import load_plan
-    from tests.test_crash_safety import Pty, open_monitoring_answer
+    from tests.pty_session import Pty
+    from tests.test_crash_safety import open_monitoring_answer, type_unsaved
 
     project, _ = world
     (project / PLAN_FILE).unlink()
     session = Pty([str(project)], tmp_path)
     try:
         open_monitoring_answer(session)
-        session.type("typed before a SIGTERM")
-        time.sleep(0.1)  # under the autosave delay: only the signal handler can save this
+        typed = type_unsaved(session, project, "typed before a SIGTERM")  # only the handler can save it
         os.kill(session.proc.pid, signal.SIGTERM)
-        assert session.proc.wait(timeout=15) == 128 + signal.SIGTERM
-        deadline = time.monotonic() + 5
-        while b"\x1b[?1049l" not in session.buffer and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert session.proc.wait(timeout=30) == 128 + signal.SIGTERM
+        wait_until(lambda: b"\x1b[?1049l" in session.buffer, timeout=10, what="the alternate screen to close")
     finally:
         session.close()
     raw = bytes(session.buffer)
     assert raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h")  # left the alternate screen
     assert raw.rfind(b"\x1b[?1000l") > raw.rfind(b"\x1b[?1000h")  # mouse tracking off
-    assert load_plan(project / PLAN_FILE, project).monitoring.infrastructure == "typed before a SIGTERM"
+    assert load_plan(project / PLAN_FILE, project).monitoring.infrastructure == typed
     assert not (project / LOCK_NAME).exists()
 
 

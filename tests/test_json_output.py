@@ -20,7 +20,7 @@ import pytest
 
 from aiwf_tui.layout import PLAN_FILE
 from tests import json_shapes
-from tests.conftest import DEMO_DIR
+from tests.helpers import DEMO_DIR
 from tests.render_helpers import confirm_file
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "json.md"

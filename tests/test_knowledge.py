@@ -2,8 +2,8 @@
 
 Most tests run against ``knowledge_server.KnowledgeServer``: a real HTTP server on
 127.0.0.1 serving the canned answers in tests/fixtures/knowledge/ with the real server's exact-tag filter, switched into
-fault modes per test. Bounds such as ``elapsed < 9`` are correctness bounds (the app must
-never wait more than about 8 s), not benchmarks.
+fault modes per test. No test measures time: the budget is asserted through what the client
+did (the timeout its reason names, the waits it slept, the requests the server saw).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import os
 import re
 import subprocess
 import sys
-import time
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -35,26 +34,32 @@ from aiwf_tui.knowledge.client import Deadline, KnowledgeClient, KnowledgeServer
 from aiwf_tui.knowledge.models import KnowledgeItem, KnowledgeRef, item_from_raw, knowledge_ref, slugify
 from aiwf_tui.knowledge.service import display_url
 from aiwf_tui.safetext import clean_text
+from tests.helpers import REPO, examples
 
-REPO = Path(__file__).resolve().parents[1]
-BUDGET_BOUND = 9.0  # seconds: "never waits more than about 8 s"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 API_KEY = "sekret-key-7f3a9"
+
+
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """Every wait the Knowledge client sleeps (it still sleeps them)."""
+    from aiwf_tui.knowledge import client as client_module
+
+    slept: list[float] = []
+    real = client_module.asyncio
+
+    async def sleep(seconds, *args, **kwargs):
+        slept.append(seconds)
+        return await real.sleep(seconds, *args, **kwargs)
+
+    monkeypatch.setattr(client_module, "asyncio", SimpleNamespace(sleep=sleep, timeout=real.timeout))
+    return slept
 
 
 @pytest.fixture
 def server():
     with KnowledgeServer() as srv:
         yield srv
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path, monkeypatch):
-    """No user config or environment leaks into a test."""
-    monkeypatch.setenv("AIWF_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
-    monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
-    return tmp_path / "config.toml"
 
 
 def _assert_clean(text: str) -> None:
@@ -108,7 +113,7 @@ class TestCleanText:
         assert clean_text("abc", 1) == "…"
         assert clean_text("abc", 0) == ""
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(
         st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x07\x9b\x9d\r[]")),
         st.one_of(st.none(), st.integers(min_value=0, max_value=50)),
@@ -119,7 +124,7 @@ class TestCleanText:
         if max_len is not None:
             assert len(out) <= max_len
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=examples(200), deadline=None)
     @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))))
     def test_property_plain_text_unchanged(self, text):
         assert clean_text(text) == text
@@ -211,9 +216,7 @@ class TestEmbedded:
 # --------------------------------------------------------------------------- client + service
 @pytest.mark.asyncio
 async def test_live_bundle(server):
-    started = time.monotonic()
     bundle = await load_phase5_knowledge(server.url, None)
-    assert time.monotonic() - started < BUDGET_BOUND
     assert bundle.status_line() == f"Knowledge: live ({server.url})"
     assert [(r.status, r.origin, len(r.items)) for r in bundle.results] == [
         ("live", "server", 3),
@@ -280,10 +283,9 @@ async def test_degraded_results_are_flagged_not_dropped(server):
 
 
 @pytest.mark.asyncio
-async def test_connection_refused_goes_straight_to_embedded():
-    started = time.monotonic()
+async def test_connection_refused_goes_straight_to_embedded(waits):
     bundle = await load_phase5_knowledge(refused_url(), None)
-    assert time.monotonic() - started < 3
+    assert waits == []  # no retry, no wait
     assert bundle.status_line() == "Knowledge: embedded — server failed: connection refused"
     assert all(r.status == "failed" and r.origin == "embedded" and r.items for r in bundle.results)
 
@@ -292,12 +294,11 @@ async def test_connection_refused_goes_straight_to_embedded():
 @pytest.mark.parametrize("mode", ["stall", "drip"])
 async def test_stalled_server_times_out_within_budget(server, mode):
     server.mode = mode
-    started = time.monotonic()
     bundle = await load_phase5_knowledge(server.url, None)
-    elapsed = time.monotonic() - started
-    assert 4 < elapsed < BUDGET_BOUND  # whole-request timeout (5 s), not the 10 s stall
     assert all(r.status == "failed" and r.items for r in bundle.results)
-    assert "timed out" in bundle.status_line()
+    # Cut off by the whole-request timeout (5 s, one attempt each), not after the 10 s stall.
+    assert "timed out after 5 s" in bundle.status_line()
+    assert len(server.calls()) == 4
 
 
 @pytest.mark.asyncio
@@ -319,11 +320,10 @@ async def test_500_once_recovers_on_retry(server):
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("retry_after", [3600, 7.5])
-async def test_429_with_long_retry_after_does_not_wait(server, retry_after):
+async def test_429_with_long_retry_after_does_not_wait(server, retry_after, waits):
     server.mode, server.retry_after = "429", retry_after
-    started = time.monotonic()
     bundle = await load_phase5_knowledge(server.url, None)
-    assert time.monotonic() - started < 2
+    assert waits == []
     assert len(server.calls()) == 4  # no retry: the wait does not fit the budget
     assert all(r.status == "failed" and r.items for r in bundle.results)
     assert bundle.status_line().startswith("Knowledge: embedded — server failed: rate limited (HTTP 429)")
@@ -331,22 +331,19 @@ async def test_429_with_long_retry_after_does_not_wait(server, retry_after):
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("mode", ["429_once", "429_header_once"])
-async def test_429_short_retry_after_is_honoured(server, mode):
+async def test_429_short_retry_after_is_honoured(server, mode, waits):
     server.mode, server.retry_after = mode, 1
-    started = time.monotonic()
     result = await query("get_methodologies", "data drift", url=server.url)
-    elapsed = time.monotonic() - started
-    assert 0.9 <= elapsed < BUDGET_BOUND
+    assert waits == [1]
     assert result.status == "live" and len(result.items) == 2
     assert len(server.calls("/get_methodologies")) == 2
 
 
 @pytest.mark.asyncio
-async def test_429_always_waits_then_gives_up_within_budget(server):
+async def test_429_always_waits_then_gives_up_within_budget(server, waits):
     server.mode, server.retry_after = "429", 1
-    started = time.monotonic()
     result = await query("get_methodologies", "data drift", url=server.url)
-    assert time.monotonic() - started < BUDGET_BOUND
+    assert waits == [1] and len(server.calls()) == 2  # one wait, one retry, then the embedded base
     assert result.status == "failed" and "after retry" in result.reason
 
 
@@ -362,9 +359,7 @@ async def test_429_always_waits_then_gives_up_within_budget(server):
 )
 async def test_bad_answers_go_to_embedded(server, mode, reason):
     server.mode = mode
-    started = time.monotonic()
     bundle = await load_phase5_knowledge(server.url, None)
-    assert time.monotonic() - started < BUDGET_BOUND
     assert all(r.status == "failed" and r.origin == "embedded" and r.items for r in bundle.results)
     assert bundle.status_line() == f"Knowledge: embedded — server failed: {reason}"
     if mode == "huge":
@@ -439,7 +434,7 @@ async def test_mock_transport_and_partial_status():
 
 
 @pytest.mark.asyncio
-async def test_retry_wait_respects_remaining_budget():
+async def test_retry_wait_respects_remaining_budget(waits):
     import httpx
 
     hits = []
@@ -449,13 +444,12 @@ async def test_retry_wait_respects_remaining_budget():
         return httpx.Response(429, headers={"Retry-After": "1.5"}, json={"error": {"message": "slow down"}})
 
     async with KnowledgeClient("http://kb.test", transport=httpx.MockTransport(handler)) as client:
-        started = time.monotonic()
         with pytest.raises(KnowledgeServerError, match="rate limited"):
             await client.call("get_warnings", topic="x", deadline=Deadline(2.0))
-        assert time.monotonic() - started < 0.5 and len(hits) == 1  # 1.5 s + an attempt > 2 s
+        assert waits == [] and len(hits) == 1  # 1.5 s + an attempt > 2 s: no wait, no retry
         with pytest.raises(KnowledgeServerError, match="after retry"):
             await client.call("get_warnings", topic="x", deadline=Deadline(4.0))
-        assert len(hits) == 3
+        assert waits == [1.5] and len(hits) == 3
 
 
 @pytest.mark.asyncio
@@ -531,8 +525,7 @@ CLI_WIRED = (REPO / "aiwf_tui" / "cli.py").exists() and "aiwf_tui.commands.knowl
 
 def _cli(*argv, tmp_path, timeout=30, **env):
     env.setdefault("AIWF_CONFIG", str(tmp_path / "none.toml"))
-    started = time.monotonic()
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "aiwf_tui", *argv],
         cwd=REPO,
         capture_output=True,
@@ -541,7 +534,6 @@ def _cli(*argv, tmp_path, timeout=30, **env):
         encoding="utf-8",
         errors="replace",
     )
-    return proc, time.monotonic() - started
 
 
 class TestKnowledgeCommandInProcess:
@@ -606,50 +598,45 @@ class TestKnowledgeCommandInProcess:
 @pytest.mark.skipif(not CLI_WIRED, reason="aiwf_tui/cli.py does not wire the knowledge verb yet")
 class TestKnowledgeCommandSubprocess:
     def test_live_and_origin(self, server, tmp_path):
-        proc, elapsed = _cli(
-            "knowledge", "methodologies", "drift detection", "--knowledge-url", server.url, tmp_path=tmp_path
-        )
+        proc = _cli("knowledge", "methodologies", "drift detection", "--knowledge-url", server.url, tmp_path=tmp_path)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines()[0] == f"Knowledge: live ({server.url})"
         assert "origin: server · source: LLMs in Production" in proc.stdout
-        assert elapsed < BUDGET_BOUND + 5  # + interpreter start-up
 
     def test_env_url_and_json(self, server, tmp_path):
-        proc, _ = _cli("knowledge", "search", "drift", "--json", tmp_path=tmp_path, AIWF_KNOWLEDGE_URL=server.url)
+        proc = _cli("knowledge", "search", "drift", "--json", tmp_path=tmp_path, AIWF_KNOWLEDGE_URL=server.url)
         assert proc.returncode == 0, proc.stderr
         data = json.loads(proc.stdout)
         assert data["status"] == "live" and data["items"][0]["origin"] == "server"
 
     def test_stall_is_bounded(self, server, tmp_path):
         server.mode = "stall"
-        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
+        proc = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
-        assert proc.stdout.startswith("Knowledge: embedded — server failed: timed out")
+        assert proc.stdout.startswith("Knowledge: embedded — server failed: timed out after 5 s")
         assert "origin: embedded" in proc.stdout
-        assert elapsed < BUDGET_BOUND + 3
 
     def test_refused(self, tmp_path):
-        proc, _ = _cli("knowledge", "warnings", "production ML", "--knowledge-url", refused_url(), tmp_path=tmp_path)
+        proc = _cli("knowledge", "warnings", "production ML", "--knowledge-url", refused_url(), tmp_path=tmp_path)
         assert proc.returncode == 0 and proc.stderr == ""
         assert proc.stdout.startswith("Knowledge: embedded — server failed: connection refused")
 
     @pytest.mark.parametrize("mode", ["hostile", "huge", "invalid_json"])
     def test_hostile_answers_print_safely(self, server, tmp_path, mode):
         server.mode = mode
-        proc, elapsed = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
+        proc = _cli("knowledge", "warnings", "production ML", "--knowledge-url", server.url, tmp_path=tmp_path)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
         assert "\x1b" not in proc.stdout and not CONTROL.search(proc.stdout.replace("\n", ""))
         if mode == "hostile":
             assert "[bold]loud[/bold]" in proc.stdout and "[@click=app.quit]" in proc.stdout
-        assert elapsed < BUDGET_BOUND + 3
 
     def test_config_path(self, tmp_path):
-        proc, _ = _cli("config", "path", tmp_path=tmp_path, AIWF_CONFIG=str(tmp_path / "c.toml"))
+        proc = _cli("config", "path", tmp_path=tmp_path, AIWF_CONFIG=str(tmp_path / "c.toml"))
         assert proc.returncode == 0 and proc.stdout.strip() == str(tmp_path / "c.toml")
 
     def test_bad_config_is_one_line(self, tmp_path):
         bad = tmp_path / "bad.toml"
         bad.write_text("[knowledge\n")
-        proc, _ = _cli("knowledge", "methodologies", "data drift", tmp_path=tmp_path, AIWF_CONFIG=str(bad))
+        proc = _cli("knowledge", "methodologies", "data drift", tmp_path=tmp_path, AIWF_CONFIG=str(bad))
         assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
         assert "Traceback" not in proc.stderr

@@ -21,6 +21,7 @@ from aiwf_tui.knowledge.last_source import last, state_path
 from aiwf_tui.knowledge.service import load_phase5_knowledge, query
 from tests import json_shapes
 from tests.knowledge_server import KnowledgeServer, refused_url
+from tests.waiting import pilot_wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -147,13 +148,13 @@ def test_an_unreadable_state_file_is_no_answer():
 
 
 async def test_the_app_records_which_source_answered(tmp_path, server, monkeypatch):
-    from tests.app_helpers import copy_project, make_app, wait_for
-    from tests.conftest import DEMO_DIR
+    from tests.app_helpers import make_app
+    from tests.helpers import DEMO_DIR, copy_project
 
     monkeypatch.setenv("AIWF_KNOWLEDGE_URL", server.url + "/mcp")
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: last() is not None)
+        await pilot_wait_until(pilot, lambda: last() is not None)
     recorded = last()
     assert recorded.command == "aiwf (app)" and recorded.status == "live" and recorded.server == server.url
     assert recorded.configured == server.url + "/mcp" and recorded.note

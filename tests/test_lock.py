@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from argparse import Namespace
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from aiwf_tui import lock as project_lock
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.layout import LOCK_NAME
 from aiwf_tui.lock import LockedError, acquire, holder
-from tests.app_helpers import copy_project
-from tests.conftest import DEMO_DIR
-from tests.render_helpers import REPO, aiwf, confirm_file, tree_hashes
+from tests.helpers import DEMO_DIR, FIXTURES, REPO, aiwf, copy_project, tree_hashes
+from tests.pty_session import Pty
+from tests.render_helpers import confirm_file
+from tests.waiting import wait_until
 
 HOLD = "import sys, time\nfrom aiwf_tui.lock import acquire\nacquire(sys.argv[1])\nprint('locked', flush=True)\ntime.sleep(60)\n"
 
@@ -234,19 +234,15 @@ def test_read_only_takes_no_lock(ready_project, other_aiwf, fake_app):
     assert fake_app[0]["read_only"] is True and fake_app[0]["holder"].pid == proc.pid
 
 
+@pytest.mark.pty
 def test_second_aiwf_in_a_terminal_asks_then_opens_read_only(ready_project, other_aiwf, tmp_path):
-    from tests.test_crash_safety import Pty
-
     other_aiwf(ready_project)
     session = Pty([str(ready_project)], tmp_path)
     try:
         session.wait_for("Open read-only instead? [y/N]")
         session.type("y\r")
         session.wait_for("read-only")
-        deadline = time.monotonic() + 10
-        while "Welcome" not in session.text() and "menu" not in session.text().lower():
-            assert time.monotonic() < deadline, session.text()[-1500:]
-            time.sleep(0.05)
+        wait_until(lambda: "Welcome" in session.text() or "menu" in session.text().lower(), what="the app")
         session.type("\x11")  # ctrl+q
         assert session.proc.wait(timeout=15) == 0
     finally:
@@ -255,15 +251,12 @@ def test_second_aiwf_in_a_terminal_asks_then_opens_read_only(ready_project, othe
 
 def test_plan_refuses_while_the_project_is_open(tmp_path):
     """`aiwf plan --force` would replace the plan under the app's autosave: refused."""
-    import shutil
     import subprocess
     import sys
 
     from aiwf_tui.lock import acquire
-    from tests.conftest import FIXTURES
 
-    project = tmp_path / "support-rag-bot"
-    shutil.copytree(FIXTURES / "support-rag-bot", project)
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
     held = acquire(project)
     try:
         # The lock is held by this process: a child sees a live holder.

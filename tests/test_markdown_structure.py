@@ -20,7 +20,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.publish import write_files
 from aiwf_tui.render.artifacts import render_all
-from tests.conftest import DEMO_DIR, FIXTURES
+from tests.helpers import DEMO_DIR, FIXTURES
 from tests.render_helpers import ready
 
 MD = MarkdownIt("commonmark").enable("table")

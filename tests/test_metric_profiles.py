@@ -22,6 +22,7 @@ from aiwf_tui.render.profiles import PROFILES, metric_specs, own_metrics
 from aiwf_tui.render.prometheus import prometheus_artifacts
 from aiwf_tui.render.runbook import render_runbook
 from tests.render_helpers import confirm_file
+from tests.waiting import pilot_wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -164,13 +165,14 @@ async def test_the_monitoring_section_offers_the_suggested_profile(tmp_path):
     from textual.widgets import Static
 
     from aiwf_tui.widgets.field_view import FieldView
-    from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
+    from tests.app_helpers import make_app, wait_loaded
+    from tests.helpers import copy_project
 
     app = make_app(copy_project(FIXTURES / "contract-finetune", tmp_path))
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("monitoring")
-        await wait_for(pilot, lambda: any(isinstance(f, FieldView) for f in app.screen.query(FieldView)))
+        await pilot_wait_until(pilot, lambda: any(isinstance(f, FieldView) for f in app.screen.query(FieldView)))
         texts = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "Where the alert rules read their metrics" in texts
         assert "Suggested: vllm - IP-001 serves the model with vLLM" in texts

@@ -18,9 +18,11 @@ from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from tests.app_helpers import copy_project, make_app, wait_loaded
-from tests.conftest import DEMO_DIR
-from tests.render_helpers import aiwf, ready
+from aiwf_tui.sections.registry import SECTION_KEYS
+from tests.app_helpers import is_settled, make_app, show_section, wait_loaded, wait_section
+from tests.helpers import DEMO_DIR, aiwf, copy_project
+from tests.render_helpers import ready
+from tests.waiting import pilot_wait_until
 
 MARKUP = "[bold]B[/bold] [link=https://evil.example]L[/link] [@click=app.quit]Q[/] [red on red]hidden[/]"
 JINJA = "{{ secret }} {% if x %}y{% endif %} {# c #}"
@@ -74,13 +76,13 @@ async def _screens(tmp_path) -> tuple[dict[str, str], object]:
         await wait_loaded(app, pilot)
         screen = app.workflow_screen
         assert screen is not None
-        for _ in range(12):  # welcome (earlier decisions), knowledge, every section, files, summary
-            await pilot.pause(0.1)
-            shots[screen.current] = app.export_screenshot()
+        for key in SECTION_KEYS[:12]:  # welcome (earlier decisions), knowledge, every section, files, summary
+            await wait_section(app, pilot, key)
+            await pilot_wait_until(pilot, lambda: is_settled(app), what=f"{key} to settle")  # previews, diffs
+            shots[key] = app.export_screenshot()
             assert app.is_running, "markup in the plan was executed ([@click=app.quit])"
             await pilot.press("n")
-        screen.show_section("monitoring")
-        await pilot.pause()
+        await show_section(app, pilot, "monitoring")
         await pilot.press("enter")  # edit the answer holding the payload
         await pilot.pause()
         shots["editor"] = app.export_screenshot()

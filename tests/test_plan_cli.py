@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan_io import load_plan
-from tests.render_helpers import aiwf
+from tests.helpers import aiwf
 
 
 def test_plan_writes_prefilled_draft_plan_and_lists_todos(fixture_copy):

@@ -8,7 +8,7 @@ from aiwf_tui.errors import AiwfError
 from aiwf_tui.model import load_project
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.sidecar import Sidecar
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 GOOD = ["support-rag-bot", "contract-finetune", "blocked-nogo", "already-complete"]
 
@@ -113,7 +113,7 @@ def test_decision_log_layouts():
 
 
 def test_demo_project_loads():
-    from tests.conftest import DEMO_DIR
+    from tests.helpers import DEMO_DIR
 
     p = load_project(DEMO_DIR)
     assert p.retrieves and p.gate_allows_phase5 and not p.phase5_complete

@@ -8,7 +8,6 @@ locally; under CI (env CI set) a missing or different tool is a failure.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,9 +25,8 @@ from aiwf_tui.model.yamlio import dump_yaml
 from aiwf_tui.render import prometheus as prom
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
 from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
-from tests.conftest import DEMO_DIR, FIXTURES
+from tests.helpers import DEMO_DIR, FIXTURES, REPO, copy_project, examples
 
-REPO = Path(__file__).resolve().parents[1]
 DEMO = DEMO_DIR
 PROJECTS = {
     "fleet-docs-assistant": DEMO,
@@ -45,12 +43,6 @@ TARGETS = {
 
 
 # -- helpers -----------------------------------------------------------------------------
-def copy_project(source: Path, tmp_path: Path) -> Path:
-    if not source.is_dir():
-        pytest.skip(f"fixture {source} is not available")
-    target = tmp_path / source.name
-    shutil.copytree(source, target)
-    return target
 
 
 def filled_plan(project) -> OperationsPlan:
@@ -205,7 +197,7 @@ def test_alert_names_are_unique_camel_case():
     assert prom.alert_names(rules)[:2] == ["ServiceDown", "ServiceDown2"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.sampled_from(list("ab {}[]$`'\"\\:#|>-\n\té")), max_size=40))
 def test_plan_wording_reaches_annotations_literally(demo, text):
     _, _project, plan = demo
@@ -422,6 +414,7 @@ def _mutate(alert: dict, what: str, value: str) -> None:
         alert["labels"]["severity"] = value
 
 
+@pytest.mark.slow
 def test_mutated_rules_fail_their_unit_test(demo, tools):
     """Change any alert's threshold (by 25%), `for` (by one minute) or severity in alert-rules.yml,
     and promtool test rules fails that alert's own generated test."""

@@ -13,8 +13,9 @@ from aiwf_tui.model.plan_io import dump_plan, parse_plan
 from aiwf_tui.model.promql import PromQLError, check_promql
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
-from tests.app_helpers import copy_project, make_app, type_text, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, show_section, type_text, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 @pytest.mark.parametrize(
@@ -100,8 +101,7 @@ async def test_the_editor_refuses_malformed_promql_and_keeps_the_model(tmp_path)
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(200, 50)) as pilot:
         await wait_loaded(app, pilot)
-        app.workflow_screen.show_section("alerting")
-        await pilot.pause(0.2)
+        await show_section(app, pilot, "alerting")
         table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
         column = next(i for i, c in enumerate(table.spec.columns) if c.field == "promql")
         table.focus()
@@ -114,11 +114,11 @@ async def test_the_editor_refuses_malformed_promql_and_keeps_the_model(tmp_path)
         def error_text() -> str:
             return str(editor.query_one(".editor-error").render())
 
-        await wait_for(pilot, lambda: "column" in error_text())
+        await pilot_wait_until(pilot, lambda: "column" in error_text())
         assert "unclosed left parenthesis at column 28" in error_text()
         assert rule.promql != "rate(llm_requests_total[5m]"  # the malformed text never reaches the plan
         await pilot.press("ctrl+u")
         await type_text(pilot, 'sum(rate(llm_requests_total{service="fleet-docs-assistant"}[5m]))')
         await pilot.press("enter")
-        await wait_for(pilot, lambda: rule.promql is not None)
+        await pilot_wait_until(pilot, lambda: rule.promql is not None)
         assert rule.promql.startswith("sum(rate(")

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_crash_safety import Pty
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
+from tests.pty_session import Pty
 
 MARKER = """\
 [externally-managed]
@@ -98,6 +97,8 @@ def clean_env(bin_dir: Path, home: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
+@pytest.mark.pty
 @pytest.mark.skipif(not shutil.which("git") or not (REPO / ".git").exists(), reason="needs a git checkout")
 def test_command_1_works_on_an_externally_managed_python(tmp_path):
     bin_dir = externally_managed_python(tmp_path / "system")

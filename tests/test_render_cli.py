@@ -16,7 +16,8 @@ from aiwf_tui.layout import (
 )
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from tests.render_helpers import aiwf, confirm_file, ready, tree_hashes
+from tests.helpers import aiwf, tree_hashes
+from tests.render_helpers import confirm_file, ready
 
 ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE, PROMETHEUS_RULE_FILE, DASHBOARD_FILE]
 
@@ -24,7 +25,7 @@ ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE, PROMETHEUS_
 def _render(root, *extra, dry_run=False, plan=None):
     from aiwf_tui.commands import render as render_cmd
 
-    return render_cmd.run(argparse.Namespace(project_dir=root, plan=plan, dry_run=dry_run))
+    return render_cmd.run(argparse.Namespace(project_dir=root, plan=plan, dry_run=dry_run, date=None))
 
 
 @pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])
@@ -46,6 +47,20 @@ def test_plan_confirm_render_then_rerender_is_byte_identical(fixture_copy, name)
     # Second render (in-process, fast): no byte changes anywhere.
     assert _render(root) == 0
     assert tree_hashes(root) == after
+
+
+def test_date_option_dates_the_new_decisions_and_is_checked(fixture_copy):
+    root = fixture_copy("support-rag-bot")
+    assert aiwf("plan", root).returncode == 0
+    confirm_file(root / PLAN_FILE)
+    bad = aiwf("render", root, "--date", "2026-02-30")
+    assert bad.returncode == 2 and "'2026-02-30' is not a date - write it as YYYY-MM-DD" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    result = aiwf("render", root, "--date", "2031-07-04")
+    assert result.returncode == 0, result.stderr
+    ops = [d for d in load_project(root).decisions if d.id.startswith("op-")]
+    assert ops and {d.date for d in ops} == {"2031-07-04"}
+    assert "2031-07-04" in (root / "decision-log.md").read_text(encoding="utf-8")
 
 
 def test_dry_run_changes_nothing_and_shows_diffs(fixture_copy, capsys):

@@ -1,12 +1,16 @@
-"""Golden files: the demo project's artifacts, rendered with every section confirmed and a
-fixed date. Regenerate with `AIWF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render_golden.py`."""
+"""Golden files: every artifact of the demo project (the Prometheus files and the completion
+summary included), rendered with every section confirmed on a fixed date, byte for byte.
+
+They are syrupy snapshots, one file per artifact, in tests/__snapshots__/test_render_golden/.
+After a deliberate change, review the diff, then `pytest tests/test_render_golden.py --snapshot-update`.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from functools import cache
 
 import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension
 
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
@@ -14,36 +18,33 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.render.artifacts import check_artifacts, render_all
 from aiwf_tui.render.summary import render_summary
+from tests.helpers import DEMO_DIR, TODAY
 from tests.render_helpers import ready
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "demo"
-TODAY = "2026-03-10"
 SUMMARY = "completion-summary.md"
 
 
-def _rendered(demo_dir: Path) -> dict[str, str]:
-    project = load_project(demo_dir)
-    plan_path = demo_dir / PLAN_FILE
-    plan = load_plan(plan_path, demo_dir) if plan_path.is_file() else new_plan(project)
-    plan = ready(plan)
+class GoldenFile(SingleFileSnapshotExtension):
+    """One artifact per snapshot file, compared as bytes (UTF-8, LF: what aiwf writes)."""
+
+    _file_extension = "golden"
+
+
+@cache
+def rendered() -> dict[str, str]:
+    """Every artifact of the demo (relative path -> text), and the completion summary."""
+    project = load_project(DEMO_DIR)
+    plan_path = DEMO_DIR / PLAN_FILE
+    plan = ready(load_plan(plan_path, DEMO_DIR) if plan_path.is_file() else new_plan(project))
     files = render_all(project, plan, TODAY)
     assert check_artifacts(project, plan, files) == []
-    names = list(files)
-    # Prometheus files have their own tests (another module renders them).
-    files = {rel: text for rel, text in files.items() if "/prometheus/" not in rel}
-    files[SUMMARY] = render_summary(project, plan, names)
-    return files
+    return {**files, SUMMARY: render_summary(project, plan, list(files))}
 
 
-def test_demo_golden_files(demo_dir):
-    files = _rendered(demo_dir)
-    if os.environ.get("AIWF_UPDATE_GOLDEN") == "1":
-        for rel, text in files.items():
-            path = GOLDEN / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
-        pytest.skip("golden files regenerated")
-    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
-    assert expected == set(files), "rendered file set differs; AIWF_UPDATE_GOLDEN=1 regenerates"
-    for rel, text in files.items():
-        assert text == (GOLDEN / rel).read_bytes().decode("utf-8"), f"{rel} differs from its golden file"
+def test_the_artifact_set(snapshot):
+    assert sorted(rendered()) == snapshot
+
+
+@pytest.mark.parametrize("rel", sorted(rendered()), ids=lambda rel: rel.replace("/", "--"))
+def test_demo_artifact(rel, snapshot):
+    assert rendered()[rel].encode("utf-8") == snapshot(extension_class=GoldenFile)

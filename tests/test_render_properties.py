@@ -21,7 +21,7 @@ from aiwf_tui.render.markdown import md_cell
 from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, examples
 from tests.render_helpers import confirmed
 
 HAZARDS = [
@@ -80,7 +80,7 @@ def _visible(value: str) -> bool:
     return bool(value.strip())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=text, description=text, target=text, url=text)
 def test_alert_yaml_values_parse_back_exactly(name, description, target, url):
     project = _project("support-rag-bot")
@@ -101,7 +101,7 @@ def test_alert_yaml_values_parse_back_exactly(name, description, target, url):
         assert config["availability"][1]["runbook_url"] == f"{url}#error-rate-high"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(choice=text, rationale=text, ref=text)
 def test_sidecar_decisions_parse_back_exactly(choice, rationale, ref):
     project = _project("contract-finetune")
@@ -113,7 +113,7 @@ def test_sidecar_decisions_parse_back_exactly(choice, rationale, ref):
     assert (op["choice"], op["rationale"], op["knowledge_ref"]) == (choice, rationale, ref)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(infra=text, answer=text, component=text, contact=text, dashboard=text, panel=text)
 def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, contact, dashboard, panel):
     assume(all(_visible(v) for v in (infra, answer, component, contact, dashboard)))
@@ -136,7 +136,7 @@ def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, co
     assert f"{list_item(panel)}\n" in runbook
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(choice=text, context=text, option=text)
 def test_decision_log_keeps_user_text_verbatim(choice, context, option):
     assume(_visible(choice) and _visible(context))

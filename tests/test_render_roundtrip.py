@@ -31,7 +31,8 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 from aiwf_tui.render.summary import key_decisions, render_summary
-from tests.render_helpers import confirmed, tree_hashes
+from tests.helpers import tree_hashes
+from tests.render_helpers import confirmed
 
 DAY1, DAY2 = "2026-03-10", "2026-03-11"
 

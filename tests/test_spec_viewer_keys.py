@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.widgets import Tree
 
 from aiwf_tui.screens.spec_viewer import SpecViewerScreen, displayable
-from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 def test_label_lines_keep_their_own_lines_and_the_line_count():
@@ -24,11 +25,11 @@ async def test_contents_move_with_arrows_and_enter_jumps(tmp_path):
         app.workflow_screen.show_section("menu")
         await pilot.pause()
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded)
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, SpecViewerScreen) and app.screen.loaded)
         tree = app.screen.query(Tree).first()
-        await wait_for(pilot, lambda: app.focused is tree and tree.cursor_line == 0)
+        await pilot_wait_until(pilot, lambda: app.focused is tree and tree.cursor_line == 0)
         await pilot.press("down", "down", "down")
         assert tree.cursor_line == 3
         viewer = app.screen.query_one("#spec-viewer")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: viewer.scroll_offset.y > 0)
+        await pilot_wait_until(pilot, lambda: viewer.scroll_offset.y > 0)

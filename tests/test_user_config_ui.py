@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from aiwf_tui.config import save_theme, user_theme
-from tests.app_helpers import copy_project, make_app, wait_for, wait_loaded
-from tests.conftest import DEMO_DIR
+from tests.app_helpers import make_app, wait_loaded
+from tests.helpers import DEMO_DIR, copy_project
+from tests.waiting import pilot_wait_until
 
 
 def _config() -> Path:
@@ -19,7 +20,7 @@ async def test_keymap_from_the_user_config_remaps_a_binding(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await wait_for(pilot, lambda: app.config_file is not None)
+        await pilot_wait_until(pilot, lambda: app.config_file is not None)
         await pilot.pause()
         await pilot.press("n")  # n no longer moves on: the binding has other keys now
         assert app.workflow_screen.current == "welcome"
@@ -32,7 +33,7 @@ async def test_a_broken_keymap_is_named_and_the_app_opens(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await wait_for(pilot, lambda: any("keymap" in n.message for n in app._notifications))
+        await pilot_wait_until(pilot, lambda: any("keymap" in n.message for n in app._notifications))
         await pilot.press("n")
         assert app.workflow_screen.current == "knowledge"  # the default keys still work
 
@@ -43,15 +44,15 @@ async def test_the_chosen_theme_is_kept_for_the_next_start(tmp_path):
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await wait_for(pilot, lambda: app.config_file is not None)
+        await pilot_wait_until(pilot, lambda: app.config_file is not None)
         app.theme = "nord"  # what choosing it in the palette does
-        await wait_for(pilot, lambda: 'theme = "nord"' in _config().read_text(encoding="utf-8"))
+        await pilot_wait_until(pilot, lambda: 'theme = "nord"' in _config().read_text(encoding="utf-8"))
     text = _config().read_text(encoding="utf-8")
     assert text.startswith('# mine\n[knowledge]\nurl = ""\n')  # the rest of the file is untouched
     again = make_app(project)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_loaded(again, pilot)
-        await wait_for(pilot, lambda: again.theme == "nord")
+        await pilot_wait_until(pilot, lambda: again.theme == "nord")
 
 
 def test_save_theme_replaces_its_own_line_only(tmp_path):

@@ -292,6 +292,7 @@ class Terminal:
         os.close(self.master)
 
 
+@pytest.mark.pty
 def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered, tools):
     term = Terminal("validate", str(rendered), "--no-cache")
     try:
@@ -319,6 +320,7 @@ def test_no_progress_when_output_is_not_a_terminal(rendered, tools):
     assert all(line.startswith("PASS  ") for line in lines[1:-1]) and len(lines) == 9
 
 
+@pytest.mark.pty
 def test_json_on_a_terminal_prints_only_json(rendered, tools):
     term = Terminal("validate", str(rendered), "--json", "--no-cache")
     try:
@@ -330,6 +332,7 @@ def test_json_on_a_terminal_prints_only_json(rendered, tools):
     assert report["passed"] is True
 
 
+@pytest.mark.pty
 @pytest.mark.parametrize(
     ("how", "code"), [("ctrl-c typed", 130), ("SIGINT to aiwf alone", 130), ("SIGTERM to aiwf alone", 143)]
 )

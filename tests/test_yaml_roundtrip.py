@@ -19,7 +19,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import MetricRow, OperationsPlan
 from aiwf_tui.model.plan_io import dump_plan, parse_plan
 from aiwf_tui.model.yamlio import dump_yaml, load_plain
-from tests.conftest import DEMO_DIR
+from tests.helpers import DEMO_DIR
 
 #: Text either YAML version could take for something other than a string, or for syntax.
 TRICKY = [

@@ -1,8 +1,9 @@
-"""`aiwf render PROJECT_DIR [--plan FILE] [--dry-run]`: write every Phase 5 artifact
-from the confirmed operations plan (or, with --dry-run, show the diffs)."""
+"""`aiwf render PROJECT_DIR [--plan FILE] [--dry-run] [--date YYYY-MM-DD]`: write every Phase 5
+artifact from the confirmed operations plan (or, with --dry-run, show the diffs)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,23 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print unified diffs of what would change; write nothing"
     )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        default=None,
+        help="the date recorded on new decisions and on Phase 5's completion (default: today); "
+        "a render is a pure function of the project, the plan and this date",
+    )
     add_json_argument(parser, "every file with its sha256 and whether it changed, or the refusal's items")
+
+
+def _iso_date(text: str) -> str:
+    """argparse type of --date: an ISO calendar date, given back as written."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date - write it as YYYY-MM-DD") from None
 
 
 @honours_json
@@ -63,7 +80,7 @@ def _render(args, prefix: str) -> int:
     if isinstance(loaded, int):
         return loaded
     project, plan_path, plan = loaded
-    today = date.today().isoformat()
+    today = args.date or date.today().isoformat()
     try:
         files = prepare(project, plan, today)
         if args.dry_run:
