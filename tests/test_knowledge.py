@@ -52,7 +52,7 @@ def waits(monkeypatch) -> list[float]:
         slept.append(seconds)
         return await real.sleep(seconds, *args, **kwargs)
 
-    monkeypatch.setattr(client_module, "asyncio", SimpleNamespace(sleep=sleep, timeout=real.timeout))
+    monkeypatch.setattr(client_module, "asyncio", SimpleNamespace(**{**vars(real), "sleep": sleep}))
     return slept
 
 
