@@ -206,9 +206,9 @@ async def test_earlier_decisions_filter(tmp_path):
         total = table.visible_count
         app.screen.query_one("#decision-filter").focus()
         await type_text(pilot, "get_patterns")
-        assert 0 < table.visible_count < total
+        await pilot_wait_until(pilot, lambda: 0 < table.visible_count < total, what="the filter")
         await pilot.press("enter")
-        assert app.focused is table
+        await pilot_wait_until(pilot, lambda: app.focused is table, what="the table")
         chosen = table._all[table._view[table.cursor]][4]
         await pilot.press("enter")  # opens the decision, in the same viewer as the final menu's [D]
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, AdrModal))

@@ -71,8 +71,3 @@ class WelcomeView(SectionView):
         if event.input.id == "decision-filter":
             event.stop()
             self.query_one("#earlier-decisions", DecisionsTable).focus()
-
-    def on_decisions_table_opened(self, event: DecisionsTable.Opened) -> None:
-        """enter on an earlier decision opens its decision-log entry, as the final menu's [D] does."""
-        event.stop()
-        self.app.push_screen(AdrModal(event.payload))
