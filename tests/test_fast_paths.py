@@ -34,12 +34,15 @@ from tests.render_helpers import ready
 
 GOOD = ["support-rag-bot", "contract-finetune", "blocked-nogo", "already-complete"]
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
+#: The demo's rendered artifacts (tests/test_render_golden.py's snapshots): more real YAML and logs.
+GOLDEN = Path(__file__).resolve().parent / "__snapshots__" / "test_render_golden"
 DAY1, DAY2 = "2026-03-10", "2026-03-11"
 
 
 def _yaml_files() -> list[Path]:
-    roots = [FIXTURES, BAD_INPUTS, DEMO_DIR, Path(__file__).resolve().parent / "golden"]
-    return sorted(p for root in roots for p in root.rglob("*.y*ml") if p.is_file())
+    roots = [FIXTURES, BAD_INPUTS, DEMO_DIR]
+    found = [p for root in roots for p in root.rglob("*.y*ml") if p.is_file()]
+    return sorted(found + list(GOLDEN.glob("*.y*ml].golden")))
 
 
 def _slow_plain(text: str):
@@ -544,8 +547,9 @@ def _view(text):
 
 
 def _logs():
-    roots = [FIXTURES, BAD_INPUTS, DEMO_DIR.parent, Path(__file__).resolve().parent / "golden"]
-    return sorted(p for root in roots for p in root.rglob("decision-log.md") if p.is_file())
+    roots = [FIXTURES, BAD_INPUTS, DEMO_DIR.parent]
+    found = [p for root in roots for p in root.rglob("decision-log.md") if p.is_file()]
+    return sorted(found + list(GOLDEN.glob("*decision-log.md].golden")))
 
 
 @pytest.mark.parametrize("path", _logs(), ids=lambda p: p.parent.name)
