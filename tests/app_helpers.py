@@ -74,7 +74,7 @@ def is_settled(app) -> bool:
         return False
     screen = app.workflow_screen
     if screen.preview_visible():
-        _title, render = preview_for(screen.current)
+        render = preview_for(screen.current).render
         if screen.query_one("#preview").text != render(app.ctx.project, app.ctx.plan, app.today):
             return False
     if screen.current == "files":

@@ -184,7 +184,7 @@ async def test_autosave_and_resume_at_the_same_section(tmp_path):
         await wait_loaded(again, pilot)
         assert again.workflow_screen.current == "drift"
         assert again.ctx.plan.drift.change_pace == "Bulletins change weekly"
-        assert any("Resumed" in n.message for n in again._notifications)
+        await pilot_wait_until(pilot, lambda: any("Resumed" in n.message for n in again._notifications))
 
 
 async def test_arriving_never_focuses_a_text_field_and_keys_act_on_the_section(tmp_path):

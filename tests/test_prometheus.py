@@ -130,6 +130,7 @@ def test_artifacts_are_the_four_files_and_pure(demo):
         "phase-5-operations/prometheus/alert-rules.test.yml",
         "phase-5-operations/prometheus/alertmanager.yml",
         "phase-5-operations/prometheus/alertmanager-routes.test.yml",
+        "phase-5-operations/prometheus/prometheusrule.yaml",
     }
     assert prom.prometheus_artifacts(project, plan) == first
     assert list(root.joinpath("phase-5-operations").rglob("*.yml")) == []  # nothing written
