@@ -17,7 +17,11 @@ from aiwf_tui import __version__
 #: verb -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> int.
 VERBS: dict[str, tuple[str, str]] = {
     "check": ("aiwf_tui.commands.check", "check a project folder is ready for Phase 5"),
-    "plan": ("aiwf_tui.commands.plan", "write the operations plan prefilled for this project"),
+    "plan": (
+        "aiwf_tui.commands.plan",
+        "write the operations plan prefilled for this project; answer and confirm headlessly",
+    ),
+    "todo": ("aiwf_tui.commands.todo", "list every answer Phase 5 still needs (exit 1 while any is open)"),
     "render": ("aiwf_tui.commands.render", "write every Phase 5 artifact from the confirmed plan"),
     "validate": ("aiwf_tui.commands.validate", "check the Prometheus/Alertmanager files with promtool and amtool"),
     "drill": ("aiwf_tui.commands.drill", "fire every alert through a real Prometheus and Alertmanager on loopback"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from aiwf_tui.errors import AiwfError
+from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.files import existing_bytes, write_all
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan import OperationsPlan
@@ -32,18 +32,36 @@ def drafts_error(plan: OperationsPlan) -> AiwfError | None:
     )
 
 
-def prepare(project: Project, plan: OperationsPlan, today: str) -> dict[str, str]:
-    """Refuse drafts, render and check everything; returns the files (nothing written)."""
-    error = drafts_error(plan)
-    if error:
-        raise error
+def open_error(project: Project, plan: OperationsPlan) -> AiwfError | None:
+    """The refusal while answers are open (None when nothing is): one line per open item."""
+    from aiwf_tui.model.todo import open_items
+
+    items = open_items(project, plan)
+    if not items:
+        return None
+    head = Problem(
+        PLAN_FILE,
+        f"{len(items)} answer{'s are' if len(items) != 1 else ' is'} still open; nothing was written",
+        "answer them (`aiwf todo` lists them; `aiwf plan --set PATH=VALUE` or the app), "
+        "or write a draft with `aiwf render --draft`",
+    )
+    return AiwfError(head, *(Problem(PLAN_FILE, item.line()) for item in items))
+
+
+def prepare(project: Project, plan: OperationsPlan, today: str, draft: bool = False) -> dict[str, str]:
+    """Refuse open answers and drafts (unless `draft`: the Phase 5 artifacts alone, with their
+    to-do markers), render and check everything; returns the files (nothing written)."""
+    if not draft:
+        error = open_error(project, plan) or drafts_error(plan)
+        if error:
+            raise error
     if plan.project_name != project.name:
         raise AiwfError.at(
             PLAN_FILE,
             f"is for project {plan.project_name!r}, not {project.name!r}",
             "use this project's plan (or run `aiwf plan --force` to start a new one)",
         )
-    files = render_all(project, plan, today)
+    files = render_all(project, plan, today, draft=draft)
     problems = check_artifacts(project, plan, files)
     if problems:
         raise AiwfError(*problems)
@@ -86,6 +104,7 @@ def write_files(project: Project, files: dict[str, str]) -> list[Path]:
 def write_artifacts(project: Project, plan: OperationsPlan, today: str) -> list[Path]:
     """Render, check and write every artifact all-or-nothing; returns the paths that changed.
 
-    Raises `AiwfError` (nothing written) while sections are drafts or any check fails.
+    Raises `AiwfError` (nothing written) while answers are open, sections are drafts or any
+    check fails.
     """
     return write_files(project, prepare(project, plan, today))

@@ -13,20 +13,42 @@ PREFIXES = ("fp", "ip", "ev", "arch")
 PHASE_OF = {"arch": 0, "fp": 1, "ip": 3, "ev": 4}
 
 
+#: An answer per kind for the bench's plans (the suggestion where aiwf has one).
+BENCH_ANSWERS = {
+    "number": "0.5",
+    "duration": "5m",
+    "url": "https://ops.example.com/runbook",
+    "email": "ops@example.com",
+    "lines": "Check the dashboard\nRestart the worker",
+}
+
+
+def answered(project, plan):
+    """`plan` with every open item answered, as `aiwf plan --set` would."""
+    from aiwf_tui.model.todo import apply_answer, open_items
+
+    for item in open_items(project, plan):
+        if item.suggestion is not None:
+            value = item.suggestion.value
+        elif item.kind == "choice":
+            value = item.choices[0] if item.choices else "Our own approach"
+        elif item.path in ("runbook.components", "runbook.dependencies"):
+            value = "API gateway: routes technician questions"
+        else:
+            value = BENCH_ANSWERS.get(item.kind, "Bench answer")
+        apply_answer(project, plan, item.path, value)
+    return plan
+
+
 def ready_plan(project, *, runbook_issues: int = 0, components: int = 0):
     """The demo's default plan, every section confirmed, channel targets given; optionally
     padded with runbook issues and components (each issue is ~20 runbook lines)."""
     from aiwf_tui.model.defaults import new_plan
     from aiwf_tui.model.plan import SECTIONS, CommonIssue, Component
 
-    plan = new_plan(project)
+    plan = answered(project, new_plan(project))
     for key, _title in SECTIONS:
         plan.section(key).status = "confirmed"
-    for channel in plan.alerting.channels:
-        if not channel.target.strip():
-            channel.target = {"email": "ops@example.com", "slack": "#ops-alerts", "pagerduty": "PD-SERVICE-KEY"}.get(
-                channel.kind, "https://hooks.example.com/ops"
-            )
     rb = plan.runbook
     if not rb.components:
         rb.components.append(Component(name="API gateway", purpose="Routes technician questions"))

@@ -15,14 +15,68 @@ def confirmed(plan: OperationsPlan) -> OperationsPlan:
     return plan
 
 
-def ready(plan: OperationsPlan) -> OperationsPlan:
-    """Confirmed, with the targets Alertmanager cannot do without (email/webhook/Teams) given.
-    Every other project-specific to-do stays empty: a plan may be confirmed with to-dos."""
-    plan = confirmed(plan)
-    for channel in plan.alerting.channels:
-        if channel.kind in ("email", "webhook", "msteams") and not channel.target.strip():
-            channel.target = "ops@example.com" if channel.kind == "email" else "https://hooks.example.com/ops"
+#: A threshold per metric for tests (the product suggests only what a project states).
+SAMPLE_THRESHOLDS = {
+    "error_rate": "0.05",
+    "latency_p99": "5",
+    "latency_p95": "3",
+    "throughput": "0.1",
+    "drift_score": "0.3",
+    "quality_score": "0.8",
+    "daily_tokens": "8000000",
+    "cache_hit_rate": "0.2",
+    "empty_retrieval_rate": "0.05",
+    "vector_db_latency_p99": "0.5",
+    "retrieval_latency_p99": "0.8",
+}
+
+
+def sample_answer(item, plan: OperationsPlan) -> str:
+    """A plausible answer for an open item, by its kind (the suggestion when there is one)."""
+    from aiwf_tui.model.todo import _resolve
+
+    if item.suggestion is not None:
+        return item.suggestion.value
+    if item.kind == "number":
+        owner, _field, _index = _resolve(plan, item.path)
+        return SAMPLE_THRESHOLDS.get(owner.metric, "1")
+    if item.kind == "duration":
+        return "5m"
+    if item.kind == "url":
+        return "https://ops.example.com/fleet/" + item.path.split(".")[-1].replace("_", "-")
+    if item.kind == "email":
+        return "ml-oncall@example.com"
+    if item.kind == "choice":
+        return item.choices[0] if item.choices else "Our own approach"
+    if item.path == "runbook.components":
+        return "API: serves answers\nWorker: ingests documents"
+    if item.path == "runbook.dependencies":
+        return "LLM provider: no answers\nVector DB: no retrieval"
+    if item.kind == "lines":
+        return "First step\nSecond step"
+    return f"Answer to {item.path}"
+
+
+def answer_all(plan: OperationsPlan, project=None, skip: tuple[str, ...] = ()) -> OperationsPlan:
+    """The plan with every open item answered (as `aiwf plan --set` would) and every section
+    confirmed; with `skip`, those paths stay open and every section stays a draft."""
+    from aiwf_tui.model.todo import apply_answer, confirm, open_items
+
+    plan = plan.model_copy(deep=True)
+    for _round in range(3):
+        items = [item for item in open_items(project, plan) if item.path not in skip]
+        if not items:
+            break
+        for item in items:
+            apply_answer(project, plan, item.path, sample_answer(item, plan))
+    if not skip:
+        assert not confirm(project, plan, "all")
     return plan
+
+
+def ready(plan: OperationsPlan, project=None) -> OperationsPlan:
+    """Every open item answered and every section confirmed: what `aiwf render` accepts."""
+    return answer_all(plan, project)
 
 
 def confirm_file(path: Path) -> None:

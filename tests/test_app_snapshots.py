@@ -76,8 +76,21 @@ def _run_before_alert_plot():
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_alert_plot_snapshot(size, snap_compare, tmp_path):
-    """The selected rule's promtool scenario drawn beside the rules table."""
-    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    """The selected rule's promtool scenario drawn beside the rules table (thresholds and
+    durations answered: an open rule has nothing to draw)."""
+    from aiwf_tui.layout import PLAN_FILE
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.model.plan_io import dump_plan
+    from tests.render_helpers import answer_all
+
+    root = copy_project(DEMO_DIR, tmp_path)
+    project = load_project(root)
+    plan = answer_all(new_plan(project), project)
+    for key in ("monitoring", "drift", "alerting", "incident", "runbook", "alerts_config", "improvement", "decisions"):
+        plan.section(key).status = "draft"
+    (root / PLAN_FILE).write_text(dump_plan(plan), encoding="utf-8")
+    app = make_app(root)
     assert snap_compare(app, terminal_size=size, run_before=_run_before_alert_plot())
 
 

@@ -27,10 +27,36 @@ ANSWERS = {
 }
 
 
+#: The sections' own questions, answered with keys below; every other open item (table cells,
+#: thresholds, runbook steps) is answered in the plan beforehand, as `aiwf plan --set` would.
+QUESTION_PATHS = (
+    "monitoring.infrastructure",
+    "monitoring.critical_metrics",
+    "drift.change_pace",
+    "drift.approach_answer",
+    "alerting.channels_answer",
+    "alerting.notify_answer",
+    "incident.answer",
+    "alerts_config.runbook_url",
+    "improvement.answer",
+)
+
+
+def _prefill(project_dir) -> None:
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.model.plan_io import dump_plan
+    from tests.render_helpers import answer_all
+
+    project = load_project(project_dir)
+    plan = answer_all(new_plan(project), project, skip=QUESTION_PATHS)
+    (project_dir / PLAN_FILE).write_text(dump_plan(plan), encoding="utf-8")
+
+
 @pytest.mark.slow
 async def test_walk_every_section_confirm_and_write(tmp_path):
     project_dir = copy_project(DEMO_DIR, tmp_path / "app")
     pristine = copy_project(DEMO_DIR, tmp_path / "cli")
+    _prefill(project_dir)
     app = make_app(project_dir)  # renders dated TODAY, as `aiwf render --date TODAY` below
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)

@@ -222,7 +222,7 @@ def _text_alias_bomb(project: Path, scratch: Path) -> Path:
     path = project / PLAN
     text = path.read_text(encoding="utf-8")
     big = "x" * (1200 * 1024)
-    text = text.replace("infrastructure: ''", f"infrastructure: &big '{big}'", 1)
+    text = text.replace("infrastructure: Answer to monitoring.infrastructure", f"infrastructure: &big '{big}'", 1)
     text, count = _re.subn(
         r"^(\s+(?:- )?(?:why|description|changes|purpose|how|capture|tools): ).*$", r"\1*big", text, flags=_re.M
     )
@@ -343,7 +343,9 @@ GENERATED = [
         "plan-deep-flow-nesting",
         "ok",
         "nested too deeply",
-        make=_replace_in(PLAN, "infrastructure: ''", "infrastructure: " + "[" * 20000 + "]" * 20000),
+        make=_replace_in(
+            PLAN, "infrastructure: Answer to monitoring.infrastructure", "infrastructure: " + "[" * 20000 + "]" * 20000
+        ),
     ),
     Case(
         "sidecar-deep-flow-unclosed",
@@ -374,7 +376,11 @@ GENERATED = [
         "valid-rationale-with-unbalanced-fence",
         "ok",
         "ok",
-        make=_replace_in(PLAN, "rationale: ''", 'rationale: "see:\\n```\\nunbalanced\\n## Quick Reference"'),
+        make=_replace_in(
+            PLAN,
+            "rationale: Answer to decisions.decisions[0].rationale",
+            'rationale: "see:\\n```\\nunbalanced\\n## Quick Reference"',
+        ),
     ),
     Case(
         "valid-answer-with-heading-anchor-and-rule",

@@ -396,19 +396,15 @@ async def test_menu_keys_only_on_menu(tmp_path):
 
 
 async def test_x_after_writing_files_exits_with_workflow_complete(tmp_path):
-    """Full path: a confirmed plan, w writes every file (sidecar marked complete), menu, x, y."""
+    """Full path: an answered, confirmed plan, w writes every file (sidecar marked complete), menu, x, y."""
     from aiwf_tui.model import load_project
     from aiwf_tui.model.defaults import new_plan
-    from aiwf_tui.model.plan import SECTIONS
     from aiwf_tui.model.plan_io import dump_plan
+    from tests.render_helpers import answer_all
 
     root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
-    plan = new_plan(load_project(root))
-    for key, _title in SECTIONS:
-        plan.section(key).status = "confirmed"
-    for channel in plan.alerting.channels:  # the targets Alertmanager cannot do without
-        if channel.kind in ("email", "webhook", "msteams") and not channel.target.strip():
-            channel.target = "ops@example.com" if channel.kind == "email" else "https://hooks.example.com/ops"
+    project = load_project(root)
+    plan = answer_all(new_plan(project), project)  # every answer given, every section confirmed
     (root / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / PLAN_FILE).write_text(dump_plan(plan), encoding="utf-8")
     app = AiwfApp(root, today=TODAY)
@@ -434,3 +430,55 @@ async def test_x_after_writing_files_exits_with_workflow_complete(tmp_path):
     assert exits == ["aiwf: workflow complete."]
     assert load_project(root).phase5_complete
     assert (root / RUNBOOK_FILE).exists()
+
+
+async def test_menu_before_completion_shows_what_is_missing_and_answers_queries(tmp_path):
+    """Not complete: the menu never says "Workflow Complete", lists what is open, and a
+    free-text query is answered with help, the menu shown again (step file: final menu)."""
+    from textual.widgets import Input, Static
+
+    from aiwf_tui.sections.final_menu import FinalMenuView
+
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
+    app = AiwfApp(root, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = app.workflow_screen
+        screen.show_section("menu")
+        await pilot.pause()
+        menu = screen.query_one(FinalMenuView)
+        shown = " ".join(str(w.render()) for w in menu.query(Static))
+        assert "Workflow Complete" not in shown and "Workflow not complete yet" in shown
+        assert "answers open" in shown and "project files not written yet" in shown
+        box = menu.query_one("#menu-query", Input)
+        box.focus()
+        await pilot.pause()
+        for ch in "what is left to do":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = str(menu.query_one("#menu-answer", Static).render())
+        assert "still open" in answer and "Select an option: [S] summary" in answer
+        assert box.value == "" and not box.has_focus
+        assert screen.current == "menu"
+
+
+async def test_runbook_and_decisions_refuse_to_confirm_while_answers_are_open(tmp_path):
+    """Every section, Runbook and Operations decisions included, confirms only once nothing
+    in it is open; the sidebar counts the open answers from the same list as `aiwf todo`."""
+    from aiwf_tui.model.todo import open_items
+
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
+    app = AiwfApp(root, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = app.workflow_screen
+        for key in ("runbook", "decisions"):
+            screen.show_section(key)
+            await pilot.pause()
+            await pilot.press("c")
+            await pilot.pause()
+            assert app.ctx.plan.section(key).status == "draft", key
+        open_runbook = sum(1 for i in open_items(app.ctx.project, app.ctx.plan) if i.section == "runbook")
+        states = dict((k, state) for k, _title, state in screen.section_states())
+        assert states["runbook"] == f"{open_runbook} open"

@@ -260,7 +260,11 @@ def test_a_yaml_error_quoting_a_value_is_clean(world):
 
 def test_dry_runs_are_clean(world):
     project, _ = world
-    _edit(project / PLAN_FILE, "infrastructure: ''", f"infrastructure: {json.dumps(ESCAPES)}")
+    _edit(
+        project / PLAN_FILE,
+        "infrastructure: Answer to monitoring.infrastructure",
+        f"infrastructure: {json.dumps(ESCAPES)}",
+    )
     result = run("render", project, "--dry-run")
     assert_clean(result)
     (project / f"notes{ESCAPES}.md").write_text("a file with a hostile name\n", encoding="utf-8")

@@ -113,7 +113,7 @@ def test_usage_errors_are_json_too(project):
     assert error.exit_code == 2 and "--no-such-flag" in error.message
 
 
-def test_render_refusal_lists_the_draft_sections(project):
+def test_render_refusal_lists_the_open_answers(project):
     code, _ = run_json("render", project)
     assert code == 1  # no plan yet
     assert (
@@ -123,7 +123,8 @@ def test_render_refusal_lists_the_draft_sections(project):
     code, out = run_json("render", project)
     assert code == 1
     problems = shaped("error", out).error.problems
-    assert problems and problems[0].path == PLAN_FILE and "draft" in problems[0].message
+    assert problems and problems[0].path == PLAN_FILE and "still open" in problems[0].message
+    assert any("[runbook.contacts[0].name]" in p.message for p in problems[1:])
 
 
 def test_render_lists_files_with_their_hashes(project):

@@ -15,7 +15,7 @@ def test_plan_writes_prefilled_draft_plan_and_lists_todos(fixture_copy):
     assert plan.project_name == "support-rag-bot"
     assert len(plan.drafts()) == 8
     assert "answers to give:" in result.stdout
-    assert "runbook: full rollback steps" in result.stdout
+    assert "Runbook: Full rollback steps (one per line) [runbook.full_rollback_steps]" in result.stdout
     assert any(r.category == "rag" for r in plan.alerting.rules)
 
 

@@ -46,9 +46,19 @@ TARGETS = {
 
 
 def filled_plan(project) -> OperationsPlan:
+    """The default plan with channel targets, and a threshold and duration for every rule
+    (the workflow's duration; the thresholds are the engineer's, here the tests')."""
+    from aiwf_tui.model.defaults import WORKFLOW_DURATION
+    from tests.render_helpers import SAMPLE_THRESHOLDS
+
     plan = new_plan(project)
     for channel in plan.alerting.channels:
         channel.target = TARGETS[channel.kind]
+    for rule in plan.alerting.rules:
+        if rule.threshold is None:
+            rule.threshold = float(SAMPLE_THRESHOLDS.get(rule.metric, "0.1"))
+        if rule.duration is None:
+            rule.duration = WORKFLOW_DURATION.get(rule.name) or "10m"
     return plan
 
 
@@ -140,7 +150,7 @@ def test_one_group_per_category_with_recording_rules_before_their_alerts(demo):
     _, project, plan = demo
     data = yaml.safe_load(prom.prometheus_artifacts(project, plan)[RULES_FILE])
     categories = [g["name"].rsplit("-", 1)[1] for g in data["groups"]]
-    assert categories == ["availability", "performance", "quality", "cost", "rag"]
+    assert categories == ["availability", "performance", "quality", "cost", "rag", "security"]
     records_seen: set[str] = set()
     for group in data["groups"]:
         in_group: set[str] = set()
@@ -468,6 +478,7 @@ def test_custom_promql_and_wording_hazards_pass_with_promtool(demo, tools):
             metric="custom",
             promql="sum(rate(queue_items_total[5m])) == 0",
             threshold=0,
+            duration="5m",
             severity="low",
             runbook_anchor="queue-stalled",
         )

@@ -85,10 +85,10 @@ def test_render_refuses_draft_sections(fixture_copy, capsys):
     root = fixture_copy("support-rag-bot")
     assert aiwf("plan", root).returncode == 0
     path = root / PLAN_FILE
-    text = path.read_text()
-    # Confirm all but the first section (monitoring).
-    first = text.index("status: draft")
-    path.write_text(text[: first + 1] + text[first + 1 :].replace("status: draft", "status: confirmed"))
+    # Everything answered and confirmed but the first section (monitoring).
+    plan = ready(load_plan(path, root))
+    plan.monitoring.status = "draft"
+    path.write_text(dump_plan(plan))
     before = tree_hashes(root)
     assert _render(root) == 1
     err = capsys.readouterr().err
@@ -110,12 +110,12 @@ def test_render_refuses_missing_anchor_and_writes_nothing(fixture_copy, capsys):
     root = fixture_copy("contract-finetune")
     assert _plan(root) == 0
     plan = ready(load_plan(root / PLAN_FILE, root))
-    plan.runbook.issues = [i for i in plan.runbook.issues if i.anchor != "cost-warning"]
+    plan.runbook.issues = [i for i in plan.runbook.issues if i.anchor != "latency-high"]
     (root / PLAN_FILE).write_text(dump_plan(plan))
     before = tree_hashes(root)
     assert _render(root) == 1
     err = capsys.readouterr().err
-    assert "#cost-warning" in err and "Token Budget Warning" in err
+    assert "#latency-high" in err and "Latency P99 High" in err
     assert tree_hashes(root) == before
 
 

@@ -35,7 +35,7 @@ def rendered() -> dict[str, str]:
     """Every artifact of the demo (relative path -> text), and the completion summary."""
     project = load_project(DEMO_DIR)
     plan_path = DEMO_DIR / PLAN_FILE
-    plan = ready(load_plan(plan_path, DEMO_DIR) if plan_path.is_file() else new_plan(project))
+    plan = ready(load_plan(plan_path, DEMO_DIR) if plan_path.is_file() else new_plan(project), project)
     files = render_all(project, plan, TODAY)
     assert check_artifacts(project, plan, files) == []
     return {**files, SUMMARY: render_summary(project, plan, list(files))}

@@ -17,7 +17,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import Component
 from aiwf_tui.render.alerts_config import render_alerts_config, render_alerts_template
 from aiwf_tui.render.decision_log import render_decision_log
-from aiwf_tui.render.markdown import md_cell
+from aiwf_tui.render.markdown import link, md_cell
 from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
@@ -88,6 +88,7 @@ def test_alert_yaml_values_parse_back_exactly(name, description, target, url):
     plan.alerting.rules[1].name = name
     plan.alerting.rules[1].description = description
     plan.alerting.channels[1].target = target  # slack
+    url = "https://wiki.example.com/" + url  # a runbook URL is a URL; what follows the host is anything
     plan.alerts_config.runbook_url = url
     template = yaml.safe_load(render_alerts_template(project, plan))
     config = yaml.safe_load(render_alerts_config(project, plan))
@@ -123,6 +124,7 @@ def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, co
     plan.improvement.answer = answer
     plan.runbook.components = [Component(name="API", purpose=component)]
     plan.runbook.contacts[0].name = contact
+    dashboard = "https://dash.example.com/" + dashboard
     plan.runbook.dashboard_url = dashboard
     plan.runbook.dashboard_panels = [panel]
     safe = block_safe
@@ -132,7 +134,7 @@ def test_markdown_artifacts_keep_user_text_verbatim(infra, answer, component, co
     runbook = render_runbook(project, plan)
     assert f"- API: {block_safe(component, '  ')}\n" in runbook
     assert f"| On-Call | {md_cell(contact)} |" in runbook
-    assert f"**Location:** {safe(dashboard)}\n" in runbook
+    assert f"**Location:** {link(dashboard)}\n" in runbook
     assert f"{list_item(panel)}\n" in runbook
 
 

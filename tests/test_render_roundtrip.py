@@ -32,7 +32,7 @@ from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 from aiwf_tui.render.summary import key_decisions, render_summary
 from tests.helpers import tree_hashes
-from tests.render_helpers import confirmed
+from tests.render_helpers import answer_all, confirmed
 
 DAY1, DAY2 = "2026-03-10", "2026-03-11"
 
@@ -43,7 +43,7 @@ def project_root(request, fixture_copy):
 
 
 def _filled(project):
-    plan = confirmed(new_plan(project))
+    plan = answer_all(new_plan(project), project)
     for d in plan.decisions.decisions:
         d.choice = f"Choice for {d.id}"
         d.rationale = f"Rationale for {d.id}"
@@ -97,7 +97,10 @@ def test_unfilled_config_keeps_visible_placeholders(project_root):
     project = load_project(project_root)
     plan = confirmed(new_plan(project))
     text = render_alerts_config(project, plan)
-    assert "# To do: still unresolved: EMAIL_GROUP, PAGERDUTY_CHANNEL, RUNBOOK_URL, SLACK_CHANNEL" in text
+    unresolved = next(line for line in text.splitlines() if line.startswith("# To do: still unresolved: "))
+    for name in ("EMAIL_GROUP", "PAGERDUTY_CHANNEL", "RUNBOOK_URL", "SLACK_CHANNEL", "ERROR_THRESHOLD", "MIN_QUALITY"):
+        assert name in unresolved
+    assert "HIGH_ERROR_RATE_DURATION" in unresolved
     assert yaml.safe_load(text)["availability"][0]["runbook_url"] == "{{RUNBOOK_URL}}#service-down"
 
 
@@ -116,12 +119,14 @@ def test_runbook_sections_and_anchors(project_root):
         "## Appendix",
     ]
     anchors = runbook_anchors(text)
-    assert anchors == {i.anchor for i in plan.runbook.issues}
+    assert {i.anchor for i in plan.runbook.issues} <= anchors
     assert set(plan.anchors_needed()) <= anchors
     for issue in plan.runbook.issues:
-        assert text.count(f"### {issue.title} {{#{issue.anchor}}}") == 1
+        assert text.count(f'<a id="{issue.anchor}"></a>\n\n### {issue.title}\n') == 1
+    assert "{#" not in text  # GitHub and GitLab ignore heading attributes: links would not land
     assert ("### Index Rebuilding" in text) == project.retrieves
-    assert "_To do: " in text  # empty project-specific fields are visible
+    assert "_To do:_ " not in text
+    assert "_To do:_ " in render_runbook(project, new_plan(project))  # open answers are visible
     assert "```bash" in text and "### Key Metrics Dashboard" in text
 
 
@@ -258,7 +263,7 @@ def test_check_artifacts_and_write_artifacts(fixture_copy):
     assert check_artifacts(project, plan, files) == []
     broken = dict(files)
     broken[ALERTS_CONFIG_FILE] = "a: [unclosed\n"
-    broken[RUNBOOK_FILE] = files[RUNBOOK_FILE].replace("{#latency-high}", "")
+    broken[RUNBOOK_FILE] = files[RUNBOOK_FILE].replace('<a id="latency-high"></a>', "")
     problems = check_artifacts(project, plan, broken)
     assert {p.path for p in problems} == {ALERTS_CONFIG_FILE, RUNBOOK_FILE}
     # Drafts refuse, naming the sections.

@@ -1,5 +1,10 @@
-"""`aiwf plan PROJECT_DIR [-o FILE] [--force]`: write the operations plan, prefilled
-with the workflow's tables for this project, every section in draft."""
+"""`aiwf plan PROJECT_DIR [-o FILE] [--force] [--set PATH=VALUE ...] [--confirm SECTION|all]`.
+
+Without --set/--confirm: write the operations plan, prefilled with the workflow's tables
+for this project, every section in draft. With them: answer open items (the paths
+`aiwf todo` lists; a value is parsed by the item's kind, list lines separated by
+newlines) and confirm sections, all or nothing: a refused answer or confirmation
+changes nothing."""
 
 from __future__ import annotations
 
@@ -29,14 +34,33 @@ def add_arguments(parser) -> None:
         help="where to write the plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing plan")
+    parser.add_argument(
+        "--set",
+        dest="answers",
+        metavar="PATH=VALUE",
+        action="append",
+        default=[],
+        help="answer an open item (repeatable; see `aiwf todo --json` for the paths)",
+    )
+    parser.add_argument(
+        "--confirm",
+        dest="confirms",
+        metavar="SECTION",
+        action="append",
+        default=[],
+        help="confirm a section (monitoring, drift, alerting, incident, runbook, alerts_config, "
+        "improvement, decisions) or all; refused while it has open items",
+    )
 
 
 def run(args) -> int:
+    from aiwf_tui.commands.todo import print_items
     from aiwf_tui.files import atomic_write
     from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.model import load_project
-    from aiwf_tui.model.defaults import new_plan, todos
+    from aiwf_tui.model.defaults import new_plan
     from aiwf_tui.model.plan_io import dump_plan
+    from aiwf_tui.model.todo import open_items
 
     prefix = "aiwf plan"
     try:
@@ -51,6 +75,8 @@ def run(args) -> int:
         if target.is_absolute() and target.is_relative_to(project.root)
         else str(target)
     )
+    if getattr(args, "answers", None) or getattr(args, "confirms", None):
+        return _answer(args, project, target, shown, prefix)
     if target.exists() and not args.force:
         print(
             f"{prefix}: {shown} already exists - edit it, or pass --force to replace it with a fresh plan",
@@ -72,11 +98,86 @@ def run(args) -> int:
     finally:
         if lock is not None:
             lock.release()
-    items = todos(plan)
+    items = open_items(project, plan)
     print(f"wrote {shown} ({len(plan.drafts())} sections in draft)")
     if items:
         print(f"{len(items)} answer{'s' if len(items) != 1 else ''} to give:")
-        for item in items:
-            print(f"  - {item}")
-    print("then set each section's status to confirmed (or confirm it in the app) and run `aiwf render`")
+        print_items(items)
+    print(
+        "answer them (`aiwf plan PROJECT_DIR --set PATH=VALUE`, or in the app), "
+        "confirm (`--confirm all`) and run `aiwf render`"
+    )
+    return EXIT_OK
+
+
+def _answer(args, project, target, shown: str, prefix: str) -> int:
+    """Apply --set answers and --confirm sections to the plan; write it only when all succeed."""
+    from aiwf_tui.commands.todo import print_items
+    from aiwf_tui.files import atomic_write
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.model.edit import EditError
+    from aiwf_tui.model.plan_io import dump_plan, load_plan
+    from aiwf_tui.model.todo import apply_answer, confirm, open_items, section_key
+
+    try:
+        plan = load_plan(target, project.root) if target.exists() else new_plan(project)
+    except AiwfError as exc:
+        return report(exc, prefix)
+    for answer in args.answers:
+        path, sep, value = answer.partition("=")
+        path = path.strip()
+        if not sep or not path:
+            print(
+                f"{prefix}: --set {answer!r}: write it as PATH=VALUE (paths: `aiwf todo {args.project_dir} --json`); "
+                "nothing was changed",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        try:
+            apply_answer(project, plan, path, value)
+        except KeyError:
+            print(
+                f"{prefix}: --set {path}: no such answer in the plan - `aiwf todo {args.project_dir} --json` "
+                "lists the open paths; nothing was changed",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        except EditError as exc:
+            print(f"{prefix}: --set {path}: {exc} - nothing was changed", file=sys.stderr)
+            return EXIT_INVALID
+    for name in args.confirms:
+        key = section_key(name)
+        if key is None:
+            print(
+                f"{prefix}: --confirm {name}: not a section - one of monitoring, drift, alerting, incident, "
+                "runbook, alerts_config, improvement, decisions, all; nothing was changed",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        blocking = confirm(project, plan, key)
+        if blocking:
+            what = "Phase 5" if key == "all" else key
+            print(
+                f"{prefix}: cannot confirm {what}: {len(blocking)} answer{'s are' if len(blocking) != 1 else ' is'} "
+                "still open (answer them with --set PATH=VALUE); nothing was changed",
+                file=sys.stderr,
+            )
+            print_items(blocking, sys.stderr)
+            return EXIT_INVALID
+    lock, refused = take_project_lock(project.root, prefix, "plan")
+    if refused is not None:
+        return refused
+    try:
+        atomic_write(target, dump_plan(plan), root=project.root)
+    except AiwfError as exc:
+        return report(exc, prefix)
+    finally:
+        if lock is not None:
+            lock.release()
+    items = open_items(project, plan)
+    drafts = plan.drafts()
+    print(
+        f"updated {shown}: {len(items)} answer{'s' if len(items) != 1 else ''} open, "
+        f"{len(drafts)} section{'s' if len(drafts) != 1 else ''} in draft"
+    )
     return EXIT_OK

@@ -42,6 +42,12 @@ def add_arguments(parser) -> None:
         "a render is a pure function of the project, the plan and this date",
     )
     add_json_argument(parser, "every file with its sha256 and whether it changed, or the refusal's items")
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="write the Phase 5 artifacts with visible to-do markers while answers are open; "
+        "sidecar.yaml, decision-log.md and project-spec.md are left untouched",
+    )
 
 
 def _iso_date(text: str) -> str:
@@ -82,7 +88,7 @@ def _render(args, prefix: str) -> int:
     project, plan_path, plan = loaded
     today = args.date or date.today().isoformat()
     try:
-        files = prepare(project, plan, today)
+        files = prepare(project, plan, today, draft=getattr(args, "draft", False))
         if args.dry_run:
             if json_output():
                 print_json(render_json(project, plan_path, files, dry_run=True, diff=diff_all(project, files)))
@@ -104,6 +110,16 @@ def _render(args, prefix: str) -> int:
         print("every Phase 5 file is already up to date", file=sys.stderr)
     from aiwf_tui.safetext import clean_text
 
+    if getattr(args, "draft", False):
+        from aiwf_tui.model.todo import open_items
+
+        count = len(open_items(project, plan))
+        print(
+            f"draft: {count} answer{'s' if count != 1 else ''} still open (`aiwf todo {args.project_dir}`); "
+            "Phase 5 is not complete until `aiwf render` runs with nothing open",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     # The summary quotes project files: print it as text, never as terminal control sequences.
     print(clean_text(render_summary(project, plan, list(files))), end="")
     return EXIT_OK

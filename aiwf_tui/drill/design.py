@@ -197,7 +197,7 @@ def design(rules: list[tuple[str, AlertRule]], service: str, metrics: MetricsPla
         knob = knobs.setdefault(knob.key, knob)
         per_instance = spec is not None and spec.kind == "instance_up"
         knob.readings.append(
-            Reading(name, rule.comparator, float(rule.threshold), rule.severity, quantile, per_instance)
+            Reading(name, rule.comparator, rule.threshold_value, rule.severity, quantile, per_instance)
         )
     for knob in knobs.values():
         if knob.kind == "histogram":

@@ -233,7 +233,7 @@ class _Drill:
         rule = next(r for n, r in self.rules if n == alert)
         knob = self.design.knob_of(alert)
         window = self.clock.window(knob.window) if knob and knob.window else 0.0
-        return window + self.clock.hold(rule.duration)
+        return window + self.clock.hold(rule.duration_value)
 
     def run(self, binaries: tuple[str, str], folder: Path, deadline: float, stack: list[Any]) -> None:
         """Start everything (appending each to `stack`, which the caller stops) and walk the phases."""

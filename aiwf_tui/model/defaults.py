@@ -4,18 +4,16 @@
 every table the workflow recommends, RAG metrics and vector-DB entries only
 where the architecture retrieves, training-data drift only where it trains,
 every section in draft. Project-specific facts it cannot know stay empty and
-are listed by `todos(plan)`.
+are listed by `aiwf_tui.model.todo.open_items`.
 """
 
 from __future__ import annotations
 
 from aiwf_tui.model.plan import (
-    AlertCategory,
     AlertingSection,
     AlertRule,
     Channel,
     CommonIssue,
-    Comparator,
     Contact,
     DecisionsSection,
     DriftApproach,
@@ -35,19 +33,33 @@ from aiwf_tui.model.plan import (
     Pillar,
     Principle,
     RunbookSection,
-    Severity,
     SeverityResponse,
     UsefulCommand,
     WorkflowStep,
     slugify,
 )
 from aiwf_tui.model.project import Project
+from aiwf_tui.model.system import SystemFacts, system_facts
 
 #: The Knowledge queries of the step file, cited as `endpoint:topic-slug`.
 REF_MLOPS = "get_methodologies:mlops-monitoring"
 REF_DRIFT = "get_methodologies:drift-detection"
 REF_DATA_DRIFT = "get_methodologies:data-drift"
 REF_WARNINGS = "get_warnings:production-ml"
+
+#: The step file's query topics, as it writes them (`get_methodologies:mlops-monitoring` asks "MLOps monitoring").
+REF_TOPICS = {
+    REF_MLOPS: "MLOps monitoring",
+    REF_DRIFT: "drift detection",
+    REF_DATA_DRIFT: "data drift",
+    REF_WARNINGS: "production ML",
+}
+
+
+def ref_topic(ref: str) -> str:
+    """The topic a knowledge reference asked about (`get_warnings:production-ml` -> production ML)."""
+    return REF_TOPICS.get(ref.strip(), ref.partition(":")[2].replace("-", " ").strip() or ref.strip())
+
 
 RECOMMENDED_TOOL = "Opik"
 TOOL_REASONING = [
@@ -148,130 +160,189 @@ def _drift(trains: bool, retrieves: bool) -> DriftSection:
     )
 
 
-def default_rules(retrieves: bool, channels: dict[str, list[str]]) -> list[AlertRule]:
-    """The alerts-config template's rules, with the workflow's example thresholds."""
+#: The workflow's alerts-config template (step file section 8), rule by rule:
+#: (name, category, metric, comparator, workflow duration, severity, anchor, placeholder,
+#: the workflow's guidance for the threshold). Thresholds and durations are the engineer's
+#: decisions: rules start without them (see `aiwf_tui.model.suggest` for what the project's
+#: earlier phases suggest). `up == 0` is the definition of down, not a choice.
+WORKFLOW_RULES: tuple[tuple[str, str, str, str, str, str, str, str | None, str], ...] = (
+    (
+        "Service Down",
+        "availability",
+        "up",
+        "==",
+        "1m",
+        "critical",
+        "service-down",
+        None,
+        "the service is down when its health target is unreachable (up == 0)",
+    ),
+    (
+        "High Error Rate",
+        "availability",
+        "error_rate",
+        ">",
+        "5m",
+        "critical",
+        "error-rate-high",
+        "ERROR_THRESHOLD",
+        "alert above the error rate the service normally runs at (workflow: Error Rate > baseline)",
+    ),
+    (
+        "Latency P99 High",
+        "performance",
+        "latency_p99",
+        ">",
+        "10m",
+        "high",
+        "latency-high",
+        "LATENCY_P99_THRESHOLD",
+        "alert when P99 latency breaks the latency SLA (workflow: Latency > SLA)",
+    ),
+    (
+        "Throughput Drop",
+        "performance",
+        "throughput",
+        "<",
+        "15m",
+        "medium",
+        "throughput-low",
+        "MIN_THROUGHPUT",
+        "the request rate (req/s) below which traffic means something upstream is broken; not the capacity target",
+    ),
+    (
+        "Data Drift Detected",
+        "quality",
+        "drift_score",
+        ">",
+        "1h",
+        "medium",
+        "drift-detected",
+        "DRIFT_THRESHOLD",
+        "the drift score (0-1) your drift method treats as a significant shift",
+    ),
+    (
+        "Quality Score Drop",
+        "quality",
+        "quality_score",
+        "<",
+        "1h",
+        "high",
+        "quality-drop",
+        "MIN_QUALITY",
+        "the online quality score (0-1) below which answers no longer meet the evaluation bar",
+    ),
+    (
+        "Token Budget Warning",
+        "cost",
+        "daily_tokens",
+        ">",
+        "1h",
+        "medium",
+        "cost-warning",
+        "TOKEN_WARNING_THRESHOLD",
+        "daily tokens at which spend approaches the budget (workflow: Token Usage > budget)",
+    ),
+    (
+        "Token Budget Critical",
+        "cost",
+        "daily_tokens",
+        ">",
+        "30m",
+        "high",
+        "cost-critical",
+        "TOKEN_CRITICAL_THRESHOLD",
+        "daily tokens at which the budget is exceeded",
+    ),
+    (
+        "Empty Retrieval Rate High",
+        "rag",
+        "empty_retrieval_rate",
+        ">",
+        "30m",
+        "medium",
+        "empty-retrieval",
+        "EMPTY_RETRIEVAL_THRESHOLD",
+        "share of retrievals returning nothing (0-1) that means coverage is failing (workflow's RAG table: > 5%)",
+    ),
+    (
+        "Vector DB Latency High",
+        "rag",
+        "vector_db_latency_p99",
+        ">",
+        "10m",
+        "high",
+        "vector-db-issues",
+        "VECTOR_LATENCY_THRESHOLD",
+        "vector DB P99 query latency (seconds) above the retrieval target (workflow: Retrieval Latency > P99 target)",
+    ),
+    # The workflow's Security category (unusual access patterns, high); its template has no
+    # rule for it, so there is no workflow duration to suggest.
+    (
+        "Unusual Access Patterns",
+        "security",
+        "denied_request_rate",
+        ">",
+        "",
+        "high",
+        "unusual-access",
+        "ACCESS_DENIED_THRESHOLD",
+        "share of requests refused (401/403) above which access looks like probing or a leaked key",
+    ),
+)
 
-    def rule(
-        name: str,
-        category: AlertCategory,
-        metric: str,
-        comparator: Comparator,
-        threshold: float,
-        duration: str,
-        severity: Severity,
-        anchor: str,
-        placeholder: str | None = None,
-    ) -> AlertRule:
-        return AlertRule(
-            name=name,
-            category=category,
-            metric=metric,
-            comparator=comparator,
-            threshold=threshold,
-            duration=duration,
-            severity=severity,
-            channels=list(channels.get(severity, [])),
-            runbook_anchor=anchor,
-            placeholder=placeholder,
+#: anchor -> the workflow template's `for` duration, and the guidance for its threshold.
+WORKFLOW_DURATION = {row[0]: row[4] for row in WORKFLOW_RULES}
+THRESHOLD_GUIDANCE = {row[0]: row[8] for row in WORKFLOW_RULES}
+#: Where the workflow states the durations (cited as a suggestion's source).
+WORKFLOW_TEMPLATE_SOURCE = "workflow step 7, section 8 (alerts-config template)"
+
+
+def default_rules(retrieves: bool, channels: dict[str, list[str]], token_budget: bool = True) -> list[AlertRule]:
+    """The alerts-config template's rules for this project, thresholds and durations open."""
+    rules = []
+    for name, category, metric, comparator, _duration, severity, anchor, placeholder, _guide in WORKFLOW_RULES:
+        if category == "rag" and not retrieves:
+            continue
+        if category == "cost" and not token_budget:
+            continue
+        rules.append(
+            AlertRule(
+                name=name,
+                category=category,
+                metric=metric,
+                comparator=comparator,
+                threshold=0 if metric == "up" else None,
+                duration=None,
+                severity=severity,
+                channels=list(channels.get(severity, [])),
+                runbook_anchor=anchor,
+                placeholder=placeholder,
+            )
         )
-
-    rules = [
-        rule("Service Down", "availability", "up", "==", 0, "1m", "critical", "service-down"),
-        rule(
-            "High Error Rate",
-            "availability",
-            "error_rate",
-            ">",
-            0.05,
-            "5m",
-            "critical",
-            "error-rate-high",
-            "ERROR_THRESHOLD",
-        ),
-        rule(
-            "Latency P99 High",
-            "performance",
-            "latency_p99",
-            ">",
-            5,
-            "10m",
-            "high",
-            "latency-high",
-            "LATENCY_P99_THRESHOLD",
-        ),
-        rule(
-            "Throughput Drop", "performance", "throughput", "<", 1, "15m", "medium", "throughput-low", "MIN_THROUGHPUT"
-        ),
-        rule(
-            "Data Drift Detected",
-            "quality",
-            "drift_score",
-            ">",
-            0.3,
-            "1h",
-            "medium",
-            "drift-detected",
-            "DRIFT_THRESHOLD",
-        ),
-        rule("Quality Score Drop", "quality", "quality_score", "<", 0.8, "1h", "high", "quality-drop", "MIN_QUALITY"),
-        rule(
-            "Token Budget Warning",
-            "cost",
-            "daily_tokens",
-            ">",
-            8_000_000,
-            "1h",
-            "medium",
-            "cost-warning",
-            "TOKEN_WARNING_THRESHOLD",
-        ),
-        rule(
-            "Token Budget Critical",
-            "cost",
-            "daily_tokens",
-            ">",
-            10_000_000,
-            "30m",
-            "high",
-            "cost-critical",
-            "TOKEN_CRITICAL_THRESHOLD",
-        ),
-    ]
-    if retrieves:
-        rules += [
-            rule(
-                "Empty Retrieval Rate High",
-                "rag",
-                "empty_retrieval_rate",
-                ">",
-                0.05,
-                "30m",
-                "medium",
-                "empty-retrieval",
-                "EMPTY_RETRIEVAL_THRESHOLD",
-            ),
-            rule(
-                "Vector DB Latency High",
-                "rag",
-                "vector_db_latency_p99",
-                ">",
-                0.5,
-                "10m",
-                "high",
-                "vector-db-issues",
-                "VECTOR_LATENCY_THRESHOLD",
-            ),
-        ]
-    # Availability beyond Service Down, last so the workflow's own rules keep their places:
-    # one target down (the service still answers), and the service gone from scraping.
-    rules += [
-        rule("Instance Down", "availability", "instance_up", "==", 0, "5m", "high", "service-down"),
-        rule("Service Targets Absent", "availability", "targets_absent", "==", 1, "10m", "high", "service-down"),
-    ]
+    # Availability beyond Service Down (one target down; the service gone from scraping): their
+    # thresholds are definitions (== 0, == 1), their durations the engineer's.
+    for name, metric, threshold in (
+        ("Instance Down", "instance_up", 0),
+        ("Service Targets Absent", "targets_absent", 1),
+    ):
+        rules.append(
+            AlertRule(
+                name=name,
+                category="availability",
+                metric=metric,
+                comparator="==",
+                threshold=threshold,
+                duration=None,
+                severity="high",
+                channels=list(channels.get("high", [])),
+                runbook_anchor="service-down",
+            )
+        )
     return rules
 
 
-def _alerting(retrieves: bool) -> AlertingSection:
+def _alerting(retrieves: bool, token_budget: bool = True) -> AlertingSection:
     channels = [
         Channel(name="pagerduty", kind="pagerduty", target=""),
         Channel(name="slack", kind="slack", target=""),
@@ -282,7 +353,7 @@ def _alerting(retrieves: bool) -> AlertingSection:
         knowledge_refs=[REF_WARNINGS, REF_MLOPS],
         channels=channels,
         routing=routing,
-        rules=default_rules(retrieves, routing),
+        rules=default_rules(retrieves, routing, token_budget),
         principles=[
             Principle(
                 principle="Actionable",
@@ -365,17 +436,21 @@ def _issue(
     )
 
 
-def runbook_issues(rules: list[AlertRule], retrieves: bool) -> list[CommonIssue]:
+def runbook_issues(rules: list[AlertRule], retrieves: bool, facts: SystemFacts | None = None) -> list[CommonIssue]:
     """The workflow's four common issues, plus one for every other anchor an alert links to
-    (the workflow's own template links anchors its runbook never defines)."""
+    (the workflow's own template links anchors its runbook never defines). Symptoms that
+    quote a threshold are not stored: the runbook derives them from the alert rules. Branches
+    name only the parts the system has (provider or model server, vector DB, retraining)."""
+    facts = facts or SystemFacts(retrieves=retrieves, trains=False)
+    model_branch = "If model server issue: " if facts.model_server and not facts.provider else "If LLM provider issue: "
     issues = [
         _issue(
             "error-rate-high",
             "High Error Rate",
-            ["Error rate > 5%", "Users reporting failures"],
+            ["Users reporting failures"],
             ["Check error logs", "Identify error pattern", "Check dependent services"],
             [
-                "If LLM provider issue: ",
+                model_branch,
                 "If vector DB issue: " if retrieves else "If dependency issue: ",
                 "If code issue: ",
             ],
@@ -383,16 +458,26 @@ def runbook_issues(rules: list[AlertRule], retrieves: bool) -> list[CommonIssue]
         _issue(
             "latency-high",
             "High Latency",
-            ["P99 latency > 5s", "User complaints about slowness"],
+            ["User complaints about slowness"],
             ["Check component latencies", "Identify bottleneck", "Check for traffic spike"],
-            (["If retrieval slow: "] if retrieves else []) + ["If LLM slow: ", "If traffic spike: "],
+            (["If retrieval slow: "] if retrieves else [])
+            + [
+                "If model server slow: " if facts.model_server and not facts.provider else "If LLM slow: ",
+                "If traffic spike: ",
+            ],
         ),
         _issue(
             "drift-detected",
             "Drift Detected",
             ["Drift alert fired", "Quality metrics degrading"],
             ["Review drift metrics", "Identify drift type (data/concept/model)", "Analyze recent changes"],
-            ["If data drift: ", "If concept drift: ", "Schedule retraining if needed"],
+            [
+                "If data drift: ",
+                "If concept drift: ",
+                "Schedule retraining if needed"
+                if facts.trains
+                else "Update prompts or re-index the knowledge base if needed",
+            ],
         ),
     ]
     if retrieves:
@@ -409,46 +494,45 @@ def runbook_issues(rules: list[AlertRule], retrieves: bool) -> list[CommonIssue]
     for rule in rules:
         if rule.runbook_anchor not in known:
             known.add(rule.runbook_anchor)
-            issues.append(
-                _issue(
-                    rule.runbook_anchor,
-                    rule.name,
-                    [f'Alert "{rule.name}" fired ({rule.condition} for {rule.duration})'],
-                    [],
-                    [],
-                )
-            )
+            issues.append(_issue(rule.runbook_anchor, rule.name, [], [], []))
     return issues
 
 
-def _runbook(retrieves: bool, rules: list[AlertRule]) -> RunbookSection:
+def _runbook(facts: SystemFacts, rules: list[AlertRule]) -> RunbookSection:
+    """The runbook's checks, commands and contacts for the parts the system has."""
+    retrieves = facts.retrieves
     checks = [HealthCheck(component="API", check="", expected="")]
-    if retrieves:
-        checks.append(HealthCheck(component="Vector DB", check="", expected=""))
-    checks += [
-        HealthCheck(component="Cache", check="", expected=""),
-        HealthCheck(component="LLM Provider", check="", expected=""),
-    ]
     commands = [
         UsefulCommand(purpose="Check service status", command=""),
         UsefulCommand(purpose="View recent logs", command=""),
     ]
     if retrieves:
+        db = f"Vector DB ({facts.vector_db.name})" if facts.vector_db else "Vector DB"
+        checks.append(HealthCheck(component=db, check="", expected=""))
         commands.append(UsefulCommand(purpose="Check vector DB health", command=""))
-    commands.append(UsefulCommand(purpose="Force cache clear", command=""))
+    if facts.model_server:
+        checks.append(HealthCheck(component=f"Model server ({facts.model_server.name})", check="", expected=""))
+        commands.append(UsefulCommand(purpose="Check model server health", command=""))
+    if facts.provider:
+        checks.append(HealthCheck(component=f"LLM Provider ({facts.provider.name})", check="", expected=""))
+    if facts.cache:
+        checks.append(HealthCheck(component=f"Cache ({facts.cache.name})", check="", expected=""))
+        commands.append(UsefulCommand(purpose="Force cache clear", command=""))
+    contacts = [Contact(role="On-Call", name="", contact=""), Contact(role="Escalation", name="", contact="")]
+    if facts.provider:
+        contacts.append(Contact(role="LLM Provider Support", name="", contact=""))
+    panels = ["Request rate and errors", "Latency percentiles"]
+    panels += ["Token usage"] if facts.provider else []
+    panels += ["Drift scores"]
     return RunbookSection(
         components=[],
         dependencies=[],
         health_checks=checks,
-        issues=runbook_issues(rules, retrieves),
+        issues=runbook_issues(rules, retrieves, facts),
         full_rollback_steps=[],
-        contacts=[
-            Contact(role="On-Call", name="", contact=""),
-            Contact(role="Escalation", name="", contact=""),
-            Contact(role="LLM Provider Support", name="", contact=""),
-        ],
+        contacts=contacts,
         commands=commands,
-        dashboard_panels=["Request rate and errors", "Latency percentiles", "Token usage", "Drift scores"],
+        dashboard_panels=panels,
     )
 
 
@@ -526,7 +610,9 @@ def _decisions(trains: bool) -> DecisionsSection:
 def new_plan(project: Project) -> OperationsPlan:
     """The plan `aiwf plan` writes: the workflow's tables for this architecture, all draft."""
     retrieves, trains = project.retrieves, project.trains
-    alerting = _alerting(retrieves)
+    facts = system_facts(project)
+    # Token budgets are a cost of an external provider; a self-hosted model is paid per GPU hour.
+    alerting = _alerting(retrieves, token_budget=facts.provider is not None or facts.model_server is None)
     alerting.service = project.name
     from aiwf_tui.model.metrics_profile import suggest_profile
 
@@ -538,79 +624,10 @@ def new_plan(project: Project) -> OperationsPlan:
         alerting=alerting,
         metrics=MetricsPlan(profile=suggest_profile(project).profile),
         incident=_incident(),
-        runbook=_runbook(retrieves, alerting.rules),
+        runbook=_runbook(facts, alerting.rules),
         improvement=_improvement(),
         decisions=_decisions(trains),
     )
 
 
-def todos(plan: OperationsPlan) -> list[str]:
-    """Project-specific answers still empty, in workflow order: what the engineer must supply."""
-    items: list[str] = []
-    m, dr, al, inc, rb, ac, im = (
-        plan.monitoring,
-        plan.drift,
-        plan.alerting,
-        plan.incident,
-        plan.runbook,
-        plan.alerts_config,
-        plan.improvement,
-    )
-    if not m.infrastructure:
-        items.append("monitoring: answer 'What monitoring infrastructure do you have?'")
-    if not m.critical_metrics:
-        items.append("monitoring: answer 'What metrics are most critical for your use case?'")
-    if not dr.change_pace:
-        items.append("drift: answer 'How quickly do you expect your data/domain to change?'")
-    if not dr.approach_answer:
-        items.append("drift: answer 'What drift detection approach fits your resources?'")
-    if not any(a.selected for a in dr.approaches):
-        items.append("drift: select at least one detection approach")
-    if not al.channels_answer:
-        items.append("alerting: answer 'What alerting channels do you use?'")
-    if not al.notify_answer:
-        items.append("alerting: answer 'Who should be notified for different severity levels?'")
-    for c in al.channels:
-        if not c.target:
-            items.append(f"alerting: give channel '{c.name}' a target ({c.kind})")
-    if not inc.answer:
-        items.append("incident response: say who is on call and how escalation works")
-    if not rb.components:
-        items.append("runbook: list the key components")
-    if not rb.dependencies:
-        items.append("runbook: list the dependencies and what breaks without each")
-    for hc in rb.health_checks:
-        if not hc.check:
-            items.append(f"runbook: health check for {hc.component}")
-    for issue in rb.issues:
-        if (
-            not issue.diagnosis
-            or not issue.resolution
-            or any(not s.split(":", 1)[-1].strip() for s in issue.resolution)
-        ):
-            items.append(f"runbook: diagnosis and resolution steps for '{issue.title}'")
-    if not rb.full_rollback_steps:
-        items.append("runbook: full rollback steps")
-    if not rb.flag_rollback_command:
-        items.append("runbook: feature-flag rollback command")
-    if plan.architecture != "fine-tuning" and not rb.index_rebuild_steps:
-        items.append("runbook: index rebuilding steps")
-    for contact in rb.contacts:
-        if not contact.name or not contact.contact:
-            items.append(f"runbook: contact for {contact.role}")
-    for cmd in rb.commands:
-        if not cmd.command:
-            items.append(f"runbook: command to {cmd.purpose.lower()}")
-    if not rb.dashboard_url:
-        items.append("runbook: dashboard location")
-    if not ac.runbook_url:
-        items.append("alerts config: RUNBOOK_URL (where the runbook is published)")
-    if not im.answer:
-        items.append("improvement: answer 'How do you want to structure continuous improvement?'")
-    for d in plan.decisions.decisions:
-        if not d.choice or not d.rationale:
-            items.append(f"decisions: choice and rationale for {d.id.upper()} ({d.title})")
-    return items
-
-
-__all__ = ["default_rules", "new_plan", "runbook_issues", "slugify", "todos"]
+__all__ = ["default_rules", "new_plan", "runbook_issues", "slugify"]

@@ -52,10 +52,37 @@ METRICS: dict[str, str] = {
     "quality_score": "online quality score (0-1)",
     "daily_tokens": "LLM tokens used over the last 24 h",
     "cache_hit_rate": "share of requests served from cache (0-1)",
+    "denied_request_rate": "share of requests refused as unauthenticated or forbidden (0-1)",
     "empty_retrieval_rate": "share of retrievals returning nothing (0-1)",
     "vector_db_latency_p99": "99th percentile vector DB query latency (seconds)",
     "retrieval_latency_p99": "99th percentile retrieval latency (seconds)",
 }
+
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#].*)?$", re.DOTALL)
+
+
+def check_not_reserved(value: str) -> str:
+    """Refuse the reserved `.invalid` placeholder domain (RFC 2606): it is a to-do, not an answer."""
+    host = re.split(r"[/?#]", value.strip().split("://", 1)[-1].split("@")[-1], maxsplit=1)[0]
+    if host.lower().rstrip(".").endswith(".invalid") or host.lower() == "invalid":
+        raise ValueError(f"{value.strip()!r} is a reserved placeholder (.invalid); give the real one")
+    return value
+
+
+def check_email(value: str) -> str:
+    """An e-mail address such as oncall@example.com."""
+    if not EMAIL_RE.match(value.strip()):
+        raise ValueError("an e-mail address, like ml-oncall@example.com")
+    return check_not_reserved(value)
+
+
+def check_url(value: str) -> str:
+    """An http(s) URL such as https://wiki.example.com/runbook."""
+    if not URL_RE.match(value.strip()):
+        raise ValueError("a URL starting with https:// (or http://), like https://wiki.example.com/ops/runbook")
+    return check_not_reserved(value)
 
 
 def slugify(text: str) -> str:
@@ -200,14 +227,25 @@ class Channel(Row):
             raise ValueError("a channel name is lower-case letters, digits, '-' or '_' (e.g. pagerduty, slack-ops)")
         return value
 
+    @model_validator(mode="after")
+    def _target(self) -> Channel:
+        if self.target.strip():
+            if self.kind == "email":
+                check_email(self.target)
+            elif self.kind in ("webhook", "msteams"):
+                check_url(self.target)
+            else:
+                check_not_reserved(self.target)
+        return self
+
 
 class AlertRule(Row):
     name: str
     category: AlertCategory
     metric: str
     comparator: Comparator = ">"
-    threshold: float
-    duration: str = "5m"
+    threshold: float | None = None  # a decision: open until the engineer gives it
+    duration: str | None = None  # the `for` duration, also the engineer's decision
     severity: Severity
     channels: list[str] = Field(default_factory=list)
     runbook_anchor: str
@@ -217,7 +255,9 @@ class AlertRule(Row):
 
     @field_validator("duration")
     @classmethod
-    def _duration(cls, value: str) -> str:
+    def _duration(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         value = value.strip()
         if not DURATION_RE.match(value) or len(value) > 40:
             raise ValueError("a duration is a number and a unit, like 30s, 5m, 1h or 1h30m")
@@ -227,8 +267,8 @@ class AlertRule(Row):
 
     @field_validator("threshold")
     @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
             raise ValueError("a threshold is a finite number (not .nan or .inf)")
         return value
 
@@ -273,9 +313,45 @@ class AlertRule(Row):
         return self.runbook_anchor
 
     @property
+    def answered(self) -> bool:
+        """Whether the engineer has given both the threshold and the `for` duration."""
+        return self.threshold is not None and self.duration is not None
+
+    @property
+    def threshold_value(self) -> float:
+        """The threshold of an answered rule (what Prometheus is given; open rules never get there)."""
+        if self.threshold is None:
+            raise ValueError(f"alert {self.name!r} has no threshold yet")
+        return self.threshold
+
+    @property
+    def duration_value(self) -> str:
+        """The `for` duration of an answered rule."""
+        if self.duration is None:
+            raise ValueError(f"alert {self.name!r} has no duration yet")
+        return self.duration
+
+    @property
     def condition(self) -> str:
-        """The condition as the workflow writes it, e.g. `error_rate > 0.05`."""
-        return f"{self.metric} {self.comparator} {format_number(self.threshold)}"
+        """The condition as the workflow writes it, e.g. `error_rate > 0.05`
+        (`{{PLACEHOLDER}}` standing for a threshold not given yet)."""
+        return f"{self.metric} {self.comparator} {self.threshold_text}"
+
+    @property
+    def threshold_text(self) -> str:
+        """The threshold as written in every artifact, or its placeholder while open."""
+        if self.threshold is None:
+            return "{{" + (self.placeholder or slugify(self.name).upper().replace("-", "_") + "_THRESHOLD") + "}}"
+        return format_number(self.threshold)
+
+    @property
+    def duration_text(self) -> str:
+        """The `for` duration, or a placeholder while open."""
+        return (
+            self.duration
+            if self.duration is not None
+            else "{{" + slugify(self.name).upper().replace("-", "_") + "_DURATION}}"
+        )
 
 
 class Principle(Row):
@@ -400,6 +476,11 @@ class RunbookSection(Section):
     dashboard_url: str = ""
     dashboard_panels: list[str] = Field(default_factory=list)
 
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard(cls, value: str) -> str:
+        return check_url(value) if value.strip() else value
+
 
 # -- alerts config -------------------------------------------------------------------------
 class AlertsConfigSection(Section):
@@ -407,6 +488,11 @@ class AlertsConfigSection(Section):
     rules (one source of truth); what is left is where the runbook lives."""
 
     runbook_url: str = ""
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value) if value.strip() else value
 
 
 # -- continuous improvement ---------------------------------------------------------------
@@ -578,6 +664,15 @@ class OperationsPlan(BaseModel):
     def drafts(self) -> list[str]:
         """Titles of the sections not yet confirmed."""
         return [title for key, title in SECTIONS if self.section(key).status != "confirmed"]
+
+    def with_answered_rules(self) -> OperationsPlan:
+        """This plan with only the alert rules whose threshold and duration are given
+        (what Prometheus can load); the plan itself when every rule is answered."""
+        if all(rule.answered for rule in self.alerting.rules):
+            return self
+        copy = self.model_copy(deep=True)
+        copy.alerting.rules = [rule for rule in copy.alerting.rules if rule.answered]
+        return copy
 
     def anchors_needed(self) -> list[str]:
         """Every runbook anchor an alert links to."""

@@ -89,7 +89,7 @@ def placeholder_values(plan: OperationsPlan) -> dict[str, str]:
     """Every template placeholder and the value the plan gives it ("" while not given)."""
     values = {name: "" for name in PLACEHOLDERS}
     for rule in plan.alerting.rules:
-        if rule.placeholder:
+        if rule.placeholder and rule.threshold is not None:
             values[rule.placeholder] = format_number(rule.threshold)
     channels = {c.name: c for c in plan.alerting.channels}
     for name, placeholder in channel_placeholders(plan).items():
@@ -106,6 +106,11 @@ def unresolved(plan: OperationsPlan) -> list[str]:
     missing = {placeholders[n] for n in routed if not channels[n].target.strip()}
     if not plan.alerts_config.runbook_url.strip():
         missing.add("RUNBOOK_URL")
+    for rule in plan.alerting.rules:
+        if rule.threshold is None:
+            missing.add(rule.threshold_text.strip("{}"))
+        if rule.duration is None:
+            missing.add(rule.duration_text.strip("{}"))
     return sorted(missing)
 
 
@@ -118,26 +123,36 @@ def alerting_decision_id(plan: OperationsPlan) -> str | None:
 
 
 def _condition(rule: AlertRule, threshold: str) -> str:
-    if rule.promql is not None:
-        return rule.promql
-    return f"{rule.metric} {rule.comparator} {threshold}"
+    from aiwf_tui.render.runbook import alert_condition
+
+    condition = alert_condition(rule)
+    return condition.replace(rule.threshold_text, threshold) if threshold != rule.threshold_text else condition
 
 
 def _rule(rule: AlertRule, template: bool, runbook_url: str) -> dict[str, Any]:
     if template and rule.placeholder:
         threshold = _ph(rule.placeholder)
     else:
-        threshold = format_number(rule.threshold)
+        threshold = rule.threshold_text
     item: dict[str, Any] = {
         "name": rule.name,
         "condition": _condition(rule, threshold),
-        "duration": rule.duration,
+        "duration": rule.duration_text,
         "severity": rule.severity,
+        **_channel(rule),
         "runbook_url": f"{runbook_url}#{rule.runbook_anchor}",
     }
     if rule.description:
         item["description"] = rule.description
     return item
+
+
+def _channel(rule: AlertRule) -> dict[str, Any]:
+    """Where this alert goes, as the workflow's 5C example writes it (`channel: pagerduty`),
+    a list when it goes to several; nothing for an alert that only follows its severity."""
+    if not rule.channels:
+        return {}
+    return {"channel": rule.channels[0]} if len(rule.channels) == 1 else {"channel": list(rule.channels)}
 
 
 def _groups(

@@ -6,7 +6,6 @@ disk (diffs) and writing belong to `aiwf_tui.publish`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from aiwf_tui.errors import Problem
@@ -19,7 +18,6 @@ from aiwf_tui.layout import (
     RUNBOOK_FILE,
     SIDECAR,
 )
-from aiwf_tui.markdown import heading_lines
 from aiwf_tui.model.decision_log import parse_decision_log
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
@@ -32,34 +30,35 @@ from aiwf_tui.render.runbook import render_runbook
 from aiwf_tui.render.sidecar_update import render_sidecar
 from aiwf_tui.render.spec_section import render_spec
 
-ANCHOR_RE = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}$")
+#: What a draft render leaves untouched: the project's record is only updated by a render
+#: with nothing open, which is what marks Phase 5 complete.
+PROJECT_RECORD = (SIDECAR, DECISION_LOG, PROJECT_SPEC)
 
 
-def render_all(project: Project, plan: OperationsPlan, today: str) -> dict[str, str]:
-    """Every file Phase 5 writes: relative path -> text (pure)."""
+def render_all(project: Project, plan: OperationsPlan, today: str, draft: bool = False) -> dict[str, str]:
+    """Every file Phase 5 writes: relative path -> text (pure). A draft is the Phase 5
+    artifacts alone, with their to-do markers; the project record is left as it is."""
     files = {
         RUNBOOK_FILE: render_runbook(project, plan),
         ALERTS_TEMPLATE_FILE: render_alerts_template(project, plan),
         ALERTS_CONFIG_FILE: render_alerts_config(project, plan),
         SIDECAR: render_sidecar(project, plan, today),
         DECISION_LOG: render_decision_log(project, plan, today),
-        PROJECT_SPEC: render_spec(project, plan),
+        PROJECT_SPEC: render_spec(project, plan, today),
     }
     files.update(prometheus_artifacts(project, plan))
     files[DASHBOARD_FILE] = render_dashboard(project, plan)
+    if draft:
+        for rel in PROJECT_RECORD:
+            files.pop(rel, None)
     return files
 
 
 def runbook_anchors(runbook_text: str) -> set[str]:
-    """Anchors `{#anchor}` that end a heading of the runbook (headings in code blocks, and
-    `{#...}` inside a heading's text, define nothing)."""
-    lines = runbook_text.splitlines()
-    anchors = set()
-    for i, _level in heading_lines(lines):
-        match = ANCHOR_RE.search(lines[i].rstrip())
-        if match and match.end() == len(lines[i].rstrip()):
-            anchors.add(match.group(1))
-    return anchors
+    """Anchors a `runbook.md#anchor` link lands on under both GitHub's and GitLab's rules."""
+    from aiwf_tui.render.markdown import anchors_in
+
+    return anchors_in(runbook_text, "github") & anchors_in(runbook_text, "gitlab")
 
 
 def check_artifacts(project: Project, plan: OperationsPlan, files: dict[str, str]) -> list[Problem]:

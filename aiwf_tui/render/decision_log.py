@@ -19,7 +19,7 @@ from aiwf_tui.markdown import block_safe, list_item
 from aiwf_tui.model.decision_log import DecisionLog, parse_decision_log
 from aiwf_tui.model.plan import OperationsDecision, OperationsPlan
 from aiwf_tui.model.project import Project
-from aiwf_tui.render.markdown import code_span, md_cell, oneline, or_todo, todo
+from aiwf_tui.render.markdown import code_span, md_cell, oneline, or_todo, todo, upsert_table_rows
 
 PHASE_LABEL = "5 - Operations"
 PHASE5_HEADING = "### Phase 5: Operations"
@@ -58,15 +58,18 @@ def entry_lines(decision: OperationsDecision, layout: str, date: str) -> list[st
             context,
             "",
             "**Options Considered:**",
+            "",
             *options,
             "",
             "**Rationale:**",
             rationale,
             "",
             "**Knowledge Reference:**",
+            "",
             f"- Query: {ref}",
             "",
             "**Consequences:**",
+            "",
             *consequences,
         ]
     return [
@@ -79,6 +82,7 @@ def entry_lines(decision: OperationsDecision, layout: str, date: str) -> list[st
         f"**Context:** {context}",
         "",
         "**Options Evaluated:**",
+        "",
         *options,
         "",
         f"**Choice Rationale:** {rationale}",
@@ -86,6 +90,7 @@ def entry_lines(decision: OperationsDecision, layout: str, date: str) -> list[st
         f"**Knowledge Reference:** {ref}",
         "",
         "**Consequences:**",
+        "",
         *consequences,
     ]
 
@@ -214,6 +219,31 @@ def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, st
     return lines[:first_row] + rows + new_rows + lines[end:]
 
 
+KNOWLEDGE_QUERIES = re.compile(r"^#{2,4}\s+Knowledge Queries Made\s*$")
+OP_USED_IN = re.compile(r"^OP-\d{3}(?:,\s*OP-\d{3})*$", re.IGNORECASE)
+
+
+def knowledge_queries(plan: OperationsPlan) -> list[tuple[str, str, list[str]]]:
+    """(endpoint, topic, OP ids) of every Knowledge query the operations decisions cite, in order."""
+    from aiwf_tui.model.defaults import ref_topic
+
+    found: dict[str, list[str]] = {}
+    for decision in plan.decisions.decisions:
+        ref = decision.knowledge_ref.strip()
+        if ref:
+            found.setdefault(ref, []).append(decision.id.upper())
+    return [(ref.partition(":")[0], ref_topic(ref), ids) for ref, ids in found.items()]
+
+
+def _query_rows(header: list[str], plan: OperationsPlan, dates: dict[str, str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for endpoint, topic, ids in knowledge_queries(plan):
+        date = min((dates.get(i.lower(), "") for i in ids), default="")
+        by_name = {"query": topic, "endpoint": endpoint, "date": date, "used in": ", ".join(ids)}
+        rows.append([md_cell(by_name.get(name, "")) for name in header])
+    return rows
+
+
 def _parsed(project: Project, text: str) -> DecisionLog:
     """The project's parsed log (parsed once per project), or a fresh parse of `text`."""
     log = getattr(project, "decision_log", None)
@@ -236,4 +266,7 @@ def render_decision_log(project: Project, plan: OperationsPlan, today: str) -> s
     else:
         lines = _flat(lines, log, block)
     lines = _quick_reference(lines, plan, dates)
+    lines = upsert_table_rows(
+        lines, KNOWLEDGE_QUERIES, OP_USED_IN, lambda header, _old: _query_rows(header, plan, dates)
+    )
     return "\n".join(lines) + ("\n" if text.endswith("\n") or not text else "")

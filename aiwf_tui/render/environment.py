@@ -61,7 +61,9 @@ def environment() -> SandboxedEnvironment:
         item=markdown.item_text,
     )
     # `verbatim`: text inside a code block whose fence (`fence_for`) it cannot close.
-    env.globals.update(todo=markdown.todo, fence_for=markdown.fence_for, code=markdown.code_span, verbatim=Md)
+    env.globals.update(
+        link=markdown.link, todo=markdown.todo, fence_for=markdown.fence_for, code=markdown.code_span, verbatim=Md
+    )
     return env
 
 

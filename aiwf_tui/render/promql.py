@@ -32,6 +32,7 @@ EXPORTED_METRICS: list[tuple[str, str, str]] = [
     ("up", "gauge", "Set by Prometheus per scrape target: 1 reachable, 0 down (job = the service name)"),
     ("llm_requests_total", "counter", "Requests the service handled, successful or not"),
     ("llm_requests_errors_total", "counter", "Requests that failed (any error returned to the caller)"),
+    ("llm_requests_denied_total", "counter", "Requests refused as unauthenticated or forbidden (HTTP 401/403)"),
     ("llm_request_duration_seconds", "histogram", "End-to-end request latency in seconds"),
     ("llm_tokens_total", "counter", "LLM tokens used; label type=prompt|completion"),
     ("llm_cache_hits_total", "counter", "Requests answered from the response cache"),
@@ -156,6 +157,13 @@ METRIC_SPECS: dict[str, MetricSpec] = {
             ("llm_tokens_total",),
             window=DAY_WINDOW,
             unit="tokens",
+        ),
+        MetricSpec(
+            "denied_request_rate",
+            "ratio",
+            "service:llm_request_denied_ratio:rate5m",
+            ("llm_requests_denied_total", "llm_requests_total"),
+            unit="ratio",
         ),
         MetricSpec(
             "cache_hit_rate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiwf_tui.layout import DASHBOARD_FILE
-from aiwf_tui.model.plan import OperationsPlan
+from aiwf_tui.model.plan import AlertRule, OperationsPlan
 from aiwf_tui.model.project import Project
 from aiwf_tui.render.environment import render_template
 from aiwf_tui.render.markdown import code_span, fence_for, oneline, or_todo, todo
@@ -15,6 +15,23 @@ from aiwf_tui.render.promql import EXPORTED_METRICS
 FINAL_ROLLBACK_STEPS = ("Verify rollback successful", "Notify stakeholders")
 
 
+#: Series every service exports whatever its rules (Prometheus' own `up`, the request counters).
+BASE_SERIES = ("up", "llm_requests_total", "llm_requests_errors_total", "llm_request_duration_seconds")
+
+
+def required_metrics(plan: OperationsPlan) -> list[tuple[str, str, str]]:
+    """The exported series the plan's alert rules read (plus the base request series): a
+    project without retrieval, a cache or token alerts is not asked to export their metrics."""
+    from aiwf_tui.render.promql import METRIC_SPECS
+
+    needed = set(BASE_SERIES)
+    for rule in plan.alerting.rules:
+        spec = METRIC_SPECS.get(rule.metric) if rule.promql is None else None
+        if spec is not None:
+            needed.update(spec.series)
+    return [row for row in EXPORTED_METRICS if row[0] in needed]
+
+
 def _step(text: str) -> str:
     """A resolution step: `If X: ` with nothing after the colon gets a to-do marker."""
     if text.rstrip().endswith(":") or (":" in text and not text.split(":", 1)[1].strip()):
@@ -22,12 +39,29 @@ def _step(text: str) -> str:
     return text
 
 
+def alert_condition(rule: AlertRule) -> str:
+    """The condition an alert fires on, as every artifact writes it (runbook, spec, alerts
+    config; the Prometheus rules say the same in PromQL): `metric > threshold`, custom PromQL
+    with its comparator and threshold, or custom PromQL that is a whole condition as written."""
+    from aiwf_tui.render.promql import is_condition
+
+    if rule.promql is not None:
+        promql: str = rule.promql
+        if is_condition(promql):
+            return promql.strip()
+        return f"{promql.strip()} {rule.comparator} {rule.threshold_text}"
+    return rule.condition
+
+
 def issue_views(plan: OperationsPlan) -> list[dict[str, Any]]:
-    """Each runbook issue with the alerts that link to it."""
+    """Each runbook issue; its first symptoms are the alerts that link to it, written from
+    the rules themselves (the one source of every threshold, duration and severity)."""
     views = []
     for issue in plan.runbook.issues:
         alerts = [
-            f"{oneline(rule.name)} ({code_span(oneline(rule.condition if rule.promql is None else rule.promql))} for {rule.duration}, {rule.severity})"
+            f"Alert {oneline(rule.name)}: {code_span(oneline(alert_condition(rule)))} for {rule.duration_text} ({rule.severity})"
+            if rule.answered
+            else f"Alert {oneline(rule.name)}: " + todo(f"threshold and duration of {oneline(rule.name)}")
             for rule in plan.alerting.rules
             if rule.runbook_anchor == issue.anchor
         ]
@@ -35,8 +69,7 @@ def issue_views(plan: OperationsPlan) -> list[dict[str, Any]]:
             {
                 "anchor": issue.anchor,
                 "title": issue.title,
-                "alerts": alerts,
-                "symptoms": list(issue.symptoms),
+                "symptoms": alerts + list(issue.symptoms),
                 "diagnosis": list(issue.diagnosis),
                 "resolution": [_step(s) for s in issue.resolution],
                 "escalation": or_todo(issue.escalation, "who to escalate to, and after how long"),
@@ -96,7 +129,7 @@ def metrics_appendix(plan: OperationsPlan) -> dict[str, Any]:
 
     profile = PROFILES.get(plan.metrics.profile, PROFILES["aiwf"])
     if not profile.specs:
-        return {"exported_metrics": EXPORTED_METRICS, "upstream_metrics": [], "snippet": ""}
+        return {"exported_metrics": required_metrics(plan), "upstream_metrics": [], "snippet": ""}
     service = plan.alerting.service.strip() or plan.project_name
     used = list(dict.fromkeys(r.metric for r in plan.alerting.rules if r.promql is None))
     specs = metric_specs(profile.name)

@@ -9,9 +9,9 @@ is represented once and Phase 5's two core choices close the list.
 from __future__ import annotations
 
 from aiwf_tui.layout import GRAFANA_DIR, PROMETHEUS_DIR
-from aiwf_tui.model.defaults import todos
 from aiwf_tui.model.plan import OperationsPlan
 from aiwf_tui.model.project import Project
+from aiwf_tui.model.todo import open_items
 from aiwf_tui.render.environment import render_template
 from aiwf_tui.render.markdown import oneline
 
@@ -33,16 +33,18 @@ def key_decisions(project: Project, plan: OperationsPlan) -> list[dict[str, str]
             chosen.append({"id": d.heading_id, "title": oneline(d.title), "choice": oneline(d.choice)})
     for op in plan.decisions.decisions[:2]:
         chosen.append(
-            {"id": op.id.upper(), "title": oneline(op.title), "choice": oneline(op.choice) or "_To do: the decision_"}
+            {"id": op.id.upper(), "title": oneline(op.title), "choice": oneline(op.choice) or "_To do:_ the decision"}
         )
     return chosen
 
 
 def artifact_tree(project: Project, files: list[str] | None = None) -> str:
     """The project folder as the workflow draws it, with the Phase 5 files aiwf writes."""
-    prometheus = sorted(
-        f.removeprefix(PROMETHEUS_DIR + "/") for f in (files or []) if f.startswith(PROMETHEUS_DIR + "/")
-    )
+    if files is None:  # before a render: the files a render writes
+        from aiwf_tui.layout import ALERTMANAGER_FILE, ROUTES_TEST_FILE, RULES_FILE, RULES_TEST_FILE
+
+        files = [RULES_FILE, RULES_TEST_FILE, ALERTMANAGER_FILE, ROUTES_TEST_FILE]
+    prometheus = sorted(f.removeprefix(PROMETHEUS_DIR + "/") for f in files if f.startswith(PROMETHEUS_DIR + "/"))
     phase2_spec = (
         "spec.md"
         if any(p.number == 2 and p.status != "skipped" for p in project.phases)
@@ -85,8 +87,12 @@ def artifact_tree(project: Project, files: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_summary(project: Project, plan: OperationsPlan, files: list[str] | None = None) -> str:
-    """The completion summary Markdown (pure). `files`: the rendered paths, for the tree."""
+def render_summary(
+    project: Project, plan: OperationsPlan, files: list[str] | None = None, complete: bool = True
+) -> str:
+    """The completion summary Markdown (pure). `files`: the rendered paths, for the tree.
+    `complete` False (Phase 5 not written yet): the same summary under a heading that says
+    what is still missing, never "Workflow Complete"."""
     phases = []
     for p in project.phases:
         status = "complete" if p.number == 5 else p.status
@@ -114,6 +120,8 @@ def render_summary(project: Project, plan: OperationsPlan, files: list[str] | No
         conditions=project.gate_conditions,
         phases=phases,
         key_decisions=key_decisions(project, plan),
-        todo_count=len(todos(plan)),
+        todo_count=len(open_items(project, plan)),
+        complete=complete,
+        drafts=plan.drafts(),
         tree=artifact_tree(project, files),
     )

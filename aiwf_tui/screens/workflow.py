@@ -144,7 +144,15 @@ class WorkflowScreen(Screen[None]):
         return views.first() if views else None
 
     def section_states(self) -> list[tuple[str, str, str]]:
+        """(key, title, state) per section; the state counts the section's open answers."""
+        from collections import Counter
+
+        from aiwf_tui.model.todo import open_items
+
         plan = self.ctx.plan
+        open_counts = (
+            Counter(item.section for item in open_items(self.ctx.project, plan)) if plan is not None else Counter()
+        )
         result = []
         for view in SECTION_VIEWS:
             state = ""
@@ -152,6 +160,8 @@ class WorkflowScreen(Screen[None]):
                 state = plan.section(view.PLAN_KEY).status
                 if self.ctx.read_only and self.ctx.project.phase5_complete:
                     state = "written"  # review mode: what is on disk is final until reopened
+                elif open_counts[view.PLAN_KEY]:
+                    state = f"{open_counts[view.PLAN_KEY]} open"  # a draft with answers still missing
             result.append((view.KEY, view.SHORT or view.TITLE, state))
         return result
 
@@ -265,11 +275,16 @@ class WorkflowScreen(Screen[None]):
         if self.ctx.read_only:
             self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
             return
-        if view.unanswered():
+        from aiwf_tui.model.todo import confirm_refusal
+
+        blocking = confirm_refusal(self.ctx.project, self.ctx.plan, view.PLAN_KEY)
+        if view.unanswered() or blocking:
+            listed = "; ".join(item.question for item in blocking[:5]) + ("; ..." if len(blocking) > 5 else "")
             self.notify(
-                "Answer this section's questions first: the workflow never decides without your input.",
+                f"Answer this section first ({len(blocking)} open: {listed}): "
+                "the workflow never decides without your input.",
                 severity="warning",
-                timeout=6,
+                timeout=10,
             )
             return
         model = self.ctx.plan.section(view.PLAN_KEY)
@@ -412,6 +427,16 @@ class WorkflowScreen(Screen[None]):
 
     # -- project files and the final menu ------------------------------------------------------
     def action_write_files(self) -> None:
+        from aiwf_tui.model.todo import open_items
+
+        items = open_items(self.ctx.project, self.ctx.plan)
+        if items:
+            self.notify(
+                f"{len(items)} answers are still open (listed under To do): answer them first",
+                severity="warning",
+                timeout=8,
+            )
+            return
         drafts = self.ctx.plan.drafts()
         if drafts:
             self.notify("Confirm every section first: " + ", ".join(drafts), severity="warning", timeout=8)

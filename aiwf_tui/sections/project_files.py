@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from aiwf_tui.errors import AiwfError
-from aiwf_tui.model.defaults import todos
+from aiwf_tui.model.todo import open_items
 from aiwf_tui.sections.base import SectionView, bullet_list, heading, para
 from aiwf_tui.widgets.preview import PreviewPane
 
@@ -38,10 +38,15 @@ class ProjectFilesView(SectionView):
         if drafts:
             widgets.append(heading("Not yet confirmed (writing is refused until each is confirmed)"))
             widgets.append(para(bullet_list(drafts, "yellow")))
-        items = todos(plan)
+        items = open_items(self.ctx.project, plan)
         if items:
-            widgets.append(heading(f"To do ({len(items)} answers still empty; they are written as to-do markers)"))
-            widgets.append(para(bullet_list(items[:40], "dim")))
+            widgets.append(
+                heading(f"To do ({len(items)} answers still open; writing is refused until each is answered)")
+            )
+            lines = [item.line() for item in items[:40]] + (
+                [f"... and {len(items) - 40} more"] if len(items) > 40 else []
+            )
+            widgets.append(para(bullet_list(lines, "dim")))
         widgets.append(heading("Changes"))
         widgets.append(Static(Text("Computing the diff…", style="dim italic"), id="files-status"))
         diff = PreviewPane(id="files-diff", diff=True)

@@ -73,7 +73,7 @@ def _alert_rules(project: Project, plan: OperationsPlan, today: str) -> str:
 def _spec(project: Project, plan: OperationsPlan, today: str) -> str:
     from aiwf_tui.render.spec_section import render_spec  # lazy: loads in the preview worker
 
-    return render_spec(project, plan)
+    return render_spec(project, plan, today)
 
 
 def _decision_log(project: Project, plan: OperationsPlan, today: str) -> str:

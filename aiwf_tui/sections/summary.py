@@ -25,7 +25,7 @@ class SummaryView(SectionView):
             # lazy: the summary renderer loads Jinja2, which the warm-up thread loads at open
             from aiwf_tui.render.summary import render_summary
 
-            text = render_summary(self.ctx.project, self.ctx.plan)
+            text = render_summary(self.ctx.project, self.ctx.plan, complete=self.ctx.project.phase5_complete)
         except Exception as exc:
             return [Static(Text(f"The summary could not be rendered: {exc}", style="red"))]
         # Rich's Markdown treats text as Markdown, never as console markup: [bold] stays literal.

@@ -68,7 +68,9 @@ class SidecarSidebar(Widget):
             for key, title, state in self.sections:
                 is_current = key == self.current
                 marker = "▶" if is_current else " "
-                style = {"confirmed": "green", "written": "green dim", "draft": "yellow", "": "dim"}.get(state, "")
+                style = {"confirmed": "green", "written": "green dim", "draft": "yellow", "": "dim"}.get(
+                    state, "yellow" if state.endswith(" open") else ""
+                )
                 text.append(f"{marker} ", style="bold")
                 text.append(title, style="reverse" if is_current else "")
                 if state:

@@ -53,8 +53,10 @@ from aiwf_tui.render.prometheus.scenarios import Untestable, alert_rules_test_ya
 
 
 def prometheus_artifacts(project: Any, plan: OperationsPlan) -> dict[str, str]:
-    """Every Prometheus/Alertmanager file for the plan, keyed by path relative to the project."""
+    """Every Prometheus/Alertmanager file for the plan, keyed by path relative to the project.
+    Rules whose threshold or duration is still open are left out (a draft lists them)."""
     name = getattr(project, "name", None) or plan.project_name
+    plan = plan.with_answered_rules()
     return {
         RULES_FILE: alert_rules_yaml(name, plan),
         RULES_TEST_FILE: alert_rules_test_yaml(name, plan),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, duration_seconds
-from aiwf_tui.render.prometheus.scenarios import _COMPARE, scenario
+from aiwf_tui.render.prometheus.scenarios import _COMPARE, Untestable, scenario
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,13 @@ class AlertShape:
 
 
 def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> AlertShape:
-    """The shape of `rule`'s alert; raises `Untestable` when it has no unit test."""
+    """The shape of `rule`'s alert; raises `Untestable` when it has no unit test (or its
+    threshold or duration is still open)."""
+    if not rule.answered:
+        raise Untestable("its threshold and duration are not given yet")
     sc = scenario(rule, service, metrics)
     compare = _COMPARE[rule.comparator]
-    threshold = float(rule.threshold)
+    threshold = rule.threshold_value
     pending = sc.fire_minute
     while pending > 0 and (value := sc.values[pending - 1]) is not None and compare(value, threshold):
         pending -= 1
@@ -36,7 +39,7 @@ def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = Non
         values=list(sc.values),
         threshold=threshold,
         comparator=rule.comparator,
-        for_minutes=-(-duration_seconds(rule.duration) // 60),
+        for_minutes=-(-duration_seconds(rule.duration_value) // 60),
         pending_minute=pending,
         firing_minute=sc.fire_minute,
         quiet_minute=sc.quiet_minute,

@@ -72,7 +72,7 @@ def metric_spec(rule: AlertRule, metrics: MetricsPlan | None = None) -> MetricSp
 
 
 def condition_text(rule: AlertRule, metrics: MetricsPlan | None = None) -> str:
-    threshold = format_number(rule.threshold)
+    threshold = format_number(rule.threshold_value)
     promql = rule_promql(rule, metrics)
     if promql is None:
         return f"{rule.metric} {rule.comparator} {threshold}"
@@ -85,7 +85,7 @@ def alert_annotations(plan: OperationsPlan, rule: AlertRule) -> dict[str, str]:
     """The alert's annotations, as Prometheus sends them (after template expansion)."""
     service = service_of(plan)
     meaning = METRICS.get(rule.metric, "") if rule_promql(rule, plan.metrics) is None else "custom PromQL"
-    description = f"{condition_text(rule, plan.metrics)} for {rule.duration} ({meaning})."
+    description = f"{condition_text(rule, plan.metrics)} for {rule.duration_value} ({meaning})."
     if rule.description.strip():
         description += " " + " ".join(rule.description.split())
     return {

@@ -124,7 +124,7 @@ def alerted_panels(plan: OperationsPlan) -> list[PanelSpec]:
     groups: dict[str, tuple[str, str, list[Line]]] = {}
     names = alert_names(plan.alerting.rules)
     for name, rule in zip(names, plan.alerting.rules):
-        line = Line(name, rule.severity, rule.comparator, rule.threshold, rule.duration)
+        line = Line(name, rule.severity, rule.comparator, rule.threshold_value, rule.duration_value)
         key, title, query = _alerted_query(plan, rule, name)
         groups.setdefault(key, (title, query, []))[2].append(line)
     panels = []
@@ -289,7 +289,7 @@ def build_dashboard(project: Any, plan: OperationsPlan) -> Any:
 
 def render_dashboard(project: Any, plan: OperationsPlan) -> str:
     """dashboard.json: the SDK's model as JSON, keys sorted, ASCII, one trailing newline."""
-    model = build_dashboard(project, plan)
+    model = build_dashboard(project, plan.with_answered_rules())  # open rules have no line to draw yet
     return json.dumps(model.to_json(), indent=2, sort_keys=True, ensure_ascii=True, default=_to_json) + "\n"
 
 

@@ -49,7 +49,7 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
                     "expr": alert_expr(
                         rule, service, use_record=spec is not None and spec.record in local, metrics=plan.metrics
                     ),
-                    "for": rule.duration,
+                    "for": rule.duration_value,
                     # Prometheus expands rule label values as Go templates too.
                     "labels": {k: template_literal(v) for k, v in rule_labels(plan, rule).items()},
                     "annotations": {k: template_literal(v) for k, v in alert_annotations(plan, rule).items()},
@@ -61,7 +61,7 @@ def rule_groups(plan: OperationsPlan) -> list[dict[str, Any]]:
 
 def alert_expr(rule: AlertRule, service: str, use_record: bool = True, metrics: MetricsPlan | None = None) -> str:
     """The alert's PromQL condition."""
-    threshold = format_number(rule.threshold)
+    threshold = format_number(rule.threshold_value)
     promql = rule_promql(rule, metrics)
     if promql is not None:
         if is_condition(promql):

@@ -267,8 +267,8 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
     for the window to fill and for `for` to elapse (so a lowered threshold would fire
     early); after it, across the threshold (so a raised one would never fire).
     """
-    threshold = _frac(format_number(rule.threshold))
-    for_minutes = -(-duration_seconds(rule.duration) // 60)
+    threshold = _frac(format_number(rule.threshold_value))
+    for_minutes = -(-duration_seconds(rule.duration_value) // 60)
     spec = metric_spec(rule, metrics)
     promql = rule_promql(rule, metrics) or ""
     selector = None
@@ -352,7 +352,9 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             raw += [part, rest]
         elif kind == "quantile":
             if threshold <= 0 or rule.comparator in ("==", "!="):
-                raise Untestable(f"a latency quantile cannot be {rule.comparator} {format_number(rule.threshold)}")
+                raise Untestable(
+                    f"a latency quantile cannot be {rule.comparator} {format_number(rule.threshold_value)}"
+                )
             labels = svc
             low_le, high_le = float(_num(min(a, b))), float(_num(max(a, b)))
             per_minute = Fraction(100)
@@ -369,7 +371,7 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             quantile = float(spec.quantile)
         else:  # pragma: no cover - METRIC_SPECS only has the kinds above
             raise Untestable(f"unknown metric kind {kind}")
-        hold = duration_seconds(rule.duration)
+        hold = duration_seconds(rule.duration_value)
         try:
             by_version = {
                 major: evaluate(kind, window, raw, left_open=left_open, quantile=quantile, bounds=bounds)
@@ -448,7 +450,7 @@ def rule_tests(plan: OperationsPlan) -> tuple[list[dict[str, Any]], list[str]]:
         labels = {"alertname": name, **sc.labels, **rule_labels(plan, rule)}
         tests.append(
             {
-                "name": f"{name} fires when {condition_text(rule, plan.metrics)} holds for {rule.duration}",
+                "name": f"{name} fires when {condition_text(rule, plan.metrics)} holds for {rule.duration_value}",
                 "interval": f"{EVAL_INTERVAL_MINUTES}m",
                 "input_series": sc.series,
                 "alert_rule_test": [
