@@ -187,3 +187,16 @@ def take_project_lock(project_dir, prefix: str, verb: str):
         if is_read_only_error(exc):
             return None, None  # the writer reports the read-only folder, file by file
         return None, report(exc, prefix)
+
+
+def sections_json(plan) -> list[dict]:
+    """Each plan section's key (as `--confirm` takes it), title and status, in workflow order."""
+    from aiwf_tui.model.plan import SECTIONS
+
+    return [{"key": key, "title": title, "status": plan.section(key).status} for key, title in SECTIONS]
+
+
+def plan_path_shown(project, path: Path) -> str:
+    """A plan path as the JSON shows it: relative to the project (POSIX) when inside it, else absolute."""
+    path = Path(path).absolute()
+    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)

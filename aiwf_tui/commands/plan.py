@@ -15,10 +15,16 @@ from aiwf_tui.commands.common import (
     EXIT_INVALID,
     EXIT_NO_GO,
     EXIT_OK,
+    add_json_argument,
     add_project_argument,
     fail,
+    honours_json,
+    json_output,
     no_go_line,
+    plan_path_shown,
+    print_json,
     report,
+    sections_json,
     take_project_lock,
 )
 from aiwf_tui.errors import AiwfError
@@ -51,8 +57,25 @@ def add_arguments(parser) -> None:
         help="confirm a section (monitoring, drift, alerting, incident, runbook, alerts_config, "
         "improvement, decisions) or all; refused while it has open items",
     )
+    add_json_argument(parser, "the plan written, its sections, what was answered and confirmed, what is open")
 
 
+def plan_json(project, target: Path, plan, *, created: bool, answered=(), confirmed=()) -> dict:
+    """What `plan --json` prints (docs/json.md)."""
+    from aiwf_tui.model.todo import open_items
+
+    return {
+        "project": project.name,
+        "plan": plan_path_shown(project, target),
+        "created": created,
+        "answered": list(answered),
+        "confirmed": list(confirmed),
+        "sections": sections_json(plan),
+        "open": [item.as_json() for item in open_items(project, plan)],
+    }
+
+
+@honours_json
 def run(args) -> int:
     from aiwf_tui.commands.todo import print_items
     from aiwf_tui.files import atomic_write
@@ -77,15 +100,10 @@ def run(args) -> int:
     )
     if getattr(args, "answers", None) or getattr(args, "confirms", None):
         return _answer(args, project, target, shown, prefix)
-    if target.exists() and not args.force:
-        print(
-            f"{prefix}: {shown} already exists - edit it, or pass --force to replace it with a fresh plan",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
     if target.exists() and target.is_dir():
-        print(f"{prefix}: {shown} is a folder - pass a file path with -o", file=sys.stderr)
-        return EXIT_INVALID
+        return fail(prefix, f"{shown} is a folder - pass a file path with -o")
+    if target.exists() and not args.force:
+        return fail(prefix, f"{shown} already exists - edit it, or pass --force to replace it with a fresh plan")
     plan = new_plan(project)
     lock, refused = take_project_lock(project.root, prefix, "plan")
     if refused is not None:
@@ -98,6 +116,9 @@ def run(args) -> int:
     finally:
         if lock is not None:
             lock.release()
+    if json_output():
+        print_json(plan_json(project, target, plan, created=True))
+        return EXIT_OK
     items = open_items(project, plan)
     print(f"wrote {shown} ({len(plan.drafts())} sections in draft)")
     if items:
@@ -123,47 +144,54 @@ def _answer(args, project, target, shown: str, prefix: str) -> int:
         plan = load_plan(target, project.root) if target.exists() else new_plan(project)
     except AiwfError as exc:
         return report(exc, prefix)
+    created = not target.exists()
+    answered: list[str] = []
+    confirmed: list[str] = []
     for answer in args.answers:
         path, sep, value = answer.partition("=")
         path = path.strip()
         if not sep or not path:
-            print(
-                f"{prefix}: --set {answer!r}: write it as PATH=VALUE (paths: `aiwf todo {args.project_dir} --json`); "
+            return fail(
+                prefix,
+                f"--set {answer!r}: write it as PATH=VALUE (paths: `aiwf todo {args.project_dir} --json`); "
                 "nothing was changed",
-                file=sys.stderr,
             )
-            return EXIT_INVALID
         try:
             apply_answer(project, plan, path, value)
         except KeyError:
-            print(
-                f"{prefix}: --set {path}: no such answer in the plan - `aiwf todo {args.project_dir} --json` "
+            return fail(
+                prefix,
+                f"--set {path}: no such answer in the plan - `aiwf todo {args.project_dir} --json` "
                 "lists the open paths; nothing was changed",
-                file=sys.stderr,
             )
-            return EXIT_INVALID
         except EditError as exc:
-            print(f"{prefix}: --set {path}: {exc} - nothing was changed", file=sys.stderr)
-            return EXIT_INVALID
+            return fail(prefix, f"--set {path}: {exc} - nothing was changed")
+        answered.append(path)
     for name in args.confirms:
         key = section_key(name)
         if key is None:
-            print(
-                f"{prefix}: --confirm {name}: not a section - one of monitoring, drift, alerting, incident, "
+            return fail(
+                prefix,
+                f"--confirm {name}: not a section - one of monitoring, drift, alerting, incident, "
                 "runbook, alerts_config, improvement, decisions, all; nothing was changed",
-                file=sys.stderr,
             )
-            return EXIT_INVALID
         blocking = confirm(project, plan, key)
         if blocking:
             what = "Phase 5" if key == "all" else key
-            print(
-                f"{prefix}: cannot confirm {what}: {len(blocking)} answer{'s are' if len(blocking) != 1 else ' is'} "
-                "still open (answer them with --set PATH=VALUE); nothing was changed",
-                file=sys.stderr,
+            message = (
+                f"cannot confirm {what}: {len(blocking)} answer{'s are' if len(blocking) != 1 else ' is'} "
+                "still open (answer them with --set PATH=VALUE); nothing was changed"
             )
+            if json_output():
+                return fail(prefix, message, EXIT_INVALID, [item.line() for item in blocking])
+            fail(prefix, message)
             print_items(blocking, sys.stderr)
             return EXIT_INVALID
+        from aiwf_tui.model.plan import SECTIONS
+
+        for section in [k for k, _ in SECTIONS] if key == "all" else [key]:
+            if section not in confirmed:
+                confirmed.append(section)
     lock, refused = take_project_lock(project.root, prefix, "plan")
     if refused is not None:
         return refused
@@ -174,6 +202,9 @@ def _answer(args, project, target, shown: str, prefix: str) -> int:
     finally:
         if lock is not None:
             lock.release()
+    if json_output():
+        print_json(plan_json(project, target, plan, created=created, answered=answered, confirmed=confirmed))
+        return EXIT_OK
     items = open_items(project, plan)
     drafts = plan.drafts()
     print(

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from aiwf_tui.commands.common import EXIT_INVALID, EXIT_OK, add_project_argument, report
+from aiwf_tui.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_json_argument,
+    add_project_argument,
+    honours_json,
+    json_output,
+    plan_path_shown,
+    print_json,
+    report,
+    sections_json,
+)
 from aiwf_tui.errors import AiwfError
 
 
@@ -18,11 +28,7 @@ def add_arguments(parser) -> None:
         type=Path,
         help="the operations plan (default: PROJECT_DIR/phase-5-operations/operations-plan.yaml)",
     )
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        help="a JSON list of {path, section, question, kind, choices, suggestion, source}",
-    )
+    add_json_argument(parser, "the open answers with their paths, kinds and suggestions, and the sections")
 
 
 def _project_and_plan(project_dir: Path, plan_file: Path | None, prefix: str):
@@ -48,17 +54,27 @@ def print_items(items, stream=None) -> None:
         print(clean_text(f"  - {item.line()}"), file=stream)
 
 
+@honours_json
 def run(args) -> int:
     from aiwf_tui.model.todo import open_items
 
     prefix = "aiwf todo"
     try:
-        project, plan, _path = _project_and_plan(args.project_dir, args.plan, prefix)
+        project, plan, path = _project_and_plan(args.project_dir, args.plan, prefix)
     except AiwfError as exc:
         return report(exc, prefix)
     items = open_items(project, plan)
-    if args.json:
-        print(json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False))
+    if json_output():
+        print_json(
+            {
+                "project": project.name,
+                "plan": plan_path_shown(project, path),
+                "plan_exists": path.exists(),
+                "open": [item.as_json() for item in items],
+                "sections": sections_json(plan),
+                "complete": not items and not plan.drafts(),
+            }
+        )
     elif items:
         print(
             f"{len(items)} answer{'s' if len(items) != 1 else ''} still open "

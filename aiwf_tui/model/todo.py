@@ -55,22 +55,19 @@ class OpenItem:
         return SECTION_TITLES.get(self.section, self.section)
 
     def as_json(self) -> dict[str, Any]:
-        """The item as `aiwf todo --json` prints it."""
-        data: dict[str, Any] = {
+        """The item as `aiwf todo --json` and `aiwf plan --json` print it: every key always present."""
+        suggestion = self.suggestion
+        return {
             "path": self.path,
             "section": self.section,
             "question": self.question,
             "kind": self.kind,
+            "choices": list(self.choices) if self.kind == "choice" else [],
+            "suggestion": suggestion.value if suggestion is not None else None,
+            "source": suggestion.source if suggestion is not None else None,
+            "reasoning": suggestion.reasoning if suggestion is not None else None,
+            "guidance": self.guidance,
         }
-        if self.kind == "choice":
-            data["choices"] = list(self.choices)
-        if self.suggestion is not None:
-            data["suggestion"] = self.suggestion.value
-            data["source"] = self.suggestion.source
-            data["reasoning"] = self.suggestion.reasoning
-        if self.guidance:
-            data["guidance"] = self.guidance
-        return data
 
     def line(self) -> str:
         """One line for a terminal: section, question, path, and the suggestion if any."""
