@@ -214,3 +214,43 @@ class Config(Shape):
 
 
 SHAPES.update(knowledge=Knowledge, config=Config)
+
+
+class Section(Shape):
+    key: str
+    title: str
+    status: Literal["draft", "confirmed"]
+
+
+class OpenItem(Shape):
+    path: str
+    section: str
+    question: str
+    kind: Literal["text", "lines", "url", "email", "number", "duration", "choice", "bool"]
+    choices: list[str]
+    suggestion: str | None
+    source: str | None
+    reasoning: str | None
+    guidance: str
+
+
+class Plan(Shape):
+    project: str
+    plan: str
+    created: bool
+    answered: list[str]
+    confirmed: list[str]
+    sections: list[Section]
+    open: list[OpenItem]
+
+
+class Todo(Shape):
+    project: str
+    plan: str
+    plan_exists: bool
+    open: list[OpenItem]
+    sections: list[Section]
+    complete: bool
+
+
+SHAPES.update(plan=Plan, todo=Todo)

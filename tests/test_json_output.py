@@ -185,3 +185,47 @@ def test_every_verb_has_a_row_in_readmes_exit_code_table():
     table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
     named = {verb for row in table.splitlines()[2:] for verb in re.findall(r"`(\w+)`", row.split("|")[1])}
     assert set(VERBS) <= named, set(VERBS) - named
+
+
+def test_todo_and_plan(project):
+    code, out = run_json("todo", project)
+    todo = shaped("todo", out)
+    assert code == 1 and not todo.plan_exists and todo.open and not todo.complete
+
+    code, out = run_json("plan", project)
+    plan = shaped("plan", out)
+    assert code == 0 and plan.created and plan.answered == [] and plan.confirmed == []
+    assert all(s.status == "draft" for s in plan.sections)
+    assert [i.path for i in plan.open] == [i.path for i in todo.open]
+
+    code, out = run_json("plan", project)
+    assert code == 1 and "already exists" in shaped("error", out).error.message
+
+    code, out = run_json("plan", project, "--confirm", "all")
+    refused = shaped("error", out).error
+    assert code == 1 and "cannot confirm Phase 5" in refused.message
+    assert [p.text for p in refused.problems] and all("[" in p.text for p in refused.problems)
+    assert len(refused.problems) == len(todo.open)
+
+    from aiwf_tui.model.plan_io import load_plan
+    from tests.test_todo import answer_for
+
+    counts = {s.key: sum(i.section == s.key for i in plan.open) for s in plan.sections}
+    section = min(counts, key=counts.__getitem__)  # the section with the fewest open answers
+    items = [i for i in plan.open if i.section == section]
+    saved = load_plan(project / PLAN_FILE, project)
+    sets = [arg for i in items for arg in ("--set", f"{i.path}={answer_for(i.model_dump(), saved)}")]
+    code, out = run_json("plan", project, *sets, "--confirm", section)
+    updated = shaped("plan", out)
+    assert code == 0 and not updated.created
+    assert updated.answered == [i.path for i in items] and updated.confirmed == [section]
+    assert not [i for i in updated.open if i.section == section]
+    assert {s.key: s.status for s in updated.sections}[section] == "confirmed"
+
+    code, out = run_json("todo", project)
+    assert shaped("todo", out).plan_exists and [i.path for i in shaped("todo", out).open] == [
+        i.path for i in updated.open
+    ]
+
+    code, out = run_json("plan", project, "--set", "no.such.path=1")
+    assert code == 1 and "no such answer" in shaped("error", out).error.message

@@ -45,7 +45,7 @@ def project_root(request, fixture_copy):
 
 def answer_for(item: dict, plan) -> str:
     """A plausible answer for a `todo --json` item: the suggestion, else one by kind."""
-    if "suggestion" in item:
+    if item["suggestion"] is not None:
         return item["suggestion"]
     kind, path = item["kind"], item["path"]
     if kind == "number":
@@ -102,10 +102,10 @@ def test_answer_every_item_confirm_and_render_leaves_no_marker(project_root):
     assert aiwf("plan", project_root).returncode == 0
     listed = aiwf("todo", project_root, "--json")
     assert listed.returncode == 1
-    items = json.loads(listed.stdout)
+    items = json.loads(listed.stdout)["open"]
     assert items and all({"path", "section", "question", "kind"} <= set(i) for i in items)
     assert all(i["kind"] in {"text", "lines", "url", "email", "number", "duration", "choice", "bool"} for i in items)
-    assert all(("suggestion" in i) == ("source" in i) for i in items)
+    assert all((i["suggestion"] is None) == (i["source"] is None) for i in items)
     plan = load_plan(project_root / PLAN_FILE, project_root)
     args = [arg for item in items for arg in ("--set", f"{item['path']}={answer_for(item, plan)}")]
     answered = aiwf("plan", project_root, *args, "--confirm", "all")
@@ -182,7 +182,7 @@ def test_set_reports_bad_values_with_the_apps_message_and_changes_nothing(fixtur
 
 def test_thresholds_are_suggested_only_from_what_the_project_states(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    listed = json.loads(aiwf("todo", root, "--json").stdout)
+    listed = json.loads(aiwf("todo", root, "--json").stdout)["open"]
     by_path = {i["path"]: i for i in listed}
     plan = load_plan  # noqa: F841 - the prefilled plan is what todo lists without a saved plan
     from aiwf_tui.model.defaults import new_plan
@@ -195,7 +195,7 @@ def test_thresholds_are_suggested_only_from_what_the_project_states(fixture_copy
     assert quality["suggestion"] == "0.9" and quality["source"].startswith("phase-4-evaluation/report.md:")
     for metric in ("error_rate", "throughput", "drift_score"):
         item = by_path[f"alerting.rules[{index[metric]}].threshold"]
-        assert "suggestion" not in item and item["guidance"]
+        assert item["suggestion"] is None and item["guidance"]
     throughput = by_path[f"alerting.rules[{index['throughput']}].threshold"]
     assert "40 req/min" in throughput["guidance"] and "spec.md:74" in throughput["guidance"]
     definitions = ("up", "instance_up", "targets_absent")  # == 0 / == 1 define "down", not a choice
