@@ -18,7 +18,8 @@ from aiwf_tui.layout import DECISION_LOG, OPERATIONS_DIR, PLAN_FILE, PROJECT_SPE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
 from aiwf_tui.model.todo import _resolve
-from tests.render_helpers import SAMPLE_THRESHOLDS, aiwf, tree_hashes
+from tests.helpers import aiwf, tree_hashes
+from tests.render_helpers import SAMPLE_THRESHOLDS
 
 #: What an unanswered value looks like in a written file.
 MARKERS = re.compile(r"_To do|To do:|\{\{[A-Z0-9_]+\}\}|\.invalid\b|\[(?:Name|Contact|command|steps|Step \d)\]")
