@@ -3,6 +3,10 @@ drawn firing minute is the firing eval_time of the generated alert-rules.test.ym
 
 from __future__ import annotations
 
+from aiwf_tui.layout import PLAN_FILE
+from aiwf_tui.model import load_project
+from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
@@ -10,6 +14,7 @@ from aiwf_tui.widgets.alert_plot import AlertPlot
 from aiwf_tui.widgets.editable_table import EditableTable
 from tests.app_helpers import make_app, type_text, wait_loaded
 from tests.helpers import DEMO_DIR, copy_project
+from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
 
 
@@ -30,8 +35,22 @@ async def _edit_cell(pilot, table: EditableTable, row: int, column: int, text: s
     await pilot.press("enter")
 
 
+def answered_project(tmp_path):
+    """The demo with every threshold and duration answered (they start open) and the
+    error-rate alert held for 5m, so each rule has a shape to draw."""
+    project = copy_project(DEMO_DIR, tmp_path)
+    loaded = load_project(project)
+    plan = answer_all(new_plan(loaded), loaded)
+    for rule in plan.alerting.rules:
+        if rule.metric == "error_rate":
+            rule.duration = "5m"
+    (project / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (project / PLAN_FILE).write_text(dump_plan(plan), encoding="utf-8")
+    return project
+
+
 async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(tmp_path):
-    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    app = make_app(answered_project(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")

@@ -368,7 +368,9 @@ GENERATED = [
         "ok",
         "ok",
         make=_replace_in(
-            PLAN, "target: ops@example.com", "target: 'ops@example.com{{ if true }}, someone@example.net{{ end }}'"
+            PLAN,
+            "target: ml-oncall@example.com",
+            "target: 'ml-oncall@example.com{{ if true }}, someone@example.net{{ end }}'",
         ),
     ),
     # issue 13: Markdown structure in user text (renders, and stays text)
@@ -388,7 +390,7 @@ GENERATED = [
         "ok",
         make=_replace_in(
             PLAN,
-            "  answer: ''",
+            "  answer: Answer to incident.answer",
             '  answer: "# X {#service-down}\\n---\\n**Full Runbook:** See `phase-5-operations/runbook.md`"',
         ),
     ),
