@@ -364,9 +364,11 @@ GENERATED = [
         ),
     ),
     Case(
-        "valid-email-target-with-go-template",
+        # an e-mail target is an address: Go template text in it is refused before it could reach
+        # Alertmanager (test_hostile_projects checks the escaping of text that is let through)
+        "email-target-with-go-template",
         "ok",
-        "ok",
+        "an e-mail address",
         make=_replace_in(
             PLAN,
             "target: ml-oncall@example.com",
