@@ -25,6 +25,7 @@ SAMPLE_THRESHOLDS = {
     "quality_score": "0.8",
     "daily_tokens": "8000000",
     "cache_hit_rate": "0.2",
+    "denied_request_rate": "0.05",
     "empty_retrieval_rate": "0.05",
     "vector_db_latency_p99": "0.5",
     "retrieval_latency_p99": "0.8",
@@ -80,8 +81,9 @@ def ready(plan: OperationsPlan, project=None) -> OperationsPlan:
 
 
 def confirm_file(path: Path) -> None:
-    """Confirm every section of a plan file (and give the required channel targets)."""
+    """Answer every open item of the plan file at `path` (inside its project) and confirm every section."""
+    from aiwf_tui.model import load_project
     from aiwf_tui.model.plan_io import dump_plan, load_plan
 
-    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: confirmed"), encoding="utf-8")
-    path.write_text(dump_plan(ready(load_plan(path))), encoding="utf-8")
+    project = load_project(path.parent.parent)
+    path.write_text(dump_plan(ready(load_plan(path), project)), encoding="utf-8")

@@ -26,14 +26,16 @@ from aiwf_tui.render.prometheus.dashboard import (
     metric_query,
     render_dashboard,
 )
+from tests.render_helpers import answer_all
 from tests.test_prometheus_operator import validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def setup(fixture: str):
+    """The fixture with every threshold answered (they start open, and open rules get no panel)."""
     project = load_project(FIXTURES / fixture)
-    return project, new_plan(project)
+    return project, answer_all(new_plan(project), project)
 
 
 def panels(data: dict) -> list[dict]:

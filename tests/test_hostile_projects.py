@@ -562,7 +562,7 @@ def test_a_service_name_never_adds_yaml_keys(service):
 
 
 GO_TEMPLATE_TARGETS = {
-    "email": "ops@example.com{{ if true }}, someone@example.net{{ end }}",
+    "email": "ops{{.CommonLabels.severity}}}}@example.com",  # passes the address check
     "slack": "#ops{{ .CommonLabels.severity }}}}",
     "pagerduty": 'team {{ template "x" . }}',
 }

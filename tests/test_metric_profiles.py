@@ -21,7 +21,7 @@ from aiwf_tui.model.plan_io import dump_plan, load_plan, parse_plan
 from aiwf_tui.render.profiles import PROFILES, metric_specs, own_metrics
 from aiwf_tui.render.prometheus import prometheus_artifacts
 from aiwf_tui.render.runbook import render_runbook
-from tests.render_helpers import confirm_file
+from tests.render_helpers import answer_all, confirm_file
 from tests.waiting import pilot_wait_until
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,25 +62,32 @@ def test_vllm_fixture_renders_rules_over_vllm_names_after_confirming(tmp_path):
     assert done.returncode == 0, done.stderr
     rules = exprs((project_dir / RULES_FILE).read_text(encoding="utf-8"))
     assert "vllm:e2e_request_latency_seconds_bucket" in rules
-    assert "vllm:request_success_total" in rules and "vllm:generation_tokens_total" in rules
+    assert "vllm:request_success_total" in rules
+    assert "_tokens_total" not in rules  # self-hosted: no token budget alerts
     assert 'http_requests_total{service="contract-finetune", status="5xx"}' in rules
-    assert "llm_requests_total{" not in rules and "llm_request_duration_seconds_bucket" not in rules
-    assert "llm_drift_score" in rules  # vLLM has no drift score: aiwf's name, to export
+    assert "llm_request_duration_seconds_bucket" not in rules
+    # vLLM has no drift score and no denied-request count: aiwf's names, listed to export.
+    assert "llm_drift_score" in rules and "llm_requests_denied_total" in rules
     runbook = (project_dir / RUNBOOK_FILE).read_text(encoding="utf-8")
     assert "### Metrics From vLLM" in runbook and "### Export These Metrics" in runbook
-    assert "`llm_drift_score`" in runbook.split("### Export These Metrics")[1]
+    export = runbook.split("### Export These Metrics")[1]
+    assert "`llm_drift_score`" in export and "`llm_requests_denied_total`" in export
+    assert "`llm_requests_total`" in export  # the denied ratio's denominator, from the same exporter
 
 
 def test_opentelemetry_genai_yields_gen_ai_rules():
     project = load_project(FIXTURES / "support-rag-bot")
-    plan = new_plan(project)
+    plan = answer_all(new_plan(project), project)
     plan.metrics.profile = "opentelemetry-genai"
     files = prometheus_artifacts(project, plan)
     rules = exprs(files[RULES_FILE])
     assert "gen_ai_client_operation_duration_seconds_bucket" in rules
     assert 'gen_ai_client_operation_duration_seconds_count{service="support-rag-bot", error_type!=""}' in rules
     assert "gen_ai_client_token_usage_sum" in rules
-    assert "llm_requests_total{" not in rules
+    # Only the denied-request ratio (no OpenTelemetry GenAI source) reads aiwf's request counter.
+    assert [line for line in rules.splitlines() if "llm_requests_total{" in line] == [
+        line for line in rules.splitlines() if "llm_requests_denied_total{" in line
+    ]
     tests = yaml.safe_load(files[RULES_TEST_FILE])["tests"]
     series = {s["series"].split("{")[0] for t in tests for s in t["input_series"]}
     assert {"gen_ai_client_operation_duration_seconds_bucket", "gen_ai_client_token_usage_sum"} <= series
@@ -111,7 +118,7 @@ def test_a_metric_a_profile_lacks_keeps_aiwf_name_and_is_listed_to_export():
 
 def test_the_runbook_snippet_is_valid_python():
     project = load_project(FIXTURES / "contract-finetune")
-    plan = new_plan(project)
+    plan = answer_all(new_plan(project), project)
     runbook = render_runbook(project, plan)
     snippet = re.search(r"```python\n(.*?)```", runbook, re.DOTALL).group(1)
     compile(snippet, "snippet", "exec")
@@ -120,7 +127,7 @@ def test_the_runbook_snippet_is_valid_python():
 
 def test_overrides_replace_a_metric_and_are_parsed(demo_dir):
     project = load_project(demo_dir)
-    plan = new_plan(project)
+    plan = answer_all(new_plan(project), project)
     override = 'sum(rate(gateway_errors_total{route="chat"}[5m])) / sum(rate(gateway_requests_total[5m]))'
     plan.metrics.overrides = {"error_rate": override}
     rules = exprs(prometheus_artifacts(project, plan)[RULES_FILE])
@@ -148,10 +155,8 @@ def tools():
 @pytest.mark.parametrize("profile", ["vllm", "opentelemetry-genai"])
 def test_promtool_passes_every_profile(tools, tmp_path, profile):
     project = load_project(FIXTURES / "contract-finetune")
-    plan = new_plan(project)
+    plan = answer_all(new_plan(project), project)
     plan.metrics.profile = profile
-    for channel in plan.alerting.channels:
-        channel.target = "ops@example.com" if channel.kind == "email" else "https://hooks.example.com/x"
     for rel, text in prometheus_artifacts(project, plan).items():
         (tmp_path / Path(rel).name).write_text(text, encoding="utf-8")
     for args in (["check", "rules", "alert-rules.yml"], ["test", "rules", "alert-rules.test.yml"]):

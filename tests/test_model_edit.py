@@ -69,7 +69,8 @@ def test_only_lists_are_multiline():
 
 def test_the_plan_models_kinds():
     assert field_kind(AlertRule, "severity").kind == "choice"
-    assert field_kind(AlertRule, "threshold") == FieldKind("float")
+    assert field_kind(AlertRule, "threshold") == FieldKind("float", optional=True)  # open until answered
+    assert field_kind(AlertRule, "duration") == FieldKind("text", optional=True)
     assert field_kind(AlertRule, "channels") == FieldKind("csv")
     assert field_kind(AlertRule, "promql") == FieldKind("text", optional=True)
 
@@ -177,13 +178,16 @@ def test_set_field_turns_a_validation_error_into_one_message_and_keeps_the_value
 def test_set_field_on_an_alert_rule_uses_the_models_rules():
     rule = AlertRule(
         name="High error rate", category="availability", metric="error_rate", threshold=0.05, severity="high",
-        runbook_anchor="high-error-rate",
+        runbook_anchor="high-error-rate", duration="5m",
     )  # fmt: skip
     with pytest.raises(EditError, match="a duration is a number and a unit"):
         set_field(rule, "duration", "five minutes")
     with pytest.raises(EditError, match="longer than an alert may wait"):
         set_field(rule, "duration", "2d")
     assert rule.duration == "5m"
+    with pytest.raises(EditError, match=r"a share from 0 to 1: > 5 can never fire \(5% is 0.05\)"):
+        set_field(rule, "threshold", "5")
+    assert rule.threshold == 0.05
     assert set_field(rule, "duration", "10m") and rule.duration == "10m"
     with pytest.raises(EditError, match="one of: critical, high, medium, low"):
         set_field(rule, "severity", "urgent")

@@ -14,6 +14,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan import KubernetesPlan
 from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.prometheus import prometheus_artifacts
+from tests.render_helpers import answer_all
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -36,7 +37,7 @@ def crd_schema() -> dict:
 
 def rendered(fixture: str, **kubernetes: str) -> dict[str, str]:
     project = load_project(FIXTURES / fixture)
-    plan = new_plan(project)
+    plan = answer_all(new_plan(project), project)
     if kubernetes:
         plan.kubernetes = KubernetesPlan(**kubernetes)
     return prometheus_artifacts(project, plan)

@@ -18,6 +18,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.edit import EditError, set_field
 from aiwf_tui.render.prometheus import prometheus_artifacts
 from aiwf_tui.render.prometheus.alertmanager import route_tests
+from tests.render_helpers import answer_all
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
@@ -25,10 +26,7 @@ DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
 
 def demo():
     project = load_project(DEMO)
-    plan = new_plan(project)
-    for channel in plan.alerting.channels:
-        channel.target = "ops@example.com" if channel.kind == "email" else "https://hooks.example.com/x"
-    return project, plan
+    return project, answer_all(new_plan(project), project)
 
 
 def alerts(files) -> dict[str, dict]:

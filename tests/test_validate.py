@@ -28,6 +28,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom
 from aiwf_tui.validate import Validation
 from tests import json_shapes
+from tests.render_helpers import answer_all
 
 DEMO = Path(__file__).resolve().parents[1] / "aiwf_tui" / "demo" / "fleet-docs-assistant"
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -43,11 +44,7 @@ def rendered(tmp_path) -> Path:
     root = tmp_path / "demo"
     shutil.copytree(DEMO, root)
     project = load_project(root)
-    plan = new_plan(project)
-    for channel in plan.alerting.channels:
-        channel.target = channel.target or {"email": "ops@example.com", "slack": "#ops"}.get(
-            channel.kind, "https://hooks.example.com/ops"
-        )
+    plan = answer_all(new_plan(project), project)
     for rel, text in prom.prometheus_artifacts(project, plan).items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")

@@ -106,7 +106,7 @@ def test_plan_reads_back_as_written(demo_plan, texts, listed):
     plan.monitoring.llm_metrics.append(MetricRow(metric=texts[2], why=texts[3], threshold=texts[4]))
     plan.monitoring.tool_reasoning = listed
     plan.alerting.service = texts[5]
-    plan.alerts_config.runbook_url = texts[6]
+    plan.runbook.maintenance_notice = texts[6]  # free text (runbook_url must be a URL)
     plan.runbook.health_expected = texts[7]
     plan.runbook.dashboard_panels = [texts[8], *listed]
     assert parse_plan(dump_plan(plan), "operations-plan.yaml") == plan

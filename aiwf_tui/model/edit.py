@@ -127,6 +127,9 @@ def set_field(obj: BaseModel, field: str, text: str) -> bool:
     if getattr(obj, field) == value:
         return False
     try:
+        # A refused value must leave the row as it was: pydantic keeps an assignment that its
+        # whole-model check then refuses, so the check runs on a copy first.
+        setattr(obj.model_copy(), field, value)
         setattr(obj, field, value)
     except ValidationError as exc:
         messages = [e["msg"].removeprefix("Value error, ") for e in exc.errors()]

@@ -59,6 +59,34 @@ METRICS: dict[str, str] = {
 }
 
 
+#: The values each metric can take: an alert whose condition holds for all of them, or for
+#: none, is a page that never stops or never comes (`error_rate > 5` meant 5%).
+_UNIT_INTERVAL = {"up", "instance_up", "targets_absent"} | {name for name, text in METRICS.items() if "(0-1)" in text}
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    name: (0.0, 1.0) if name in _UNIT_INTERVAL else (0.0, math.inf) for name in METRICS
+}
+
+
+def check_can_fire(metric: str, comparator: str, threshold: float) -> None:
+    """Refuse a threshold outside what the metric can read, where the alert could never change state."""
+    low, high = METRIC_RANGES.get(metric, (-math.inf, math.inf))
+    holds = {
+        ">": (high > threshold, low > threshold),
+        ">=": (high >= threshold, low >= threshold),
+        "<": (low < threshold, high < threshold),
+        "<=": (low <= threshold, high <= threshold),
+        "==": (low <= threshold <= high, low == high == threshold),
+        "!=": (not (low == high == threshold), not (low <= threshold <= high)),
+    }[comparator]
+    can_hold, always_holds = holds
+    span = "a share from 0 to 1" if high == 1.0 else "never below 0"
+    hint = f" ({threshold:g}% is {threshold / 100:g})" if high == 1.0 and 1 < threshold <= 100 else ""
+    if not can_hold:
+        raise ValueError(f"{metric} is {span}: {comparator} {threshold:g} can never fire{hint}")
+    if always_holds:
+        raise ValueError(f"{metric} is {span}: {comparator} {threshold:g} would always fire")
+
+
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#].*)?$", re.DOTALL)
 
@@ -306,6 +334,8 @@ class AlertRule(Row):
                 f"metric {self.metric!r} is not one aiwf knows ({', '.join(METRICS)}); "
                 "use one of those or give the rule its own promql"
             )
+        if self.promql is None and self.threshold is not None:
+            check_can_fire(self.metric, self.comparator, self.threshold)
         return self
 
     @property
