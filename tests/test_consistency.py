@@ -46,7 +46,7 @@ def test_changing_each_threshold_duration_and_channel_changes_every_artifact(fix
     plan.alerting.channels.append(plan.alerting.channels[0].model_copy(update={"name": "oncall-2"}))
     for i, rule in enumerate(plan.alerting.rules):
         if rule.metric != "up":
-            rule.threshold = (rule.threshold or 1) * 1.5 + i / 100
+            rule.threshold = (rule.threshold or 1) * 0.5 + i / 1000  # halved: a share stays a share
         rule.duration = f"{7 + i}m"
         rule.channels = ["oncall-2"] if i % 2 else ["slack"]
     files = render_all(project, plan, "2026-01-01")
