@@ -6,6 +6,7 @@ from pathlib import Path
 
 from aiwf_tui.app import AiwfApp
 from aiwf_tui.sections.registry import preview_for
+from aiwf_tui.widgets.editable_table import EditableTable
 from tests.helpers import TODAY
 from tests.waiting import pilot_wait_until
 
@@ -82,6 +83,19 @@ def is_settled(app) -> bool:
     return True
 
 
+def in_view(widget) -> bool:
+    """`widget` is laid out whole inside every container that scrolls it (a `scroll_visible`
+    has been applied, not merely asked for)."""
+    from textual.widget import Widget
+
+    region = widget.region
+    return bool(region) and all(
+        ancestor.region.contains_region(region)
+        for ancestor in widget.ancestors
+        if isinstance(ancestor, Widget) and ancestor.is_scrollable
+    )
+
+
 async def wait_loaded(app, pilot) -> None:
     """Wait until the project is open (the first screen paints before it loads)."""
     await pilot_wait_until(pilot, lambda: is_loaded(app), what="the project to open")
@@ -102,6 +116,38 @@ async def show_section(app, pilot, key: str) -> None:
     """Jump to section `key` and wait until its view is mounted."""
     app.workflow_screen.show_section(key)
     await wait_section(app, pilot, key)
+
+
+async def open_section(app, pilot, key: str) -> None:
+    """Wait until the project is open, then show section `key`."""
+    await wait_loaded(app, pilot)
+    await show_section(app, pilot, key)
+
+
+def table_titled(app, title: str) -> EditableTable:
+    """The table titled `title` on the current screen."""
+    return next(table for table in app.screen.query(EditableTable) if table.spec.title == title)
+
+
+async def open_cell(pilot, table: EditableTable, row: int, column: int) -> None:
+    """Focus `table`, put its cursor on (row, column) and press enter: the cell's editor (or
+    its choice picker, or a toggle) opens."""
+    table.focus()
+    table.move_cursor(row=row, column=column)
+    await pilot.press("enter")
+
+
+async def retype(pilot, text: str) -> None:
+    """In the open editor: ctrl+u clears it, then type `text` (not committed)."""
+    await pilot.press("ctrl+u")
+    await type_text(pilot, text)
+
+
+async def edit_cell(pilot, table: EditableTable, row: int, column: int, text: str) -> None:
+    """Open the cell (row, column), replace its text with `text`, commit with enter."""
+    await open_cell(pilot, table, row, column)
+    await retype(pilot, text)
+    await pilot.press("enter")
 
 
 async def type_text(pilot, text: str) -> None:

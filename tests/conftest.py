@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.helpers import DEMO_DIR, FIXTURES, copy_project
+from tests.helpers import DEMO_DIR, FIXTURES, copy_project, isolate_environment
 
 # Hypothesis profiles (`--hypothesis-profile=NAME`): each property asks for its examples through
 # tests.helpers.examples(n), which scales n by the profile's max_examples / 100.
@@ -47,26 +47,10 @@ def _worker_cache_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_config(monkeypatch, tmp_path_factory, _worker_cache_home) -> Path:
-    """No user config, server URL or home folder leaks into a test (nor out of it, into another
-    xdist worker's): HOME and the XDG folders are the test's own, knowledge is the embedded base
-    unless a test says so. Returns the config file path in effect (AIWF_CONFIG, not created)."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
-    monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    # The last knowledge answer is recorded in the user state folder: the test's own.
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    # The user cache folder (compiled templates, validation results) is the worker's own;
-    # promtool and amtool are the ones on PATH unless a test names others.
-    monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
-    monkeypatch.setenv("XDG_CACHE_HOME", str(_worker_cache_home))
-    monkeypatch.delenv("AIWF_PROMTOOL", raising=False)
-    monkeypatch.delenv("AIWF_AMTOOL", raising=False)
-    config = home / "config.toml"
-    monkeypatch.setenv("AIWF_CONFIG", str(config))
-    return config
+    """Every test runs in an isolated environment (`isolate_environment`): its own HOME, the
+    worker's own cache folder (compiled templates, validation results). Returns the config file
+    path in effect (AIWF_CONFIG, not created)."""
+    return isolate_environment(monkeypatch, tmp_path_factory.mktemp("home"), _worker_cache_home)
 
 
 @pytest.fixture(scope="session")

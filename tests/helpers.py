@@ -7,11 +7,14 @@ package. Tests copy a project before writing to it.
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,6 +45,54 @@ def aiwf(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
     kwargs.setdefault("cwd", REPO)
     kwargs.setdefault("timeout", 120)
     return subprocess.run([sys.executable, "-m", "aiwf_tui", *map(str, args)], capture_output=True, text=True, **kwargs)
+
+
+def aiwf_in_process(*args: str | Path) -> subprocess.CompletedProcess:
+    """Run the CLI in this process: what `python -m aiwf_tui ARGS` runs (`cli.main`), stdin empty,
+    stdout and stderr captured, the exit code returned as a process would return it. It skips the
+    ~0.3 s of interpreter start-up and imports a subprocess pays. An exception that escapes is
+    printed as Python prints it, so a "no traceback" check sees it. Not thread-safe (it swaps
+    sys.stdout); not for what needs a real process: signals, hangs, memory or stack bombs, the
+    console script itself (use `aiwf` for those)."""
+    from aiwf_tui import cli
+
+    argv = [str(arg) for arg in args]
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(), out, err
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:  # argparse's usage errors, --help, --version
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return subprocess.CompletedProcess(["aiwf", *argv], code, out.getvalue(), err.getvalue())
+
+
+def isolate_environment(monkeypatch: pytest.MonkeyPatch, home: Path, cache_home: Path) -> Path:
+    """No user config, server URL or home folder leaks in (nor out, into another xdist worker):
+    HOME and the XDG folders under `home`, the user cache folder `cache_home`, knowledge from the
+    embedded base, promtool and amtool from PATH. Returns the config file path in effect
+    (AIWF_CONFIG, not created)."""
+    monkeypatch.delenv("AIWF_KNOWLEDGE_URL", raising=False)
+    monkeypatch.delenv("AIWF_KNOWLEDGE_API_KEY", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    # The last knowledge answer is recorded in the user state folder: the test's own.
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("AIWF_NO_TEMPLATE_CACHE", "1")  # nothing written to the user cache folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.delenv("AIWF_PROMTOOL", raising=False)
+    monkeypatch.delenv("AIWF_AMTOOL", raising=False)
+    config = home / "config.toml"
+    monkeypatch.setenv("AIWF_CONFIG", str(config))
+    return config
 
 
 def examples(n: int) -> int:

@@ -11,8 +11,7 @@ from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
 from aiwf_tui.widgets.alert_plot import AlertPlot
-from aiwf_tui.widgets.editable_table import EditableTable
-from tests.app_helpers import make_app, type_text, wait_loaded
+from tests.app_helpers import edit_cell, make_app, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -24,15 +23,6 @@ def expected_firing_minute(plan, index: int) -> int:
     tests = load_plain(alert_rules_test_yaml(plan.project_name, plan), "alert-rules.test.yml")["tests"]
     case = next(t for t in tests if t["alert_rule_test"][1]["alertname"] == name)
     return int(case["alert_rule_test"][1]["eval_time"].removesuffix("m"))
-
-
-async def _edit_cell(pilot, table: EditableTable, row: int, column: int, text: str) -> None:
-    table.focus()
-    table.move_cursor(row=row, column=column)
-    await pilot.press("enter")
-    await pilot.press("ctrl+u")
-    await type_text(pilot, text)
-    await pilot.press("enter")
 
 
 def answered_project(tmp_path):
@@ -56,7 +46,7 @@ async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(
         app.workflow_screen.show_section("alerting")
         await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
         plot = app.screen.query_one(AlertPlot)
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+        table = table_titled(app, "Alert rules")
         plan = app.ctx.plan
         rules = plan.alerting.rules
         await pilot_wait_until(
@@ -71,12 +61,12 @@ async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(
         before = plot.drawn_firing_minute
 
         new_threshold = rules[index].threshold * 2
-        await _edit_cell(pilot, table, index, 4, str(new_threshold))
+        await edit_cell(pilot, table, index, 4, str(new_threshold))
         assert rules[index].threshold == new_threshold
         await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.threshold == new_threshold)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
 
-        await _edit_cell(pilot, table, index, 5, "15m")
+        await edit_cell(pilot, table, index, 5, "15m")
         await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.for_minutes == 15)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
         assert plot.drawn_firing_minute > before  # a longer `for` fires later

@@ -16,51 +16,44 @@ from aiwf_tui.widgets.decisions_table import DecisionsTable
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import answer, make_app, show_section, type_text, wait_loaded
+from tests.app_helpers import (
+    answer,
+    make_app,
+    open_cell,
+    open_section,
+    retype,
+    table_titled,
+    type_text,
+    wait_loaded,
+)
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
-
-
-async def _open(app, pilot, section):
-    await wait_loaded(app, pilot)
-    await show_section(app, pilot, section)
-
-
-def _rules_table(app) -> EditableTable:
-    return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
 
 
 async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "alerting")
-        table = _rules_table(app)
-        table.focus()
+        await open_section(app, pilot, "alerting")
+        table = table_titled(app, "Alert rules")
         rule = app.ctx.plan.alerting.rules[1]
         assert rule.duration is None and rule.threshold is None  # the engineer's decisions, open
-        table.move_cursor(row=1, column=5)  # For
-        await pilot.press("enter")
+        await open_cell(pilot, table, 1, 5)  # For
         editor = app.screen.query_one(EditorBar)
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "five")
+        await retype(pilot, "five")
         await pilot_wait_until(pilot, lambda: "duration" in str(editor.query_one(".editor-error").render()))
         error = str(editor.query_one(".editor-error").render())
         assert "duration" in error and "5m" in error
         assert rule.duration is None  # invalid text never reaches the plan
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "10m")
+        await retype(pilot, "10m")
         await pilot.press("enter")
         assert rule.duration == "10m"
         # The threshold must be a number.
-        table.move_cursor(row=1, column=4)
-        await pilot.press("enter")
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "lots")
+        await open_cell(pilot, table, 1, 4)
+        await retype(pilot, "lots")
         await pilot_wait_until(
             pilot, lambda: "number" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
         )
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "0.02")
+        await retype(pilot, "0.02")
         await pilot.press("enter")
         assert rule.threshold == 0.02
 
@@ -69,13 +62,11 @@ async def test_choice_cells_open_a_picker_and_space_cycles(tmp_path):
     """A choice cell never takes free text: enter lists the allowed values, space steps through them."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "alerting")
-        table = _rules_table(app)
-        table.focus()
+        await open_section(app, pilot, "alerting")
+        table = table_titled(app, "Alert rules")
         rule = app.ctx.plan.alerting.rules[1]
         assert rule.severity == "critical"
-        table.move_cursor(row=1, column=6)  # Severity
-        await pilot.press("enter")
+        await open_cell(pilot, table, 1, 6)  # Severity
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, ChoicePicker))
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == list(SEVERITIES)
@@ -98,8 +89,8 @@ async def test_choice_cells_open_a_picker_and_space_cycles(tmp_path):
 async def test_space_toggles_the_rows_yes_no_cell_from_any_cell(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "drift")
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
+        await open_section(app, pilot, "drift")
+        table = table_titled(app, "Detection approaches")
         table.focus()
         table.move_cursor(row=2, column=0)  # the approach's name, not 'Selected'
         await pilot.pause()
@@ -115,13 +106,9 @@ async def test_space_toggles_the_rows_yes_no_cell_from_any_cell(tmp_path):
 async def test_undeclared_channel_is_refused(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "alerting")
-        table = _rules_table(app)
-        table.focus()
-        table.move_cursor(row=0, column=7)  # Channels
-        await pilot.press("enter")
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "carrier-pigeon")
+        await open_section(app, pilot, "alerting")
+        await open_cell(pilot, table_titled(app, "Alert rules"), 0, 7)  # Channels
+        await retype(pilot, "carrier-pigeon")
         assert "not declared" in str(app.screen.query_one(EditorBar).query_one(".editor-error").render())
         await pilot.press("escape")
         assert app.ctx.plan.alerting.rules[0].channels == ["pagerduty"]
@@ -130,9 +117,9 @@ async def test_undeclared_channel_is_refused(tmp_path):
 async def test_add_and_delete_rows_with_confirmation(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "improvement")
+        await open_section(app, pilot, "improvement")
         loops = app.ctx.plan.improvement.loops
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Feedback loops")
+        table = table_titled(app, "Feedback loops")
         table.focus()
         await pilot.press("a")
         assert len(loops) == 5 and table.row_count == 5
@@ -151,11 +138,8 @@ async def test_bool_cell_toggles_and_selection_is_saved(tmp_path):
     project = copy_project(DEMO_DIR, tmp_path)
     app = make_app(project)
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "drift")
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
-        table.focus()
-        table.move_cursor(row=1, column=3)
-        await pilot.press("enter")
+        await open_section(app, pilot, "drift")
+        await open_cell(pilot, table_titled(app, "Detection approaches"), 1, 3)
         assert app.ctx.plan.drift.approaches[1].selected
         await pilot_wait_until(pilot, lambda: not app.dirty)
     plan = load_plan(project / PLAN_FILE, project)
@@ -165,7 +149,7 @@ async def test_bool_cell_toggles_and_selection_is_saved(tmp_path):
 async def test_markup_and_jinja_are_shown_literally(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "monitoring")
+        await open_section(app, pilot, "monitoring")
         await answer(pilot, "[bold]Prom[/bold] {{ 7*7 }} [link=x]y[/link]")
         field = app.screen.query(FieldView).first()
         assert "[bold]Prom[/bold] {{ 7*7 }} [link=x]y[/link]" in str(field.render())
@@ -176,7 +160,7 @@ async def test_autosave_and_resume_at_the_same_section(tmp_path):
     project = copy_project(DEMO_DIR, tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "drift")
+        await open_section(app, pilot, "drift")
         await answer(pilot, "Bulletins change weekly")
         await pilot_wait_until(pilot, lambda: not app.dirty, timeout=2.0)  # saved within a second or so
     again = make_app(project)
@@ -270,15 +254,14 @@ async def test_help_lists_the_keys(tmp_path):
 async def test_runbook_preview_follows_typing(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "runbook")
+        await open_section(app, pilot, "runbook")
         preview = app.screen.query_one("#preview")
         await pilot_wait_until(pilot, lambda: "Operations Runbook" in preview.text)
         table = app.screen.query(EditableTable).first()
         table.focus()
         await pilot.press("a")
         await pilot.press("enter")
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "ticket-api")
+        await retype(pilot, "ticket-api")
         await pilot_wait_until(pilot, lambda: "ticket-api" in preview.text)
         from aiwf_tui.render.runbook import render_runbook
 
@@ -289,8 +272,8 @@ async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_pat
     project = copy_project(DEMO_DIR, tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "drift")
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Detection approaches")
+        await open_section(app, pilot, "drift")
+        table = table_titled(app, "Detection approaches")
         table.focus()
         table.move_cursor(row=2, column=1)
         await pilot.pause()

@@ -6,7 +6,7 @@ import pytest
 
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
-from tests.app_helpers import is_settled, make_app, show_section, wait_loaded
+from tests.app_helpers import in_view, is_settled, make_app, show_section, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, FIXTURES, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -56,18 +56,17 @@ def _run_before_alert_plot():
 
     async def run_before(pilot):
         from aiwf_tui.widgets.alert_plot import AlertPlot
-        from aiwf_tui.widgets.editable_table import EditableTable
 
         await base(pilot)
         app = pilot.app
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+        table = table_titled(app, "Alert rules")
         table.focus()
         table.move_cursor(row=1, column=4)
         plot = app.screen.query_one(AlertPlot)
         name = alert_names(app.ctx.plan.alerting.rules)[1]
         await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)
         plot.scroll_visible(animate=False, top=False)
-        await pilot.pause(0.2)
+        await pilot_wait_until(pilot, lambda: in_view(plot), what="the plot scrolled into view")
         app.clear_notifications()
         await pilot.pause()
 
@@ -101,8 +100,9 @@ def _run_before_drift_scale():
         from aiwf_tui.widgets.drift_scale import DriftScale
 
         await base(pilot)
-        pilot.app.screen.query_one(DriftScale).scroll_visible(animate=False, top=False)
-        await pilot.pause(0.2)
+        scale = pilot.app.screen.query_one(DriftScale)
+        scale.scroll_visible(animate=False, top=False)
+        await pilot_wait_until(pilot, lambda: in_view(scale), what="the scale scrolled into view")
         pilot.app.clear_notifications()
         await pilot.pause()
 

@@ -9,20 +9,11 @@ from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
-from tests.app_helpers import make_app, show_section, type_text, wait_loaded
+from tests.app_helpers import make_app, open_section, table_titled, type_text
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
 
 TABLE_SECTIONS = [view.KEY for view in SECTION_VIEWS if view.PLAN_KEY]
-
-
-async def _open(app, pilot, section):
-    await wait_loaded(app, pilot)
-    await show_section(app, pilot, section)
-
-
-def _table(app, title) -> EditableTable:
-    return next(t for t in app.screen.query(EditableTable) if t.spec.title == title)
 
 
 def test_fit_widths_gives_way_from_the_widest_and_keeps_minimums():
@@ -37,7 +28,7 @@ async def test_every_row_of_every_table_is_on_screen_when_the_table_is(section, 
     """The section scrolls, not the table: a table is as tall as its rows plus its header."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, section)
+        await open_section(app, pilot, section)
         tables = list(app.screen.query(EditableTable))
 
         # Every row and the header; a horizontal scrollbar only where the columns cannot fit even cut
@@ -58,8 +49,8 @@ async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
     long_text = "Existing Prometheus and Grafana stack, shared with the platform team"  # 68 characters
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "monitoring")
-        table = _table(app, "Observability pillars")
+        await open_section(app, pilot, "monitoring")
+        table = table_titled(app, "Observability pillars")
         table.focus()
         table.move_cursor(row=0, column=2)  # Tools
         await pilot.pause()
@@ -84,8 +75,8 @@ async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
 async def test_numbers_are_never_cut_on_a_small_terminal(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(app, pilot, "alerting")
-        table = _table(app, "Alert rules")
+        await open_section(app, pilot, "alerting")
+        table = table_titled(app, "Alert rules")
         rules = app.ctx.plan.alerting.rules
         row = next(i for i, r in enumerate(rules) if r.metric == "daily_tokens")
         rules[row].threshold = 8000000
@@ -98,7 +89,7 @@ async def test_numbers_are_never_cut_on_a_small_terminal(tmp_path):
 async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "monitoring")
+        await open_section(app, pilot, "monitoring")
         fields = list(app.screen.query(FieldView))
         fields[0].focus()
         await pilot.pause()
@@ -110,7 +101,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
         assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
         assert app.focused is fields[1]
-        table = _table(app, "Observability pillars")
+        table = table_titled(app, "Observability pillars")
         table.focus()
         table.move_cursor(row=0, column=1)
         await pilot.pause()
@@ -125,7 +116,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
 async def test_the_edited_field_stays_in_view(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await _open(app, pilot, "runbook")
+        await open_section(app, pilot, "runbook")
         field = app.screen.query(FieldView).last()  # the dashboard panels, at the bottom
         field.focus()
         await pilot.pause()
@@ -145,7 +136,7 @@ async def test_the_edited_field_stays_in_view(tmp_path):
 async def test_the_preview_opens_at_the_part_the_section_feeds_and_f_focuses_it(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        await _open(app, pilot, "drift")
+        await open_section(app, pilot, "drift")
         screen = app.workflow_screen
         preview = screen.query_one("#preview", PreviewPane)
         await pilot.press("f")  # opens the preview and moves into it
@@ -181,7 +172,7 @@ async def test_ctrl_e_edits_long_text_in_the_editor_from_the_environment(tmp_pat
     project = copy_project(DEMO_DIR, tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot, "monitoring")
+        await open_section(app, pilot, "monitoring")
         fields = list(app.screen.query(FieldView))
         fields[0].focus()
         await pilot.pause()

@@ -6,9 +6,8 @@ from __future__ import annotations
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom
-from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.validation_status import ValidationStatus
-from tests.app_helpers import make_app, wait_loaded
+from tests.app_helpers import make_app, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, copy_project
 from tests.test_validate import alive as _alive
 from tests.test_validate import unit_test_pids, wrapper
@@ -38,8 +37,13 @@ def _footer_offers_stop(app) -> bool:
     return any("Stop checks" in str(getattr(key, "description", "")) for key in footer.children)
 
 
-def _rules_table(app) -> EditableTable:
-    return next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+def _status_shows(app, text: str, *, running: bool | None = None) -> bool:
+    """The Alerting section's check status is on screen, shows `text` and (unless None) is or is not running."""
+    return (
+        bool(app.screen.query(ValidationStatus))
+        and running in (None, _status(app).running)
+        and text in str(_status(app).render())
+    )
 
 
 async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools, monkeypatch):
@@ -53,18 +57,11 @@ async def test_escape_stops_the_checks_and_the_app_stays_usable(tmp_path, tools,
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")
-        await pilot_wait_until(
-            pilot,
-            lambda: (
-                app.screen.query(ValidationStatus)
-                and "promtool test rules (promtool 2.42.0)" in str(_status(app).render())
-            ),
-            timeout=30,
-        )
+        await pilot_wait_until(pilot, lambda: _status_shows(app, "promtool test rules (promtool 2.42.0)"), timeout=30)
         await pilot_wait_until(pilot, lambda: unit_test_pids(log))
         pids = unit_test_pids(log)
 
-        table = _rules_table(app)  # usable meanwhile: move through the rules while promtool runs
+        table = table_titled(app, "Alert rules")  # usable meanwhile: move through the rules while promtool runs
         await pilot_wait_until(pilot, lambda: app.focused is not None)  # the section has focused its first answer
         table.focus()
         await pilot_wait_until(pilot, lambda: app.focused is table)
@@ -88,25 +85,10 @@ async def test_an_unchanged_project_shows_its_verdict_from_the_cache(tmp_path, t
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("alerting")
-        await pilot_wait_until(
-            pilot,
-            lambda: (
-                app.screen.query(ValidationStatus)
-                and not _status(app).running
-                and "PASS promtool test rules" in str(_status(app).render())
-            ),
-            timeout=60,
-        )
+        await pilot_wait_until(pilot, lambda: _status_shows(app, "PASS promtool test rules", running=False), timeout=60)
         app.workflow_screen.show_section("drift")
         await pilot.pause()
         app.workflow_screen.show_section("alerting")
-        await pilot_wait_until(
-            pilot,
-            lambda: (
-                app.screen.query(ValidationStatus)
-                and not _status(app).running
-                and "PASS promtool test rules" in str(_status(app).render())
-            ),
-        )
+        await pilot_wait_until(pilot, lambda: _status_shows(app, "PASS promtool test rules", running=False))
         shown = str(_status(app).render())
         assert "(promtool 2.42.0, cached)" in shown and "FAIL" not in shown

@@ -17,6 +17,10 @@ and BOM files that git might normalise, odd folder names) are generated below.
 
 For every failing case: exit code != 0, the expected fragment, every line naming the file and
 giving the fix ("... - what to do"), no traceback, and not one byte changed on disk.
+
+Most cases call the CLI in this process (`aiwf_in_process`: the same `cli.main` the console
+script runs, ~10 times cheaper than a new interpreter); the cases in REAL_PROCESS run as
+`python -m aiwf_tui`, where only a real process shows the behaviour or survives its regression.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DEMO_DIR, REPO, tree_hashes
+from tests.helpers import DEMO_DIR, REPO, aiwf_in_process, isolate_environment, tree_hashes
 from tests.test_crash_safety import small_ready_plan
 
 # Every case's outcome comes from one module fixture: keep the module on one xdist worker.
@@ -402,10 +406,30 @@ GENERATED = [
 COMMITTED = [parse_case(folder) for folder in sorted(CASES_DIR.iterdir()) if (folder / "CASE.md").is_file()]
 ALL = COMMITTED + GENERATED
 
+#: Cases run as a real `python -m aiwf_tui` process. Where a regression would hurt the test
+#: process itself: a read that blocks on a FIFO (a subprocess times out), a stack or memory
+#: bomb, a YAML tag that runs code. And the console boundary: a non-ASCII path in argv,
+#: non-UTF-8 input quoted through a real stderr pipe, a plain refusal.
+REAL_PROCESS = {
+    "spec-fifo",
+    "plan-fifo",
+    "sidecar-deep-nesting",
+    "plan-deep-flow-nesting",
+    "sidecar-deep-flow-unclosed",
+    "sidecar-alias-bomb",
+    "plan-alias-bomb",
+    "plan-text-alias-bomb",
+    "sidecar-python-tag",
+    "valid-spaces-and-unicode-names",
+    "sidecar-latin1",
+    "plan-malformed",
+}
+
 
 def test_the_corpus_is_big_enough():
     assert len(COMMITTED) >= 40 and len(ALL) >= 60
     assert len({c.name for c in ALL}) == len(ALL)
+    assert not REAL_PROCESS - {c.name for c in ALL}, "a real-process case was renamed or removed"
 
 
 # -- running the corpus ----------------------------------------------------------------------------
@@ -456,6 +480,7 @@ def _build(case: Case, base: Path, where: Path) -> tuple[Path, Path]:
 
 
 def _run(*args) -> subprocess.CompletedProcess:
+    """`aiwf ARGS` as a real process, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "aiwf_tui", *map(str, args)],
         capture_output=True,
@@ -472,22 +497,28 @@ def _hashes(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, Outcome]:
-    """Every case through `aiwf check` then `aiwf render` (in parallel: it is ~140 processes)."""
+    """Every case through `aiwf check` then `aiwf render`: the REAL_PROCESS cases as processes in
+    two threads, meanwhile the others in this process, one after the other."""
     root = tmp_path_factory.mktemp("bad-inputs")
     base = root / "base"
     shutil.copytree(DEMO_DIR, base)
     small_ready_plan(base)
 
-    def one(case: Case) -> tuple[str, Outcome]:
+    def one(case: Case, run: Callable[..., subprocess.CompletedProcess]) -> tuple[str, Outcome]:
         path, project = _build(case, base, root / case.name)
         before = _hashes(project)
-        check = _run("check", path)
+        check = run("check", path)
         after_check = _hashes(project)
-        render = _run("render", path)
+        render = run("render", path)
         return case.name, Outcome(path, check, render, before, after_check, _hashes(project), project)
 
-    with ThreadPoolExecutor(3) as pool:
-        return dict(pool.map(one, ALL))
+    # Module scope starts before the per-test isolation: the same isolation, for the whole corpus.
+    with pytest.MonkeyPatch.context() as monkeypatch, ThreadPoolExecutor(2) as pool:
+        isolate_environment(monkeypatch, root / "home", root / "cache")
+        real = [pool.submit(one, case, _run) for case in ALL if case.name in REAL_PROCESS]
+        done = dict(one(case, aiwf_in_process) for case in ALL if case.name not in REAL_PROCESS)
+        done.update(future.result() for future in real)
+    return done
 
 
 def _assert_clear_failure(result: subprocess.CompletedProcess, case: Case, fragment: str, verb: str) -> None:
@@ -540,7 +571,7 @@ def test_crlf_and_bom_files_render_with_consistent_line_endings(name, outcomes):
         crlf, lf = data.count(b"\r\n"), data.count(b"\n")
         assert crlf in (0, lf), f"{rel} mixes CRLF and LF line endings"
         assert b"\xef\xbb\xbf" not in data[3:], f"{rel} has a BOM inside"
-    result = _run("render", project)  # and it renders again, unchanged
+    result = aiwf_in_process("render", project)  # and it renders again, unchanged
     assert result.returncode == 0 and "already up to date" in result.stderr, result.stderr
 
 
