@@ -645,3 +645,30 @@ def test_render_imports_no_ui_or_network_libraries(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+# -- promtool test scenarios ---------------------------------------------------------------------
+_SAMPLE = st.floats(min_value=-1e6, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _counter_series(draw):
+    """Counters as the scenarios write them (0 + k * step, then a second slope) and arbitrary samples."""
+    n = draw(st.integers(0, 80))
+    if draw(st.booleans()):
+        return draw(st.lists(_SAMPLE, min_size=n, max_size=n))
+    start, a, b = (draw(st.floats(0, 1e6, allow_nan=False)) for _ in range(3))
+    switch = draw(st.integers(0, n))
+    return [start + a * k for k in range(switch)] + [start + a * switch + b * k for k in range(n - switch)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_counter_series(), st.integers(1, 40), st.booleans(), st.booleans())
+def test_extrapolated_series_is_the_per_minute_model_bit_for_bit(values, window, is_rate, left_open):
+    from aiwf_tui.render.prometheus.scenarios import _extrapolated, _extrapolated_series
+
+    expected = [_extrapolated(values, i, window, is_rate, left_open) for i in range(len(values))]
+    got = _extrapolated_series(values, window, is_rate, left_open)
+    assert [None if v is None else (v, math.copysign(1.0, v)) for v in got] == [
+        None if v is None else (v, math.copysign(1.0, v)) for v in expected
+    ]
