@@ -2,7 +2,7 @@
 
 * the fast YAML loader (libyaml with ruamel's YAML 1.2 resolvers) vs ruamel's round trip;
 * top-level key lines read from the text vs the round-trip document's;
-* the sidecar writer's block path vs the full round trip (byte-identical);
+* the sidecar writer's block path and text path vs the full round trip (byte-identical);
 * the linear decision-log parser vs the former (quadratic) one.
 """
 
@@ -28,6 +28,7 @@ from aiwf_tui.model.decision_log import ANY_HEADING, ENTRY_HEADING, FIELD_LINE, 
 from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.project import _key_lines
 from aiwf_tui.render import sidecar_update
+from aiwf_tui.render.sidecar_text import render_sidecar_text
 from aiwf_tui.render.sidecar_update import render_sidecar, render_sidecar_blocks, render_sidecar_full
 from tests.helpers import DEMO_DIR, FIXTURES, examples
 from tests.render_helpers import ready
@@ -439,6 +440,95 @@ def test_block_path_matches_round_trip_for_any_decision_text(choice, rationale, 
         d = plan.decisions.decisions[0]
         d.choice, d.rationale, d.knowledge_ref = choice, rationale, ref
         assert render_sidecar(project, plan, DAY1, block_path=True) == render_sidecar_full(project, plan, DAY1)
+
+
+def _text_path(project, plan, day):
+    return render_sidecar_text(project.sidecar_text, project.sidecar_data(), plan, day)
+
+
+@pytest.mark.parametrize("name", [*GOOD, "demo"])
+def test_text_path_is_byte_identical_to_the_round_trip(name, tmp_path):
+    root = tmp_path / name
+    shutil.copytree(DEMO_DIR if name == "demo" else FIXTURES / name, root)
+    for step, project, plan, day in _scenarios(root):
+        full = render_sidecar_full(project, plan, day)
+        text = _text_path(project, plan, day)
+        if step != "fewer":  # a dropped decision: the round trip's to do
+            assert text is not None, f"{name}/{step}: the text path gave up"
+        assert text is None or text == full, f"{name}/{step}"
+        assert render_sidecar(project, plan, day) == full
+
+
+_ODD = {
+    "four-space": lambda t: re.sub(r"^  ", "    ", t, flags=re.M),
+    "single-quotes": lambda t: t.replace('choice: "rag-only"', "choice: 'rag-only'", 1),
+    "escape": lambda t: t.replace('choice: "rag-only"', 'choice: "rag\\tonly"', 1),
+    "unicode-escape": lambda t: t.replace('choice: "rag-only"', 'choice: "rag\\u00e9"', 1),
+    "end-of-line-comment": lambda t: t.replace("currentPhase: 5", "currentPhase: 5  # now", 1),
+    "indented-comment": lambda t: t.replace('  - id: "fp-001"', '  # fp\n  - id: "fp-001"', 1),
+    "tilde": lambda t: t.replace('lastContinued: "2026-03-04"', "lastContinued: ~", 1),
+    "bool": lambda t: t.replace('lastContinued: "2026-03-04"', "lastContinued: True", 1),
+    "date": lambda t: t.replace('lastContinued: "2026-03-04"', "lastContinued: 2026-03-04", 1),
+    "empty-value": lambda t: t.replace('lastContinued: "2026-03-04"', "lastContinued:", 1),
+    "block-steps": lambda t: t.replace("stepsCompleted: [1, 2, 3, 4, 5, 6]", "stepsCompleted:\n  - 1\n  - 2", 1),
+    "no-steps": lambda t: t.replace("stepsCompleted: [1, 2, 3, 4, 5, 6]\n", "", 1),
+    "comment-after-scalar": lambda t: t.replace(
+        "stepsCompleted: [1, 2, 3, 4, 5, 6]\nlastContinued", "lastContinued", 1
+    ).replace("currentPhase: 5\n", "currentPhase: 5\n\n# note\nstepsCompleted: [1]\n", 1),
+    "no-workflow-anchor": lambda t: t.replace("stepsCompleted: [1, 2, 3, 4, 5, 6]\n", "", 1).replace(
+        "currentPhase: 5\n", "currentPhase: 5\n# note\n", 1
+    ),
+    "interleaved": lambda t: t.replace('  - id: "fp-001"', '  - id: "op-001"\n    choice: "old"\n  - id: "fp-001"', 1),
+    "own-key": lambda t: t.replace(
+        '    knowledge_ref: "get_warnings:ai-testing-mistakes"',
+        '    knowledge_ref: "get_warnings:ai-testing-mistakes"\n  - id: "op-001"\n    choice: "c"\n    rationale: "r"\n    knowledge_ref: "k"\n    owner: "me"',
+        1,
+    ),
+    "dated": lambda t: re.sub(r'(    knowledge_ref: "[^"]*")\n', r'\1\n    phase: 1\n    date: "2026-01-20"\n', t),
+    "flow-item": lambda t: t.replace('  - id: "fp-001"', '  - {id: "fp-099", choice: "flow"}\n  - id: "fp-001"', 1),
+    "trailing-blank": lambda t: t + "\n",
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "no-phase-5": lambda t: t.replace('  phase_5_operations: "pending"\n', "", 1),
+    "doc-start": lambda t: "---\n" + t,
+}
+#: The layouts the text path answers for (every other one is the round trip's).
+_TEXT_ANSWERS = {"dated", "comment-after-scalar", "crlf"}  # CRLF: read as LF, like every sidecar
+
+
+@pytest.mark.parametrize("layout", sorted(_ODD))
+def test_text_path_answers_only_where_it_matches_the_round_trip(layout, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(DEMO_DIR, root)
+    path = root / "sidecar.yaml"
+    original = path.read_text(encoding="utf-8")
+    changed = _ODD[layout](original)
+    assert changed != original, layout
+    path.write_bytes(changed.encode("utf-8"))
+    try:
+        project = load_project(root)
+    except AiwfError:
+        pytest.skip(f"{layout}: the project does not load")
+    plan = _plan(project)
+    for day in (DAY1, DAY2):
+        full = render_sidecar_full(project, plan, day)
+        text = _text_path(project, plan, day)
+        assert (text is not None) == (layout in _TEXT_ANSWERS), layout
+        assert text is None or text == full, layout
+        assert render_sidecar(project, plan, day) == full
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(choice=_TEXT, rationale=_TEXT, ref=_TEXT)
+def test_text_path_matches_round_trip_for_any_decision_text(choice, rationale, ref):
+    for name in ("contract-finetune", "already-complete"):
+        project = _project(name)
+        plan = _plan(project)
+        d = plan.decisions.decisions[0]
+        d.choice, d.rationale, d.knowledge_ref = choice, rationale, ref
+        text = _text_path(project, plan, DAY1)
+        assert text is None or text == render_sidecar_full(project, plan, DAY1)
+        if all(" " <= ch <= "~" for ch in choice + rationale + ref):
+            assert text is not None  # printable ASCII, quotes and backslashes included
 
 
 _PROJECTS: dict = {}

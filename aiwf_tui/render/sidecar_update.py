@@ -197,6 +197,8 @@ def render_sidecar(project: Project, plan: OperationsPlan, today: str, *, block_
 
     `block_path`: None chooses by size; True tries the block path first (it still falls
     back to the full round trip when it cannot vouch for its result); False never uses it.
+    A small sidecar in the workflow's plain layout is edited on its text (`sidecar_text`),
+    any other through the round trip.
 
     The result always reads back as YAML: the block path compares it with what the edit
     means; the full round trip is parsed here. Raises `AiwfError` (a bug in aiwf) otherwise.
@@ -205,8 +207,12 @@ def render_sidecar(project: Project, plan: OperationsPlan, today: str, *, block_
         block_path = project.sidecar_text.count("\n") > BLOCK_PATH_MIN_LINES
     if block_path:
         text = render_sidecar_blocks(project, plan, today)
-        if text is not None:
-            return text
+    else:
+        from aiwf_tui.render.sidecar_text import render_sidecar_text
+
+        text = render_sidecar_text(project.sidecar_text, project.sidecar_data(), plan, today)
+    if text is not None:
+        return text
     text = render_sidecar_full(project, plan, today)
     problem = parse_problem(text, SIDECAR)
     if problem:
