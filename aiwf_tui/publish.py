@@ -9,7 +9,6 @@ writes them all-or-nothing.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError, Problem
@@ -79,6 +78,8 @@ def _read(path: Path) -> str | None:
 
 def diff_all(project: Project, files: dict[str, str]) -> str:
     """Unified diffs of every file that would be created or changed (empty: nothing changes)."""
+    import difflib
+
     chunks: list[str] = []
     for rel in sorted(files):
         new = files[rel]

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aiwf_tui.model.fields import new_dict, new_list
+
 PLAN_VERSION = 1
 
 Status = Literal["draft", "confirmed"]
@@ -152,17 +154,17 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     status: Status = "draft"
-    knowledge_refs: list[str] = Field(default_factory=list)
+    knowledge_refs: list[str] = Field(default_factory=new_list)
 
 
 class MonitoringSection(Section):
     infrastructure: str = ""  # "What monitoring infrastructure do you have?"
     critical_metrics: str = ""  # "What metrics are most critical for your use case?"
-    pillars: list[Pillar] = Field(default_factory=list)
-    llm_metrics: list[MetricRow] = Field(default_factory=list)
-    rag_metrics: list[MetricRow] = Field(default_factory=list)
+    pillars: list[Pillar] = Field(default_factory=new_list)
+    llm_metrics: list[MetricRow] = Field(default_factory=new_list)
+    rag_metrics: list[MetricRow] = Field(default_factory=new_list)
     tool: str = ""
-    tool_reasoning: list[str] = Field(default_factory=list)
+    tool_reasoning: list[str] = Field(default_factory=new_list)
 
 
 # -- drift ---------------------------------------------------------------------------
@@ -198,9 +200,9 @@ class SeverityResponse(Row):
 class DriftSection(Section):
     change_pace: str = ""  # "How quickly do you expect your data/domain to change?"
     approach_answer: str = ""  # "What drift detection approach fits your resources?"
-    types: list[DriftType] = Field(default_factory=list)
-    approaches: list[DriftApproach] = Field(default_factory=list)
-    responses: list[SeverityResponse] = Field(default_factory=list)
+    types: list[DriftType] = Field(default_factory=new_list)
+    approaches: list[DriftApproach] = Field(default_factory=new_list)
+    responses: list[SeverityResponse] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _bands_in_order(self) -> DriftSection:
@@ -275,7 +277,7 @@ class AlertRule(Row):
     threshold: float | None = None  # a decision: open until the engineer gives it
     duration: str | None = None  # the `for` duration, also the engineer's decision
     severity: Severity
-    channels: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=new_list)
     runbook_anchor: str
     placeholder: str | None = None  # the alerts-config template placeholder it fills
     promql: str | None = None  # a rule may carry its own PromQL instead of `metric`
@@ -393,10 +395,10 @@ class Principle(Row):
 class AlertingSection(Section):
     channels_answer: str = ""  # "What alerting channels do you use?"
     notify_answer: str = ""  # "Who should be notified for different severity levels?"
-    channels: list[Channel] = Field(default_factory=list)
-    routing: dict[Severity, list[str]] = Field(default_factory=dict)
-    rules: list[AlertRule] = Field(default_factory=list)
-    principles: list[Principle] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=new_list)
+    routing: dict[Severity, list[str]] = Field(default_factory=new_dict)
+    rules: list[AlertRule] = Field(default_factory=new_list)
+    principles: list[Principle] = Field(default_factory=new_list)
     service: str = ""  # the `service` label the rules and inhibit rules share
     #: The `severity` label the rules carry: the workflow's four levels, or critical/warning/info
     #: (high and medium -> warning, low -> info) for Alertmanager setups that route on those; then
@@ -437,8 +439,8 @@ class WorkflowStep(Row):
 
 class IncidentSection(Section):
     answer: str = ""  # who is on call, how escalation works
-    levels: list[IncidentLevel] = Field(default_factory=list)
-    workflow: list[WorkflowStep] = Field(default_factory=list)
+    levels: list[IncidentLevel] = Field(default_factory=new_list)
+    workflow: list[WorkflowStep] = Field(default_factory=new_list)
 
 
 # -- runbook ---------------------------------------------------------------------------
@@ -461,9 +463,9 @@ class HealthCheck(Row):
 class CommonIssue(Row):
     anchor: str
     title: str
-    symptoms: list[str] = Field(default_factory=list)
-    diagnosis: list[str] = Field(default_factory=list)
-    resolution: list[str] = Field(default_factory=list)
+    symptoms: list[str] = Field(default_factory=new_list)
+    diagnosis: list[str] = Field(default_factory=new_list)
+    resolution: list[str] = Field(default_factory=new_list)
     escalation: str = ""
 
     @field_validator("anchor")
@@ -487,24 +489,24 @@ class UsefulCommand(Row):
 
 
 class RunbookSection(Section):
-    components: list[Component] = Field(default_factory=list)
-    dependencies: list[Dependency] = Field(default_factory=list)
+    components: list[Component] = Field(default_factory=new_list)
+    dependencies: list[Dependency] = Field(default_factory=new_list)
     health_endpoint: str = "/health"
     health_expected: str = '{"status": "healthy"}'
     health_frequency: str = "Every 30 seconds"
-    health_checks: list[HealthCheck] = Field(default_factory=list)
-    issues: list[CommonIssue] = Field(default_factory=list)
+    health_checks: list[HealthCheck] = Field(default_factory=new_list)
+    issues: list[CommonIssue] = Field(default_factory=new_list)
     full_rollback_when: str = "Critical production issue"
-    full_rollback_steps: list[str] = Field(default_factory=list)
+    full_rollback_steps: list[str] = Field(default_factory=new_list)
     flag_rollback_when: str = "Issue with specific feature"
     flag_rollback_command: str = ""
     maintenance_notice: str = ""  # "Notify users [X hours] in advance"
     index_rebuild_when: str = "After embedding model change, corruption"
-    index_rebuild_steps: list[str] = Field(default_factory=list)
-    contacts: list[Contact] = Field(default_factory=list)
-    commands: list[UsefulCommand] = Field(default_factory=list)
+    index_rebuild_steps: list[str] = Field(default_factory=new_list)
+    contacts: list[Contact] = Field(default_factory=new_list)
+    commands: list[UsefulCommand] = Field(default_factory=new_list)
     dashboard_url: str = ""
-    dashboard_panels: list[str] = Field(default_factory=list)
+    dashboard_panels: list[str] = Field(default_factory=new_list)
 
     @field_validator("dashboard_url")
     @classmethod
@@ -539,8 +541,8 @@ class ImprovementTrigger(Row):
 
 class ImprovementSection(Section):
     answer: str = ""  # "How do you want to structure continuous improvement?"
-    loops: list[FeedbackLoop] = Field(default_factory=list)
-    triggers: list[ImprovementTrigger] = Field(default_factory=list)
+    loops: list[FeedbackLoop] = Field(default_factory=new_list)
+    triggers: list[ImprovementTrigger] = Field(default_factory=new_list)
 
 
 # -- decisions -----------------------------------------------------------------------------
@@ -550,9 +552,9 @@ class OperationsDecision(Row):
     choice: str = ""
     context: str = ""
     rationale: str = ""
-    options: list[str] = Field(default_factory=list)
+    options: list[str] = Field(default_factory=new_list)
     knowledge_ref: str = ""
-    consequences: list[str] = Field(default_factory=list)
+    consequences: list[str] = Field(default_factory=new_list)
 
     @field_validator("id")
     @classmethod
@@ -564,7 +566,7 @@ class OperationsDecision(Row):
 
 
 class DecisionsSection(Section):
-    decisions: list[OperationsDecision] = Field(default_factory=list)
+    decisions: list[OperationsDecision] = Field(default_factory=new_list)
 
 
 #: The sections in workflow order: (plan attribute, title shown to the engineer).
@@ -592,7 +594,7 @@ class MetricsPlan(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     profile: MetricProfile = "aiwf"
-    overrides: dict[str, str] = Field(default_factory=dict)
+    overrides: dict[str, str] = Field(default_factory=new_dict)
 
     @field_validator("overrides")
     @classmethod

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aiwf_tui.errors import AiwfError, Problem
+from aiwf_tui.model.fields import new_dict, new_list
 
 Architecture = Literal["rag-only", "fine-tuning", "hybrid"]
 GateDecision = Literal["go", "no-go", "conditional"]
@@ -62,8 +63,8 @@ class QualityGate(BaseModel):
 
     decision: GateDecision
     date: str | None = None
-    conditions: list[str] = Field(default_factory=list)
-    blockers: list[str] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=new_list)
+    blockers: list[str] = Field(default_factory=new_list)
 
     @field_validator("decision", mode="before")
     @classmethod
@@ -90,12 +91,12 @@ class Sidecar(BaseModel):
     user_name: str | None = None
     architecture: Architecture | None = None
     currentPhase: int | None = None
-    stepsCompleted: list[int] = Field(default_factory=list)
+    stepsCompleted: list[int] = Field(default_factory=new_list)
     workflow_status: str | None = None
     completed_date: str | None = None
-    decisions: list[SidecarDecision] = Field(default_factory=list)
+    decisions: list[SidecarDecision] = Field(default_factory=new_list)
     quality_gate: QualityGate | None = None
-    phases: dict[str, str | None] = Field(default_factory=dict)
+    phases: dict[str, str | None] = Field(default_factory=new_dict)
     warnings_acknowledged: list[dict[str, Any]] | None = None
 
     @field_validator("quality_gate", mode="before")

@@ -24,11 +24,10 @@ from typing import Any
 
 from aiwf_tui.model.plan import OperationsPlan
 
-#: Characters the round trip writes as they are inside double quotes (ruamel's emitter with
-#: `allow_unicode`): printable ASCII but `"` and `\\`, and printable Unicode but the line and
-#: paragraph separators and the byte-order mark.
-_PLAIN_CHAR = r'[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]'
-_DQ = rf'"(?:{_PLAIN_CHAR}|\\["\\])*"'
+#: A double-quoted value whose only escapes are `\"` and `\\`; its other characters must also
+#: be printable (`str.isprintable`, checked per line): the round trip (ruamel's emitter with
+#: `allow_unicode`) escapes only characters Python does not call printable.
+_DQ = r'"(?:[^"\\]|\\["\\])*"'
 _INT = r"(?:0|-?[1-9][0-9]{0,17})"
 _WORD = r"(?!(?:true|false|null|yes|no|on|off|y|n)$)[a-z][a-z0-9_-]*"
 _INTS = r"\[(?:(?:0|[1-9][0-9]{0,5})(?:, (?:0|[1-9][0-9]{0,5}))*)?\]"
@@ -37,7 +36,6 @@ _LINE = re.compile(
     rf"(?P<indent> *)(?P<dash>- )?(?:(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: (?P<value>{_VALUE}))?|(?P<item>{_VALUE}))"
 )
 _ESCAPED = re.compile(r'["\\]')
-_NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 #: Nested mappings are indented by this much, list dashes by this much under their key.
 STEP = 2
@@ -49,7 +47,7 @@ class _Layout(Exception):
 
 def _quoted(value: str) -> str:
     """`value` as the round trip writes a double-quoted string."""
-    if _NEEDS_ESCAPE.search(value) or len(value) > 100_000:
+    if not value.isprintable() or len(value) > 100_000:
         raise _Layout("a character the emitter escapes")
     return '"' + _ESCAPED.sub(lambda m: "\\" + m.group(0), value) + '"'
 
@@ -63,7 +61,7 @@ def _check_layout(lines: list[str]) -> None:
         if not line or line.startswith("#"):
             continue
         m = _LINE.fullmatch(line)
-        if m is None:
+        if m is None or not line.isprintable():
             raise _Layout(f"a line not in the plain layout: {line[:40]!r}")
         col = len(m.group("indent"))
         if opened is not None:
