@@ -725,16 +725,24 @@ def test_decision_log_parser_is_linear():
 
 # -- start-up -----------------------------------------------------------------------------------
 def test_render_imports_no_ui_or_network_libraries(tmp_path):
+    """A real render (the plan answered, every file written) of a sidecar in the workflow's
+    plain layout: no UI or network library, and no ruamel (the sidecar is edited on its text)."""
+    from aiwf_tui.layout import PLAN_FILE
+    from aiwf_tui.model.plan_io import dump_plan
+
     root = tmp_path / "demo"
     shutil.copytree(DEMO_DIR, root)
+    (root / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / PLAN_FILE).write_text(dump_plan(ready(new_plan(load_project(root)), load_project(root))), encoding="utf-8")
     code = (
         "import sys\n"
         "from aiwf_tui.cli import main\n"
-        f"main(['render', {str(root)!r}])\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'httpx'}))\n"
+        f"assert main(['render', {str(root)!r}]) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'httpx', 'ruamel'}))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+    assert 'phase_5_operations: "complete"' in (root / "sidecar.yaml").read_text(encoding="utf-8")
 
 
 # -- promtool test scenarios ---------------------------------------------------------------------
