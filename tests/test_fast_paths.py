@@ -770,3 +770,35 @@ def test_extrapolated_series_is_the_per_minute_model_bit_for_bit(values, window,
     assert [None if v is None else (v, math.copysign(1.0, v)) for v in got] == [
         None if v is None else (v, math.copysign(1.0, v)) for v in expected
     ]
+
+
+# -- the YAML emitter ----------------------------------------------------------------------------
+_YAML_CHARS = st.one_of(
+    st.sampled_from([*list(" \t-:#?*&!|>'\"%@`,[]{}~=.0123456789eExXyYnN+_\\/"), "true", "null", "0x1f", "1e3", "---"]),
+    st.characters(blacklist_categories=("Cs",)),
+)
+_YAML_TEXT = st.lists(_YAML_CHARS, max_size=10).map("".join)
+_YAML_DATA = st.recursive(
+    st.one_of(_YAML_TEXT, st.integers(), st.floats(), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_YAML_TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_YAML_TEXT, _YAML_DATA, min_size=1, max_size=4))
+def test_libyaml_writes_what_the_python_emitter_writes_where_it_is_used(data):
+    libyaml = yamlio._dumper_class(False, False, libyaml=True)
+    if libyaml is None:
+        pytest.skip("PyYAML was built without libyaml")
+    python = yamlio._dumper_class(False, False)
+    if yamlio.libyaml_writes_the_same(data):
+        assert yamlio.dump_with(libyaml, data) == yamlio.dump_with(python, data)
+    assert yamlio.dump_yaml(data) == yamlio.dump_with(python, data)
+
+
+@pytest.mark.parametrize(
+    "data", [{"k": "emoji \U0001f600"}, {"": 1}, {"k": "two\nlines"}, {"k": "bell \x07"}, {"k": {1, 2}}]
+)
+def test_libyaml_is_not_used_where_it_writes_other_bytes(data):
+    assert not yamlio.libyaml_writes_the_same(data)
