@@ -17,10 +17,15 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """A test that asks for the real promtool/amtool (the `tools` fixture) is marked `tools`."""
+    """A test that asks for the real promtool/amtool (the `tools` fixture) is marked `tools`.
+
+    The `slow` tests run first: pytest-xdist hands a test to whichever worker is free, in this
+    order, so the longest ones start at once and the short ones fill in around them; left to
+    the end, one of them would run alone on one core while the other waits."""
     for item in items:
         if "tools" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.tools)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ markdown-it-py (CommonMark, the parser Textual's Markdown widget uses) is the re
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.publish import write_files
 from aiwf_tui.render.artifacts import render_all
-from tests.helpers import DEMO_DIR, FIXTURES
+from tests.helpers import DEMO_DIR, FIXTURES, copy_project
 from tests.render_helpers import ready
 
 MD = MarkdownIt("commonmark").enable("table")
@@ -134,12 +133,6 @@ def test_escaped_text_reads_verbatim(text):
 
 
 # -- renders: nothing lost, nothing grows, headings fixed ----------------------------------------------
-def _project_copy(source: Path, where: Path) -> Path:
-    target = where / source.name
-    shutil.copytree(source, target)
-    return target
-
-
 def _render_into(project_dir: Path, plan) -> dict[str, str]:
     project = load_project(project_dir)
     files = render_all(project, plan, "2026-03-10")
@@ -155,7 +148,7 @@ def _render_into(project_dir: Path, plan) -> dict[str, str]:
     ],
 )
 def test_a_fence_in_user_text_never_deletes_sections(tmp_path, source, fence_text):
-    project_dir = _project_copy(source, tmp_path)
+    project_dir = copy_project(source, tmp_path)
     before = {line for i, line in _headings(project_dir / "decision-log.md")}
     plan = ready(new_plan(load_project(project_dir)))
     plan.decisions.decisions[0].rationale = fence_text
@@ -176,7 +169,7 @@ def _headings(path: Path) -> list[tuple[int, str]]:
 
 
 def test_a_line_the_spec_updater_looks_for_does_not_make_the_spec_grow(tmp_path):
-    project_dir = _project_copy(DEMO_DIR, tmp_path)
+    project_dir = copy_project(DEMO_DIR, tmp_path)
     plan = ready(new_plan(load_project(project_dir)))
     plan.improvement.answer = "**Full Runbook:** See `phase-5-operations/runbook.md`\n## Phase 5: Operations\n---\nend"
     plan.incident.answer = "## Decision Summary\n**Full Runbook:** See `phase-5-operations/runbook.md`"
@@ -240,6 +233,15 @@ def _skeletons(files: dict[str, str]) -> dict[str, list]:
     return {rel: structure(text) for rel, text in files.items() if rel.endswith(".md")}
 
 
+@pytest.fixture(scope="module")
+def plain_skeletons(tmp_path_factory) -> dict[str, list]:
+    """The Markdown structure of the demo rendered with plain words where the property puts
+    user text: the same reference for every example, rendered once."""
+    plain_dir = copy_project(DEMO_DIR, tmp_path_factory.mktemp("md-plain"))
+    return _skeletons(_render_into(plain_dir, _fill(ready(new_plan(load_project(plain_dir))), "plain words")))
+
+
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
@@ -250,16 +252,12 @@ def _skeletons(files: dict[str, str]) -> dict[str, list]:
 @example(text="\n[ref]: https://example.com\nx\n\n")
 @example(text="see:\n```\nunbalanced\n\n## Quick Reference\n| a |\n|---|")
 @given(text=user_text)
-def test_two_renders_are_identical_and_headings_do_not_depend_on_user_text(tmp_path_factory, text):
+def test_two_renders_are_identical_and_headings_do_not_depend_on_user_text(tmp_path_factory, plain_skeletons, text):
     assume(text.strip())  # an empty answer is a to-do marker: another, known, structure
-    where = tmp_path_factory.mktemp("md")
-    hostile_dir = _project_copy(DEMO_DIR, where / "hostile")
-    plain_dir = _project_copy(DEMO_DIR, where / "plain")
-    base = ready(new_plan(load_project(hostile_dir)))
-    hostile, plain = _fill(base, text), _fill(base, "plain words")
+    hostile_dir = copy_project(DEMO_DIR, tmp_path_factory.mktemp("md"))
+    hostile = _fill(ready(new_plan(load_project(hostile_dir))), text)
     (hostile_dir / "phase-5-operations" / "operations-plan.yaml").write_text(dump_plan(hostile), encoding="utf-8")
     first = _render_into(hostile_dir, hostile)
     second = _render_into(hostile_dir, hostile)
     assert first == second  # byte-identical: nothing moves, nothing grows
-    reference = _render_into(plain_dir, plain)
-    assert _skeletons(first) == _skeletons(reference)
+    assert _skeletons(first) == plain_skeletons

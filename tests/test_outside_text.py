@@ -9,9 +9,11 @@ them); the screen always neutralises them (`aiwf_tui.safetext.clean_text`).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 
+import pytest
 import yaml
 
 from aiwf_tui.layout import PLAN_FILE
@@ -20,7 +22,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from aiwf_tui.sections.registry import SECTION_KEYS
 from tests.app_helpers import is_settled, make_app, show_section, wait_loaded, wait_section
-from tests.helpers import DEMO_DIR, aiwf, copy_project
+from tests.helpers import DEMO_DIR, aiwf, copy_project, isolate_environment
 from tests.render_helpers import ready
 from tests.waiting import pilot_wait_until
 
@@ -67,7 +69,7 @@ def test_the_plan_keeps_hostile_text_exactly(tmp_path):
     assert "\x1b" not in (project / PLAN_FILE).read_text(encoding="utf-8")  # YAML escapes it: "\e]52..."
 
 
-async def _screens(tmp_path) -> tuple[dict[str, str], object]:
+async def _screens(tmp_path) -> dict[str, str]:
     """Screenshots (as text) of every section, and of the editor on a hostile answer."""
     project = hostile_project(tmp_path)
     app = make_app(project)
@@ -89,7 +91,16 @@ async def _screens(tmp_path) -> tuple[dict[str, str], object]:
         await pilot.press("escape")
         assert app.is_running
         assert app.ctx.plan.monitoring.infrastructure == PAYLOAD  # the model keeps it exactly
-    return {key: html.unescape(svg).replace("\xa0", " ") for key, svg in shots.items()}, app
+    return {key: html.unescape(svg).replace("\xa0", " ") for key, svg in shots.items()}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> dict[str, str]:
+    """One walk through the app, for the tests below (they share a worker: xdist_group)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:  # module scope starts before the per-test isolation
+        root = tmp_path_factory.mktemp("outside-text")
+        isolate_environment(monkeypatch, root / "home", root / "cache")
+        return asyncio.run(_screens(root))
 
 
 def _assert_neutralised(text: str, where: str) -> None:
@@ -103,8 +114,8 @@ def _assert_neutralised(text: str, where: str) -> None:
 NOT_YET_CLEAN = ("summary", "editor")
 
 
-async def test_the_app_shows_hostile_text_literally(tmp_path):
-    shots, _app = await _screens(tmp_path)
+@pytest.mark.xdist_group("outside_text_screens")
+def test_the_app_shows_hostile_text_literally(shots):
     everything = "\n".join(shots.values())
     assert "[bold]B[/bold]" in everything and "[@click=app.quit]Q[/]" in everything
     assert "[red on red]hidden[/]" in everything and "{{ secret }}" in everything
@@ -116,8 +127,8 @@ async def test_the_app_shows_hostile_text_literally(tmp_path):
             _assert_neutralised(text, key)
 
 
-async def test_summary_and_editor_neutralise_escapes(tmp_path):
-    shots, _app = await _screens(tmp_path)
+@pytest.mark.xdist_group("outside_text_screens")
+def test_summary_and_editor_neutralise_escapes(shots):
     for key in NOT_YET_CLEAN:
         _assert_neutralised(shots[key], key)
 

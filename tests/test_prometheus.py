@@ -376,6 +376,7 @@ def test_validate_skips_when_no_tool_is_installed(demo, monkeypatch):
 
 
 # -- with the real tools --------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(PROJECTS))
 def test_all_checks_pass_for_each_project(name, tmp_path, tools):
     root = copy_project(PROJECTS[name], tmp_path)

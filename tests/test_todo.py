@@ -99,6 +99,7 @@ def test_confirm_without_answers_is_refused_and_changes_nothing(project_root):
     assert tree_hashes(project_root) == before
 
 
+@pytest.mark.slow
 def test_answer_every_item_confirm_and_render_leaves_no_marker(project_root):
     assert aiwf("plan", project_root).returncode == 0
     listed = aiwf("todo", project_root, "--json")
