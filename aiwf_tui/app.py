@@ -21,15 +21,17 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.reactive import reactive
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.key_order import KeyOrder
 from aiwf_tui.messages import (
     ExitConfirmed,
     FilesWritten,
@@ -125,6 +127,27 @@ class AiwfApp(App[None]):
         self.config_file: Path | None = None  # the user config, once read
         self._theme_from_config = False
         self.error_lines: list[str] = []
+        self.key_order = KeyOrder(self, super().on_event)
+        """Typed keys, one at a time (a burst lands where each key's predecessor left the focus)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal go through `key_order`; one coming back up has had its bindings run."""
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                await self.key_order.typed(event)
+                return
+            await super().on_event(event)
+            self.key_order.came_back(event)
+            return
+        await super().on_event(event)
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss=False, *, mode=None):
+        """Textual's push_screen; the keys typed meanwhile go to the new screen once it is mounted
+        (the viewer, picker or question that the key before them opened)."""
+        pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
+        if isinstance(pushed, AwaitMount):
+            self.key_order.hold_until(pushed)
+        return pushed
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"aiwf  opening {self.project_dir}…", style="bold"), id="splash")

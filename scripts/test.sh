@@ -5,12 +5,16 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: Prometheus 2.42 / Alertmanager 0.25 (Debian 12) for the alert-rule tests
 # (promtool, amtool) and the fire drill (the prometheus and prometheus-alertmanager servers,
-# which the drill's tests start themselves on loopback), tmux for the terminal tests.
+# which the drill's tests start themselves on loopback), tmux for the terminal tests, and
+# OpenSSH (server and client) for the test that runs aiwf over a real SSH connection (it starts
+# its own sshd on loopback; the package's own service is not needed).
 need=()
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
 { command -v amtool && { command -v alertmanager || command -v prometheus-alertmanager; }; } >/dev/null 2>&1 \
   || need+=(prometheus-alertmanager)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+{ command -v sshd || [ -x /usr/sbin/sshd ]; } >/dev/null 2>&1 || need+=(openssh-server)
+{ command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q

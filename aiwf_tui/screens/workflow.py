@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.key_order import release_keys
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.messages import (
     EditRequested,
@@ -188,7 +189,8 @@ class WorkflowScreen(Screen[None]):
         view_cls = view_for(key)
         host = self.query_one("#section-host")
         removed = host.remove_children()
-        mounted = host.mount(view_cls(self.ctx, resume_at=at))
+        view = view_cls(self.ctx, resume_at=at)
+        mounted = host.mount(view)
         self.refresh_header()
         show_preview = self.preview_on.get(key, view_cls.PREVIEW_DEFAULT) and preview_for(key) is not None
         self.query_one("#preview").display = show_preview
@@ -196,7 +198,16 @@ class WorkflowScreen(Screen[None]):
         self.refresh_sidebar()
         if show_preview:
             self.schedule_preview()
-        return AwaitComplete(removed, mounted)
+
+        async def arrived() -> None:
+            await removed
+            await mounted
+            # Focus now, not after the next refresh: a key binding awaiting this returns only
+            # then, so the keys typed after `n` (tab, enter) act on the new section's answers
+            # instead of on the bare section (which is what focus_next finds while nothing is focused).
+            view.focus_first()
+
+        return AwaitComplete(arrived())
 
     # -- the resume point -------------------------------------------------------------------
     def note_resume_point(self) -> None:
@@ -204,7 +215,11 @@ class WorkflowScreen(Screen[None]):
         if self.ctx.read_only:
             return
         view = self.section
-        place = view.place(self.focused) if view is not None and self.current == view.KEY else ""
+        focused = self.focused
+        if self.editor is not None and isinstance(self.editor.target.source, Widget):
+            # Typing in the editor bar is being at the field it edits (the line may drop mid-edit).
+            focused = self.editor.target.source
+        place = view.place(focused) if view is not None and self.current == view.KEY else ""
         point = f"{self.current}/{place}" if place else self.current
         if point != self.ctx.plan.resume_section:
             self.ctx.plan.resume_section = point
@@ -315,43 +330,55 @@ class WorkflowScreen(Screen[None]):
     @on(EditRequested)
     async def open_editor(self, event: EditRequested) -> None:
         event.stop()
-        if self.ctx.read_only:
-            self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
-            return
-        self.close_editor()
-        view = self.section
-        self.editor = EditorBar(
-            event.target, section_model_check=view.section_problem if view else None, workdir=self.ctx.project.root
-        )
-        await self.query_one("#main").mount(self.editor)
-        source = event.target.source
-        if source is not None:
-            self.call_after_refresh(source.scroll_to_edit)  # the editor bar takes room: keep the field in view
+        try:
+            if self.ctx.read_only:
+                self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
+                return
+            self.close_editor()
+            view = self.section
+            self.editor = EditorBar(
+                event.target, section_model_check=view.section_problem if view else None, workdir=self.ctx.project.root
+            )
+            await self.query_one("#main").mount(self.editor)  # the editor has the focus once mounted
+            source = event.target.source
+            if source is not None:
+                self.call_after_refresh(source.scroll_to_edit)  # the editor bar takes room: keep the field in view
+        finally:
+            release_keys(self)  # the keys typed since enter go into the editor
 
     @on(EditorClosed)
     def editor_closed(self, event: EditorClosed) -> None:
-        """Back to what was edited, kept in view; tab / shift+tab go on to the next or previous one."""
+        """Back to what was edited, kept in view; tab / shift+tab go on to the next or previous one.
+        The focus moves now (the editor is still being removed), so the next key typed lands there."""
         event.stop()
-        source = event.target.source
-        if isinstance(source, Widget) and source.is_attached:
-            # Focus it before the editor goes: removing a focused editor would let Textual move
-            # the focus (and the view) elsewhere first.
-            self.set_focus(source, scroll_visible=False)
-        self.close_editor()
-        if source is None or not source.is_attached:
-            return
-
-        def then() -> None:
+        try:
+            source = event.target.source
+            if isinstance(source, Widget) and source.is_attached:
+                # Focus it before the editor goes: removing a focused editor would let Textual move
+                # the focus (and the view) elsewhere first.
+                self.set_focus(source, scroll_visible=False)
+            self.close_editor()
+            if source is None or not source.is_attached:
+                return
             if event.move and isinstance(source, EditableTable):
                 source.step_cell(event.move)
-            elif event.move > 0:
-                self.focus_next()
-            elif event.move < 0:
-                self.focus_previous()
+            elif event.move:
+                self._focus_neighbour(source, event.move)
             else:
-                source.scroll_to_edit()
+                self.call_after_refresh(source.scroll_to_edit)  # once the editor's room is given back
+        finally:
+            release_keys(self)  # the keys typed since leaving go where the focus is now
 
-        self.call_after_refresh(then)
+    def _focus_neighbour(self, widget: Widget, move: int) -> None:
+        """The section's next (1) or previous (-1) answer or table after `widget` (the editor being
+        removed is no candidate); past either end, what tab would reach."""
+        view = self.section
+        widgets = view.focusables() if view is not None else []
+        index = widgets.index(widget) + move if widget in widgets else -1
+        if 0 <= index < len(widgets):
+            self.set_focus(widgets[index])
+        else:
+            self.call_after_refresh(self.focus_next if move > 0 else self.focus_previous)
 
     def action_leave_input(self) -> None:
         """escape in a text box (the Welcome filter): leave it for what follows."""

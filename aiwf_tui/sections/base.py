@@ -191,7 +191,7 @@ class SectionView(VerticalScroll):
             row, _, column = cell.partition(",")
             if row.isdigit() and column.isdigit():
                 widget.move_cursor(row=int(row), column=int(column), animate=False)
-        widget.focus(scroll_visible=False)
+        self.screen.set_focus(widget, scroll_visible=False)  # now: the next key typed goes there
         self.call_after_refresh(lambda: widget.scroll_visible(animate=False, top=True))
         return True
 
@@ -206,10 +206,9 @@ class SectionView(VerticalScroll):
         if self.resume_at and self.go_to(self.resume_at):
             return
         widgets = self.focusables()
-        if widgets:
-            widgets[0].focus(scroll_visible=False)
-        else:
-            self.focus(scroll_visible=False)  # nothing to edit: arrows scroll the section
+        # Focused now, not after the next message (Widget.focus): the next key typed goes here.
+        self.screen.set_focus(widgets[0] if widgets else self, scroll_visible=False)
+        # (with nothing to edit, the section itself: arrows scroll it)
 
     def refresh_views(self) -> None:
         """Repaint every field and table from the model."""

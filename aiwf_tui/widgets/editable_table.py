@@ -19,6 +19,7 @@ from textual.geometry import Region, Spacing
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from aiwf_tui.key_order import hold_keys
 from aiwf_tui.messages import EditRequested, EditTarget, PlanChanged
 from aiwf_tui.model.edit import EditError, field_kind, field_text
 from aiwf_tui.safetext import clean_text
@@ -278,6 +279,7 @@ class EditableTable(DataTable[Text]):
 
             self.app.push_screen(ChoicePicker(label, kind.choices, field_text(row_obj, column.field)), chosen)
         else:
+            hold_keys(self)  # what is typed next goes into the editor (the screen releases once it has the focus)
             self.post_message(EditRequested(target))
 
     def action_toggle_cell(self) -> None:

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from aiwf_tui.key_order import hold_keys
 from aiwf_tui.layout import TEMP_PREFIX
 from aiwf_tui.messages import EditTarget, PlanChanged
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
@@ -161,7 +162,7 @@ class EditorBar(Vertical):
 
     def on_mount(self) -> None:
         editor = self.query_one(".editor-input")
-        editor.focus()
+        self.screen.set_focus(editor)  # now, not after the next message: the next key typed lands here
         if isinstance(editor, TextArea):
             editor.move_cursor(editor.document.end)
         elif isinstance(editor, Input):
@@ -206,7 +207,7 @@ class EditorBar(Vertical):
             self.notify("Set $EDITOR (or $VISUAL) to edit long text in your editor", severity="warning")
             return
         editor = self.query_one(".editor-input")
-        text = editor.text if isinstance(editor, TextArea) else editor.value if isinstance(editor, Input) else ""
+        text = self.current_text()
         path = self.workdir / f"{TEMP_PREFIX}edit-{os.getpid()}.md"
         try:
             path.write_text(text, encoding="utf-8")
@@ -226,9 +227,15 @@ class EditorBar(Vertical):
         elif isinstance(editor, Input):
             editor.value = edited.replace("\n", " ")
 
+    def current_text(self) -> str:
+        editor = self.query_one(".editor-input")
+        return editor.text if isinstance(editor, TextArea) else editor.value if isinstance(editor, Input) else ""
+
     def close(self, move: int = 0) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
         editing started comes back, and the user is told why."""
+        # What the editor shows is what is kept, even when its last change message is still on its way.
+        self._apply(self.current_text())
         if getattr(self, "_error_text", ""):
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)
@@ -241,4 +248,5 @@ class EditorBar(Vertical):
                 severity="warning",
                 timeout=6,
             )
+        hold_keys(self)  # what is typed next goes where the focus lands (the screen releases then)
         self.post_message(EditorClosed(self.target, move))

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from aiwf_tui.key_order import hold_keys
 from aiwf_tui.messages import EditRequested, EditTarget
 from aiwf_tui.model.edit import field_text
 from aiwf_tui.safetext import clean_text
@@ -56,4 +57,5 @@ class FieldView(Static, can_focus=True):
             self.scroll_visible(animate=False, immediate=True)
 
     def action_edit(self) -> None:
+        hold_keys(self)  # what is typed next goes into the editor (the screen releases once it has the focus)
         self.post_message(EditRequested(EditTarget(self.obj, self.field_name, self.label, self.section_key, self)))

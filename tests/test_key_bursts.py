@@ -1,0 +1,124 @@
+"""Keys typed faster than the app moves its focus (over SSH, in tmux, by a fast typist): each
+lands where the key before it left the focus, never on the widget focused when the burst began.
+
+The keys are posted all at once, as a terminal's input arrives, without waiting between them
+(pilot.press waits for the app to settle after each key, which hides exactly this)."""
+
+from __future__ import annotations
+
+from textual import events
+
+from aiwf_tui.model.plan_io import dump_plan
+from aiwf_tui.widgets.editable_table import EditableTable
+from aiwf_tui.widgets.editor_bar import EditorBar
+from aiwf_tui.widgets.field_view import FieldView
+from tests.app_helpers import KEY_NAMES, make_app, show_section, wait_loaded
+from tests.helpers import FIXTURES, copy_project
+from tests.waiting import pilot_wait_until
+
+CHARACTERS = {name: character for character, name in KEY_NAMES.items()}
+
+
+def burst(app, *keys: str) -> int:
+    """Post `keys` (Textual key names) as one burst of terminal input; returns how many keys the
+    app will have handled once it has handled them all."""
+    for key in keys:
+        character = key if len(key) == 1 else CHARACTERS.get(key)
+        app.post_message(events.Key(key, character))
+    return app.key_order.finished_count + len(keys)
+
+
+def typed(text: str) -> list[str]:
+    """The key names that type `text`."""
+    return [KEY_NAMES.get(ch, ch) for ch in text]
+
+
+async def settled(app, pilot, count: int) -> None:
+    """Wait until the app has handled `count` keys and the last one's change is done."""
+    order = app.key_order
+
+    def done() -> bool:
+        return order.finished_count >= count and order.current is None and not order.holds and not order.waiting
+
+    await pilot_wait_until(pilot, done, what="the burst to be handled")
+
+
+def plan_text(app) -> str:
+    return dump_plan(app.ctx.plan)
+
+
+async def test_letters_typed_right_after_enter_land_in_the_editor_it_opens(tmp_path):
+    """enter, then text at once, then escape: all of it in that answer, nothing anywhere else."""
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await show_section(app, pilot, "monitoring")
+        first = app.screen.query(FieldView).first()
+        await pilot_wait_until(pilot, lambda: app.focused is first, what="the first answer to have the focus")
+        monitoring = app.ctx.plan.monitoring
+        expected = app.ctx.plan.model_copy(deep=True)
+        expected.monitoring.infrastructure = "nd Prometheus, Grafana"
+        count = burst(app, "enter", *typed("nd Prometheus, Grafana"), "escape")
+        await settled(app, pilot, count)
+        assert monitoring.infrastructure == "nd Prometheus, Grafana"
+        expected.resume_section = app.ctx.plan.resume_section
+        assert plan_text(app) == dump_plan(expected)  # nothing else changed (n did not move on)
+
+
+async def test_a_burst_through_table_cells_with_tab_fills_each_cell(tmp_path):
+    """enter, text, tab (keep it, next cell), enter, text, escape: each text in its own cell.
+    The letters include the table's own keys (a adds a row, d deletes one) to show none reached it."""
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await show_section(app, pilot, "monitoring")
+        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Observability pillars")
+        table.focus()
+        table.move_cursor(row=0, column=0)
+        await pilot_wait_until(pilot, lambda: app.focused is table, what="the table to have the focus")
+        pillars = app.ctx.plan.monitoring.pillars
+        expected = app.ctx.plan.model_copy(deep=True)
+        expected.monitoring.pillars[0].pillar += " and data"
+        expected.monitoring.pillars[0].capture += "; added by a burst"
+        keys = ["enter", *typed(" and data"), "tab", "enter", *typed("; added by a burst"), "escape"]
+        count = burst(app, *keys)
+        await settled(app, pilot, count)
+        assert pillars[0].pillar == expected.monitoring.pillars[0].pillar
+        assert pillars[0].capture == expected.monitoring.pillars[0].capture
+        assert tuple(table.cursor_coordinate) == (0, 1) and app.focused is table
+        expected.resume_section = app.ctx.plan.resume_section
+        assert plan_text(app) == dump_plan(expected)  # no row added or deleted, no other cell touched
+
+
+async def test_a_burst_across_a_section_change_lands_on_the_field_it_names(tmp_path):
+    """From Welcome: n n (to Monitoring) tab (its second answer) enter, text, escape, all at once.
+    The tab used to act on the section before its first answer had the focus."""
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot_wait_until(pilot, lambda: app.focused is not None, what="Welcome to have the focus")
+        count = burst(app, "n", "n", "tab", "enter", *typed("p99 latency"), "escape")
+        await settled(app, pilot, count)
+        monitoring = app.ctx.plan.monitoring
+        assert app.workflow_screen.current == "monitoring"
+        assert monitoring.critical_metrics == "p99 latency"
+        assert monitoring.infrastructure == ""
+        assert app.ctx.plan.resume_section == "monitoring/1"
+
+
+async def test_the_resume_point_is_the_answer_being_edited(tmp_path):
+    """A line that drops mid-edit reopens at the answer that was being typed, not at the section's top."""
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await show_section(app, pilot, "monitoring")
+        second = app.screen.query(FieldView)[1]
+        second.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)), what="the editor")
+        assert app.ctx.plan.resume_section == "monitoring/1"
