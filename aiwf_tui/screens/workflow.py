@@ -362,7 +362,7 @@ class WorkflowScreen(Screen[None]):
                 return
             if event.move and isinstance(source, EditableTable):
                 source.step_cell(event.move)
-            elif event.move:
+            elif event.move and isinstance(source, Widget):
                 self._focus_neighbour(source, event.move)
             else:
                 self.call_after_refresh(source.scroll_to_edit)  # once the editor's room is given back
