@@ -1,6 +1,6 @@
 """In-process measurements (run as a child of bench/run.py, one mode per process).
 
-    python bench/interactive.py preview|echo|table|plot PROJECT_DIR [PRESSES]
+    python bench/interactive.py preview|echo|editor|table|plot PROJECT_DIR [PRESSES]
 
 The app runs under `App.run_test()`; after it has loaded, its headless driver is
 swapped for one that renders every frame to terminal bytes exactly as a real
@@ -95,7 +95,7 @@ async def open_runbook_editor(app, pilot, *, preview: bool):
     await pilot.pause(0.1)
     if screen.preview_visible() != preview:
         screen.action_toggle_preview()
-    table = screen.section.query(EditableTable).first()
+    table = next(t for t in screen.section.query(EditableTable) if t.spec.rows())  # the first with rows
     table.focus()
     table.move_cursor(row=0, column=0, animate=False)
     await pilot.pause()
@@ -209,6 +209,55 @@ async def run_echo(project: Path, presses: int, preview: bool, interval: float) 
     return {"samples_ms": times, "preview_on": preview, "preview_shows_value": bool(previews) if preview else None}
 
 
+#: On screen only while the editor bar is open (its title line), and only while a table has the
+#: focus (the footer lists the table's keys): the two ends of the editor's transitions.
+EDITOR_SHOWN = "ctrl+e: $EDITOR"
+TABLE_KEYS_SHOWN = "a Add d Delete"
+
+
+async def run_editor(project: Path, presses: int, interval: float) -> dict:
+    """enter on a runbook table cell -> the frame with the editor bar; enter in the editor (keep
+    the text) -> the frame with the table's keys back in the footer, the editor gone."""
+    from aiwf_tui.app import AiwfApp
+    from aiwf_tui.widgets.editable_table import EditableTable
+    from aiwf_tui.widgets.editor_bar import FieldInput
+
+    app = AiwfApp(project, today="2026-03-10")
+    opened, committed = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: app.workflow_screen is not None, limit=120, step=0.02)
+        await pilot.pause()
+        screen = app.workflow_screen
+        screen.show_section("runbook")
+        await pilot.pause()
+        await pilot.pause(0.1)
+        table = next(t for t in screen.section.query(EditableTable) if t.spec.rows())
+        table.focus()
+        table.move_cursor(row=0, column=0, animate=False)
+        await pilot.pause(0.2)
+        driver = capture(app)
+        app.refresh()
+        await pilot.pause(0.2)
+        for i in range(presses):
+            table.move_cursor(row=i % table.row_count, column=0, animate=False)
+            await pilot.pause(0.05)
+            start = len(driver.frames)
+            t0 = time.monotonic()
+            send_key(app, "enter")
+            t1 = await until(on_screen(driver, start, EDITOR_SHOWN))
+            opened.append((t1 - t0) * 1000)
+            await until(lambda: isinstance(app.focused, FieldInput))
+            await asyncio.sleep(interval)
+            start = len(driver.frames)
+            t0 = time.monotonic()
+            send_key(app, "enter")
+            t1 = await until(on_screen(driver, start, TABLE_KEYS_SHOWN))
+            committed.append((t1 - t0) * 1000)
+            await until(lambda: app.focused is table and screen.editor is None)
+            await asyncio.sleep(interval)
+    return {"open_ms": opened, "commit_ms": committed}
+
+
 async def run_table(project: Path) -> dict:
     """Open the decisions review (all decisions) -> the first rows are on screen."""
     from aiwf_tui.app import AiwfApp
@@ -252,6 +301,8 @@ def main() -> None:
         result = asyncio.run(run_echo(project, presses, preview=True, interval=float(sys.argv[4])))
     elif mode == "echo-floor":
         result = asyncio.run(run_echo(project, presses, preview=False, interval=float(sys.argv[4])))
+    elif mode == "editor":
+        result = asyncio.run(run_editor(project, presses, interval=float(sys.argv[4])))
     elif mode == "table":
         result = asyncio.run(run_table(project))
     elif mode == "plot":

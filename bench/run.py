@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""aiwf-tui benchmarks: start-up, live preview, typing echo, render and large projects.
+"""aiwf-tui benchmarks: start-up, live preview, typing echo, the editor's transitions, render and large projects.
 
     python bench/run.py            # the full run (a few minutes on 2 cores)
     python bench/run.py --quick    # a smoke run of well under a minute (fewer samples, 1,000 not 10,000 decisions)
@@ -163,6 +163,8 @@ TARGETS = {
     "keystroke_preview_2k_p95_ms": (150, "ms"),
     "echo_ratio": (1.2, "x echo_floor_p95_ms"),
     "echo_ratio_2k": (1.2, "x echo_floor_2k_p95_ms"),
+    "editor_open_p95_ms": (50, "ms"),
+    "editor_commit_p95_ms": (50, "ms"),
     "render_demo_ms": (250, "ms"),
     "validate_ratio": (1.3, "x promtool_test_demo_ms"),
     "render_10k_ms": (2000, "ms"),
@@ -247,6 +249,13 @@ def run(quick: bool, log) -> dict:
                 result["echo_floor" + suffix + "_p95_ms"], 1e-9
             )
 
+        log("editor: open and commit, key -> screen")
+        editor = child("editor", fresh(demo, scratch), presses, TYPING_INTERVAL)
+        result["editor_open_p95_ms"] = p95(editor["open_ms"])
+        result["editor_open_median_ms"] = statistics.median(editor["open_ms"])
+        result["editor_commit_p95_ms"] = p95(editor["commit_ms"])
+        result["editor_commit_median_ms"] = statistics.median(editor["commit_ms"])
+
         log("keystroke -> alert plot redrawn")
         plot = child("plot", fresh(demo, scratch), presses)
         result["plot_redraw_p95_ms"] = p95(plot["samples_ms"])  # printed, never asserted
@@ -301,6 +310,8 @@ ROWS = [
     ("echo_floor_p95_ms", "same, preview off (demo), p95", None),
     ("keystroke_echo_2k_p95_ms", "key -> character on screen, preview on (2k), p95", "echo_ratio_2k"),
     ("echo_floor_2k_p95_ms", "same, preview off (2k), p95", None),
+    ("editor_open_p95_ms", "enter on a table cell -> editor bar on screen, p95", "editor_open_p95_ms"),
+    ("editor_commit_p95_ms", "enter in the editor -> editor gone, table's keys back, p95", "editor_commit_p95_ms"),
     ("plot_redraw_p95_ms", "key -> alert plot redrawn on screen (threshold), p95", None),
     ("render_demo_ms", "aiwf render, demo, whole process, median", "render_demo_ms"),
     ("validate_demo_ms", "aiwf validate, demo, no cache, whole process, median", "validate_ratio"),
