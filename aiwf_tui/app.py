@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -54,6 +54,8 @@ log = logging.getLogger("aiwf.app")
 
 #: Autosave runs this long after the last change (the guarantee is "within one second").
 AUTOSAVE_DELAY = 0.4
+#: Seconds a shutdown after SIGHUP/SIGTERM may take before the process leaves without it.
+HANGUP_GRACE = 3.0
 
 
 HELP = """\
@@ -127,6 +129,8 @@ class AiwfApp(App[None]):
         self.config_file: Path | None = None  # the user config, once read
         self._theme_from_config = False
         self.error_lines: list[str] = []
+        self.release_on_exit: Callable[[], None] | None = None
+        """What to release (the project's lock) if a signal's shutdown hangs and the process must leave at once."""
         self.key_order = KeyOrder(self, super().on_event)
         """Typed keys, one at a time (a burst lands where each key's predecessor left the focus)."""
 
@@ -427,6 +431,12 @@ class AiwfApp(App[None]):
             # No one is left to ask: save (on failure the temp file is gone, the old plan stays).
             self.save_now()
             self.exit(return_code=128 + signum)
+            # Textual's shutdown writes to the terminal; one that is gone (tmux killed) can leave
+            # that write waiting forever (measured: 1 run in 3), holding the project's lock. The
+            # answers are saved by now: after a grace period, release the lock and leave.
+            watchdog = threading.Timer(HANGUP_GRACE, self._leave_now, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
 
         for name in ("SIGHUP", "SIGTERM"):
             if hasattr(signal, name):
@@ -434,6 +444,16 @@ class AiwfApp(App[None]):
                     signal.signal(getattr(signal, name), on_signal)
                 except ValueError:
                     pass
+
+    def _leave_now(self, code: int) -> None:
+        """The shutdown after a signal did not finish: release the lock and exit at once."""
+        log.warning("shutdown after a signal did not finish in %s s: leaving", HANGUP_GRACE)
+        if self.release_on_exit is not None:
+            try:
+                self.release_on_exit()
+            except Exception:
+                pass
+        os._exit(code)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then the terminal-safety filter every painted line goes through."""

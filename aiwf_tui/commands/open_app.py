@@ -121,6 +121,8 @@ def run(args) -> int:
 
     try:
         app = AiwfApp(project_dir, knowledge_url=getattr(args, "knowledge_url", None), read_only=read_only)
+        if lock is not None:
+            app.release_on_exit = lock.release
         app.run()
     finally:
         if lock is not None:

@@ -73,9 +73,12 @@ def cell_text(row: BaseModel, column: Column, width: int | None = None) -> Text:
         return Text("-", style="dim")
     if is_number(row, column):
         return Text(shown, justify="right")
-    if width is not None and len(shown) > width:
-        shown = shown[: max(width - 1, 0)] + "…"
-    return Text(shown)
+    return Text(shown if width is None else cut(shown, width))
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in `width` cells: cut text ends in an ellipsis."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[int]:
@@ -183,7 +186,7 @@ class EditableTable(DataTable[Text]):
         self.widths = self.fitted_widths()
         self.clear(columns=True)
         for column, width in zip(self.spec.columns, self.widths, strict=True):
-            self.add_column(Text(column.label, style="bold"), key=column.field, width=width)
+            self.add_column(Text(cut(column.label, width), style="bold"), key=column.field, width=width)
         for row_obj in self.spec.rows():
             self.add_row(*(cell_text(row_obj, c, w) for c, w in zip(self.spec.columns, self.widths, strict=True)))
         if self.row_count:
