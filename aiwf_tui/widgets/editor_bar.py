@@ -169,6 +169,7 @@ class EditorBar(Vertical):
             editor.cursor_position = len(editor.value)
 
     def _apply(self, text: str) -> None:
+        self._applied = text
         error = self.query_one(".editor-error", Static)
         try:
             changed = commit_text(self.target, text, self.section_model_check)
@@ -234,8 +235,12 @@ class EditorBar(Vertical):
     def close(self, move: int = 0) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
         editing started comes back, and the user is told why."""
-        # What the editor shows is what is kept, even when its last change message is still on its way.
-        self._apply(self.current_text())
+        # What the editor shows is what is kept, even when its last change message is still on its
+        # way; text never changed is not applied (it is shown cleaned of control sequences, the
+        # model keeps it exactly).
+        text = self.current_text()
+        if text != getattr(self, "_applied", self.original):
+            self._apply(text)
         if getattr(self, "_error_text", ""):
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)
