@@ -9,10 +9,9 @@ from __future__ import annotations
 from textual import events
 
 from aiwf_tui.model.plan_io import dump_plan
-from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import KEY_NAMES, make_app, show_section, wait_loaded
+from tests.app_helpers import KEY_NAMES, make_app, open_section, table_titled, wait_loaded
 from tests.helpers import FIXTURES, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -52,8 +51,7 @@ async def test_letters_typed_right_after_enter_land_in_the_editor_it_opens(tmp_p
     project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await show_section(app, pilot, "monitoring")
+        await open_section(app, pilot, "monitoring")
         first = app.screen.query(FieldView).first()
         await pilot_wait_until(pilot, lambda: app.focused is first, what="the first answer to have the focus")
         monitoring = app.ctx.plan.monitoring
@@ -72,9 +70,8 @@ async def test_a_burst_through_table_cells_with_tab_fills_each_cell(tmp_path):
     project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await show_section(app, pilot, "monitoring")
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Observability pillars")
+        await open_section(app, pilot, "monitoring")
+        table = table_titled(app, "Observability pillars")
         table.focus()
         table.move_cursor(row=0, column=0)
         await pilot_wait_until(pilot, lambda: app.focused is table, what="the table to have the focus")
@@ -114,8 +111,7 @@ async def test_the_resume_point_is_the_answer_being_edited(tmp_path):
     project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await show_section(app, pilot, "monitoring")
+        await open_section(app, pilot, "monitoring")
         second = app.screen.query(FieldView)[1]
         second.focus()
         await pilot.pause()

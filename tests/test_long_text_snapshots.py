@@ -18,7 +18,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.sections.registry import SECTION_VIEWS
-from tests.app_helpers import is_settled, make_app, show_section, wait_loaded
+from tests.app_helpers import in_view, is_settled, make_app, open_section
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -63,8 +63,7 @@ def _run_before(section: str):
         from aiwf_tui.widgets.editable_table import EditableTable
 
         app = pilot.app
-        await wait_loaded(app, pilot)
-        await show_section(app, pilot, section)
+        await open_section(app, pilot, section)
         # The section's first table with rows, selected: its cut cells show in full under it.
         table = next((t for t in app.screen.query(EditableTable) if t.spec.rows()), None)
         if table is not None:
@@ -75,7 +74,7 @@ def _run_before(section: str):
         )
         if table is not None:
             table.scroll_visible(animate=False, immediate=True, top=True)
-        await pilot.pause()
+            await pilot_wait_until(pilot, lambda: in_view(table), what="the table to be in view")
         app.clear_notifications()
         await pilot.pause()
 
