@@ -87,3 +87,25 @@ def test_long_text_tables_snapshot(section, size, long_text_plan, snap_compare, 
     root: Path = copy_project(DEMO_DIR, tmp_path)
     (root / PLAN_FILE).write_text(long_text_plan, encoding="utf-8")
     assert snap_compare(make_app(root), terminal_size=size, run_before=_run_before(section))
+
+
+async def test_no_table_scrolls_sideways_at_80_columns(long_text_plan, tmp_path):
+    """At 80x24, long text everywhere: every table fits its width (cut cells, the detail line
+    under it), so none needs a sideways scroll, the runbook's beside the preview included."""
+    from aiwf_tui.widgets.editable_table import EditableTable
+
+    root: Path = copy_project(DEMO_DIR, tmp_path)
+    (root / PLAN_FILE).write_text(long_text_plan, encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for section in TABLE_SECTIONS:
+            await open_section(app, pilot, section)
+            tables = list(app.screen.query(EditableTable))
+            await pilot_wait_until(
+                pilot,
+                lambda tables=tables: all(t.widths and t.size.width for t in tables),
+                what=f"{section}'s tables to be fitted",
+            )
+            for table in tables:
+                assert table.max_scroll_x == 0, f"{section} / {table.spec.title} scrolls sideways: {table.widths}"
+                assert table.virtual_size.width <= table.size.width
