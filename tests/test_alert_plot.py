@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
-from aiwf_tui.model.plan_io import dump_plan
+from aiwf_tui.model.plan_io import dump_plan, load_plan
 from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
@@ -65,9 +65,29 @@ async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(
         assert rules[index].threshold == new_threshold
         await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.threshold == new_threshold)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
+        assert plot.drawn_firing_minute > before  # the same incident crosses a raised threshold later
+        raised = plot.drawn_firing_minute
 
         await edit_cell(pilot, table, index, 5, "15m")
         await pilot_wait_until(pilot, lambda: plot.shape is not None and plot.shape.for_minutes == 15)
         assert plot.drawn_firing_minute == expected_firing_minute(plan, index)
-        assert plot.drawn_firing_minute > before  # a longer `for` fires later
+        assert plot.drawn_firing_minute == raised + 10  # 10 more minutes of `for`, 10 minutes later
         assert plot.shape.pending_minute < plot.drawn_firing_minute
+
+
+async def test_an_open_threshold_asks_for_an_answer_instead_of_a_plot(tmp_path):
+    project = answered_project(tmp_path)
+    plan_file = project / PLAN_FILE
+    plan = load_plan(plan_file)
+    plan.alerting.rules[0].threshold = None
+    plan_file.write_text(dump_plan(plan), encoding="utf-8")
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("alerting")
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
+        plot = app.screen.query_one(AlertPlot)
+        name = alert_names(app.ctx.plan.alerting.rules)[0]
+        await pilot_wait_until(pilot, lambda: plot.title == name)
+        assert plot.problem == f"{name}: answer the threshold to see it fire."
+        assert plot.shape is None and plot.drawn_firing_minute is None

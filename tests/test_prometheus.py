@@ -255,17 +255,34 @@ def test_every_default_alert_has_a_unit_test_at_both_edges(demo):
 
 
 def test_fire_minute_follows_the_for_duration(demo):
-    """Gauges switch in one step, so the alert fires exactly `for` after the switch."""
+    """A gauge replays its reference incident unsmoothed: 30 more minutes of `for`, 30 minutes later."""
     _, _, plan = demo
     drift = next(r for r in plan.alerting.rules if r.metric == "drift_score")
     sc = prom.scenario(drift, plan.alerting.service)
-    assert sc.fire_minute - sc.switch_minute == 60
+    assert sc.reference and sc.values[: sc.switch_minute] == [sc.values[0]] * sc.switch_minute
     drift.duration = "90m"
-    assert (
-        prom.scenario(drift, plan.alerting.service).fire_minute
-        - prom.scenario(drift, plan.alerting.service).switch_minute
-        == 90
-    )
+    later = prom.scenario(drift, plan.alerting.service)
+    assert later.fire_minute - sc.fire_minute == 30
+    assert later.values[: len(sc.values)] == sc.values  # the same incident, replayed longer
+
+
+def test_a_raised_threshold_fires_later_on_the_same_incident(demo):
+    """The reference incident belongs to the metric: the threshold moves the firing minute, not the series."""
+    _, _, plan = demo
+    for rule in plan.alerting.rules:
+        low = prom.scenario(rule, plan.alerting.service, plan.metrics)
+        if not low.reference:
+            assert low.why_step  # a step, and the reason is given
+            continue
+        raised = rule.model_copy(
+            update={"threshold": rule.threshold * (1.25 if rule.comparator in (">", ">=") else 0.75)}
+        )
+        high = prom.scenario(raised, plan.alerting.service, plan.metrics)
+        assert high.fire_minute > low.fire_minute, rule.name
+        # The same incident, shifted by under a minute at most (RAMP_OFFSETS)
+        for m in range(low.switch_minute, min(len(low.values), len(high.values)) - 1):
+            around = (low.values[m - 1], low.values[m + 1])
+            assert min(around) <= high.values[m] <= max(around), (rule.name, m)
 
 
 def test_untestable_rules_get_a_comment_not_a_test(demo):
@@ -417,8 +434,10 @@ def test_validate_catches_a_hand_edited_route(demo, tools):
     )
     results = {r.name: r for r in validate(root)}
     assert results["promtool check rules"].ok
+    error_rule = next(r for r in plan.alerting.rules if r.metric == "error_rate")
+    fires = prom.scenario(error_rule, plan.alerting.service, plan.metrics).fire_minute
     assert results["promtool test rules"].detail.endswith(
-        "FAILED 1: HighErrorRate at 20m: expected it firing, got none"
+        f"FAILED 1: HighErrorRate at {fires}m: expected it firing, got none"
     )
 
 

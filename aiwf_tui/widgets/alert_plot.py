@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, format_number
-from aiwf_tui.render.prometheus.alert_shape import AlertShape, alert_shape
+from aiwf_tui.render.prometheus.alert_shape import AlertShape, OpenRule, alert_shape
 from aiwf_tui.render.prometheus.scenarios import Untestable
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class AlertPlot(Vertical):
 
     DEFAULT_CSS = """
     AlertPlot { height: 16; border: round $primary-darken-2; padding: 0 1; }
-    AlertPlot > .alert-plot-caption { height: 2; }
+    AlertPlot > .alert-plot-caption { height: auto; max-height: 4; }
     AlertPlot > PlotextPlot { height: 1fr; }
     """
 
@@ -69,6 +69,8 @@ class AlertPlot(Vertical):
         else:
             try:
                 shape = alert_shape(rule, service, metrics)
+            except OpenRule as exc:
+                problem = f"{name}: {exc}."
             except Untestable as exc:
                 problem = f"{name}: no unit test, so nothing to draw - {exc}"
             except Exception as exc:  # a plot must never take the app down
@@ -96,7 +98,8 @@ class AlertPlot(Vertical):
                 ("pending ", "bold"),
                 f"at {shape.pending_minute}m, ",
                 ("fires ", f"bold {colour}"),
-                f"at {shape.firing_minute}m (promtool checks quiet at {shape.quiet_minute}m)",
+                f"at {shape.firing_minute}m (promtool checks quiet at {shape.quiet_minute}m)\n",
+                (shape.reference or f"a step across the threshold: {shape.why_step}", "dim"),
             )
         )
         if self._plot is None:

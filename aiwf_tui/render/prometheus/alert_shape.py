@@ -1,5 +1,6 @@
 """The shape of one alert as its promtool unit test replays it: the value the rule compares,
-minute by minute, the threshold, the `for` window, and the minutes it starts pending and
+minute by minute (the metric's reference incident where it has one, so a raised threshold
+is crossed later), the threshold, the `for` window, and the minutes it starts pending and
 fires. Pure data for the Alerting section's plot; the series are `scenario`'s own, so the
 drawn firing minute is the `eval_time` of the test's firing check."""
 
@@ -22,13 +23,20 @@ class AlertShape:
     pending_minute: int  # the condition first holds (the alert is pending)
     firing_minute: int  # the test's firing eval_time
     quiet_minute: int  # the test's quiet eval_time
+    reference: str = ""  # the reference incident replayed ("" for a step across the threshold)
+    why_step: str = ""  # why a step replaced it
+
+
+class OpenRule(Untestable):
+    """The rule's threshold or duration is still open: there is nothing to draw yet."""
 
 
 def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> AlertShape:
-    """The shape of `rule`'s alert; raises `Untestable` when it has no unit test (or its
-    threshold or duration is still open)."""
-    if not rule.answered:
-        raise Untestable("its threshold and duration are not given yet")
+    """The shape of `rule`'s alert; raises `OpenRule` while its threshold or duration is open
+    and `Untestable` when it has no unit test."""
+    if rule.threshold is None or rule.duration is None:
+        missing = " and ".join(w for w, v in (("threshold", rule.threshold), ("duration", rule.duration)) if v is None)
+        raise OpenRule(f"answer the {missing} to see it fire")
     sc = scenario(rule, service, metrics)
     compare = _COMPARE[rule.comparator]
     threshold = rule.threshold_value
@@ -43,4 +51,6 @@ def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = Non
         pending_minute=pending,
         firing_minute=sc.fire_minute,
         quiet_minute=sc.quiet_minute,
+        reference=sc.reference,
+        why_step=sc.why_step,
     )

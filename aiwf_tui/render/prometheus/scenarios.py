@@ -39,6 +39,7 @@ from aiwf_tui.render.prometheus.common import (
     rule_promql,
     service_of,
 )
+from aiwf_tui.render.prometheus.incident import RAMP_LIMIT_MINUTES, RAMP_MAX_WINDOW_MINUTES, REFERENCE_INCIDENTS
 from aiwf_tui.render.promql import is_condition, label_value, simple_selector
 
 
@@ -224,6 +225,8 @@ class Scenario:
     values: list[float | None] = field(default_factory=list, repr=False)
     fire_minutes: dict[int, int] = field(default_factory=dict)
     quiet_minute: int = 0
+    reference: str = ""  # the reference incident replayed, or "" for a step
+    why_step: str = ""  # why a step replaced the reference incident
 
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -301,12 +304,192 @@ def _counter_values(inc_a: Fraction, inc_b: Fraction, n_a: int, n_b: int) -> tup
 
 
 def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> Scenario:
-    """Input series under which the rule's alert fires, and the minute it first does.
+    """Input series under which the rule's alert fires, and the minute it first does: the
+    metric's reference incident (a ramp that does not depend on the threshold, so a raised
+    threshold fires later) where it has one, else a step across the threshold."""
+    try:
+        return _ramp_scenario(rule, service, metrics)
+    except Untestable as exc:
+        why_step = str(exc)
+    sc = _step_scenario(rule, service, metrics)
+    sc.why_step = why_step
+    return sc
 
-    Before the switch the value sits on the quiet side of the threshold long enough
-    for the window to fill and for `for` to elapse (so a lowered threshold would fire
-    early); after it, across the threshold (so a raised one would never fire).
-    """
+
+def _fire_times(
+    kind: str,
+    window: int,
+    raw: list[list[float]],
+    rule: AlertRule,
+    threshold: Fraction,
+    switch: int,
+    quantile: float = 0.0,
+    bounds: tuple[float | None, ...] = (),
+) -> tuple[dict[int, list[float | None]], dict[int, int], int, int]:
+    """The evaluated values and first firing minute under each Prometheus major version, and
+    the minutes the test checks quiet and firing (valid under both)."""
+    hold = duration_seconds(rule.duration_value)
+    by_version = {
+        major: evaluate(kind, window, raw, left_open=left_open, quantile=quantile, bounds=bounds)
+        for major, left_open in SEMANTICS.items()
+    }
+    fires = {
+        major: _first_firing(values, rule.comparator, threshold, hold, switch) for major, values in by_version.items()
+    }
+    quiet, fire = min(fires.values()) - 1, max(fires.values())
+    for major, values in by_version.items():
+        if not firing_states(values[: fire + 1], rule.comparator, threshold, hold)[fire]:
+            raise Untestable(f"under Prometheus {major} the alert stops firing before minute {fire}")
+    return by_version, fires, quiet, fire
+
+
+#: Fractions of a minute the ramp is shifted by, tried in order until no evaluated value lands
+#: within rounding distance of the threshold (the firing minute moves by at most one).
+RAMP_OFFSETS = (Fraction(0), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4))
+
+
+def _ramp_counter(increments: list[float], lead: int) -> tuple[str, list[float]]:
+    """A counter from 0 growing by increments[0] a minute for `lead` minutes (promtool's
+    expanding notation), then by each later increment (written value by value, with enough
+    digits that promtool reads back the very float64s returned)."""
+    step = _num(increments[0])
+    values = [float(step) * k for k in range(lead + 1)]
+    total = values[-1]
+    written = [f"0+{step}x{lead}"]
+    for inc in increments[lead + 1 :]:
+        total += float(_num(inc))
+        values.append(total)
+        written.append(_num(total, 17))
+    return " ".join(written), values
+
+
+def _ramp_scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> Scenario:
+    """The metric's reference incident: healthy for the window to fill, then degrading at a
+    fixed rate until the alert has fired. Raises `Untestable` (saying why) where it does not
+    apply: no reference incident, a day-long window, a threshold already breached while
+    healthy or not reached within `RAMP_LIMIT_MINUTES`."""
+    spec = metric_spec(rule, metrics)
+    incident = REFERENCE_INCIDENTS.get(rule.metric) if spec is not None else None
+    if spec is None or incident is None:
+        raise Untestable(f"{rule.metric if spec is not None else 'custom PromQL'} has no reference incident")
+    window = duration_seconds(spec.window) // 60 if spec.window else 0
+    if window > RAMP_MAX_WINDOW_MINUTES:
+        raise Untestable(f"its {spec.window} window is too long to replay minute by minute")
+    if rule.comparator not in (">", ">=", "<", "<="):
+        raise Untestable(f"'{rule.comparator}' is not crossed by a steady degradation")
+    rising = rule.comparator in (">", ">=")
+    kind = spec.kind
+    if kind == "quantile" and not rising:
+        raise Untestable("a latency quantile's reference incident only rises")
+    threshold = _frac(format_number(rule.threshold_value))
+    healthy = incident.healthy
+    if _COMPARE[rule.comparator](float(healthy), float(threshold)):
+        raise Untestable(f"the reference incident's healthy level {format_number(float(healthy))} already breaches it")
+    cross = incident.minutes_to(threshold, rising)
+    if cross > RAMP_LIMIT_MINUTES:
+        raise Untestable(f"the reference incident reaches it only after {RAMP_LIMIT_MINUTES} minutes")
+    lead = window + 2
+    switch = lead + 1
+    length = math.ceil(cross) + window + -(-duration_seconds(rule.duration_value) // 60) + 3
+    ceiling = Fraction(1) if kind in ("ratio", "share") else None
+    svc = {"service": service}
+    problems: list[str] = []
+    found: list[Scenario] = []
+    for offset in RAMP_OFFSETS:
+        levels = [healthy] * (lead + 1)
+        for k in range(1, length + 1):
+            level = incident.level(k - offset, rising)
+            levels.append(level if ceiling is None else min(ceiling, level))
+        series: list[dict[str, str]] = []
+        raw: list[list[float]] = []
+        quantile = 0.0
+        bounds: tuple[float | None, ...] = ()
+        if kind == "gauge":
+            written = [f"{_num(healthy)}+0x{lead}"] + [_num(v) for v in levels[lead + 1 :]]
+            series.append(
+                {
+                    "series": _series_text(spec.series[0], {**svc, "instance": f"{service}:8080"}),
+                    "values": " ".join(written),
+                }
+            )
+            raw.append([float(_num(v)) for v in levels])
+        elif kind in ("rate", "increase"):
+            per_level = (Fraction(60) if kind == "rate" else Fraction(1, window)) / len(spec.series)
+            for name in spec.series:
+                extra = {"type": "completion"} if name == "llm_tokens_total" else dict(spec.sample_labels)
+                text, vals = _ramp_counter([float(v * per_level) for v in levels], lead)
+                series.append({"series": _series_text(name, {**svc, **extra}), "values": text})
+                raw.append(vals)
+        elif kind in ("ratio", "share"):
+            total = Fraction(1000)
+            part_text, part = _ramp_counter([float(v * total) for v in levels], lead)
+            if kind == "ratio":
+                other_text, other = _counter_values(total, total, lead, len(levels) - lead - 1)
+                other_series = _series_text(spec.series[1], svc)
+            else:
+                other_text, other = _ramp_counter([float((1 - v) * total) for v in levels], lead)
+                other_series = _series_text(spec.series[0], {**svc, **dict(spec.rest_labels)})
+            series.append(
+                {"series": _series_text(spec.series[0], {**svc, **dict(spec.sample_labels)}), "values": part_text}
+            )
+            series.append({"series": other_series, "values": other_text})
+            raw += [part, other]
+        elif kind == "quantile":
+            quantile = float(spec.quantile)
+            top = incident.level(Fraction(RAMP_LIMIT_MINUTES + 60), rising=True)
+            series, raw, bounds = _ramp_histogram(spec.series[0], svc, levels, lead, quantile, healthy, top)
+        else:
+            raise Untestable(f"a {kind} metric has no reference incident")
+        try:
+            by_version, fires, quiet, fire = _fire_times(kind, window, raw, rule, threshold, switch, quantile, bounds)
+        except Untestable as exc:
+            problems.append(str(exc))
+            continue
+        reference = incident.describe(rule.metric, rising)
+        found.append(Scenario(series, fire, svc, switch, by_version[2], fires, quiet, reference=reference))
+        if quiet == fire - 1:  # both versions fire at the same minute: the tightest test
+            return found[-1]
+    if found:
+        return found[0]
+    raise Untestable("; ".join(dict.fromkeys(problems)))
+
+
+def _ramp_histogram(
+    name: str, labels: dict[str, str], levels: list[Fraction], lead: int, q: float, healthy: Fraction, top: Fraction
+) -> tuple[list[dict[str, str]], list[list[float]], tuple[float | None, ...]]:
+    """Three cumulative buckets whose q-quantile follows `levels`: every observation in the
+    low bucket puts the quantile at `healthy`; moving them to the high bucket raises it
+    (histogram_quantile interpolates linearly inside a bucket) up to `top`. The bounds depend
+    only on the incident, so the threshold never changes the series."""
+    per_minute = 100.0
+    low = float(_num(healthy / Fraction(str(q))))
+    high = float(_num(low + (float(top) - low) / q))
+    increments: list[float] = []
+    for level in levels:
+        v = float(level)
+        if v <= low:  # inside the low bucket: v = low * q * N / c
+            count = per_minute * q * low / v if v > 0 else per_minute
+        else:  # inside the high one: v = low + (high - low) * (qN - c) / (N - c)
+            r = (v - low) / (high - low)
+            count = per_minute * (q - r) / (1 - r) if r < q else 0.0
+        increments.append(min(per_minute, max(0.0, count)))
+    series: list[dict[str, str]] = []
+    raw: list[list[float]] = []
+    bounds: tuple[float | None, ...] = (low, high, None)
+    low_text, low_vals = _ramp_counter(increments, lead)
+    all_text, all_vals = _counter_values(Fraction(100), Fraction(100), lead, len(levels) - lead - 1)
+    for le, text, vals in ((low, low_text, low_vals), (high, all_text, all_vals), (None, all_text, all_vals)):
+        le_text = "+Inf" if le is None else _num(le)
+        series.append({"series": _series_text(f"{name}_bucket", {**labels, "le": le_text}), "values": text})
+        raw.append(vals)
+    return series, raw, bounds
+
+
+def _step_scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) -> Scenario:
+    """A step across the threshold: before the switch the value sits on the quiet side of
+    the threshold long enough for the window to fill and for `for` to elapse (so a lowered
+    threshold would fire early); after it, across the threshold (so a raised one would never
+    fire)."""
     threshold = _frac(format_number(rule.threshold_value))
     for_minutes = -(-duration_seconds(rule.duration_value) // 60)
     spec = metric_spec(rule, metrics)
@@ -411,20 +594,8 @@ def scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = None) 
             quantile = float(spec.quantile)
         else:  # pragma: no cover - METRIC_SPECS only has the kinds above
             raise Untestable(f"unknown metric kind {kind}")
-        hold = duration_seconds(rule.duration_value)
         try:
-            by_version = {
-                major: evaluate(kind, window, raw, left_open=left_open, quantile=quantile, bounds=bounds)
-                for major, left_open in SEMANTICS.items()
-            }
-            fires = {
-                major: _first_firing(values, rule.comparator, threshold, hold, switch)
-                for major, values in by_version.items()
-            }
-            quiet, fire = min(fires.values()) - 1, max(fires.values())
-            for major, values in by_version.items():
-                if not firing_states(values[: fire + 1], rule.comparator, threshold, hold)[fire]:
-                    raise Untestable(f"under Prometheus {major} the alert stops firing before minute {fire}")
+            by_version, fires, quiet, fire = _fire_times(kind, window, raw, rule, threshold, switch, quantile, bounds)
         except Untestable as exc:
             problems.append(str(exc))
             continue

@@ -1,0 +1,81 @@
+"""The reference incident each known metric's unit test and plot replay: the metric sits at a
+healthy level, then degrades at a fixed rate a minute. The incident belongs to the metric, not
+to the threshold, so a raised threshold is crossed later and its alert fires later: the plot
+answers "how long into a steady degradation does this rule page?".
+
+The levels are an illustration, never a suggestion for a threshold: typical healthy values of
+an LLM service and a degradation that reaches a clearly bad level within the hour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from aiwf_tui.model.plan import format_number
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A metric at `healthy`, then moving `per_minute` a minute, or (where `halves_every` is
+    set) halving every that many minutes when it falls and doubling when it rises: a level
+    that tends to zero, like traffic draining away, is only told apart from a quarter lower
+    one if it shrinks by a share a minute."""
+
+    healthy: Fraction
+    per_minute: Fraction = Fraction(0)
+    halves_every: int = 0
+
+    def level(self, minutes: Fraction, rising: bool) -> Fraction:
+        """The level `minutes` into the incident (never below zero)."""
+        if self.halves_every:
+            power = float(minutes) / self.halves_every
+            return Fraction(float(self.healthy) * 2 ** (power if rising else -power))
+        step = abs(self.per_minute) * minutes
+        return self.healthy + step if rising else max(Fraction(0), self.healthy - step)
+
+    def minutes_to(self, threshold: Fraction, rising: bool) -> float:
+        """Minutes until the level reaches `threshold` (infinite when it never does)."""
+        if (threshold > self.healthy) != rising:
+            return 0.0
+        if self.halves_every:
+            if threshold <= 0:
+                return math.inf
+            return abs(math.log2(threshold / self.healthy)) * self.halves_every
+        return float(abs(threshold - self.healthy) / abs(self.per_minute))
+
+    def describe(self, metric: str, rising: bool) -> str:
+        start = format_number(float(self.healthy))
+        if self.halves_every:
+            way = "doubles" if rising else "halves"
+            return f"reference incident: {metric} {way} every {self.halves_every} minutes from {start}"
+        way = "rises" if rising else "falls"
+        return f"reference incident: {metric} {way} {format_number(float(abs(self.per_minute)))} a minute from {start}"
+
+
+def _incident(healthy: str, per_minute: str = "0", halves_every: int = 0) -> Incident:
+    return Incident(Fraction(healthy), Fraction(per_minute), halves_every)
+
+
+#: Plan metric -> its reference incident. Binary metrics (up, absent) and day-long windows
+#: (daily tokens) have none: their tests keep a single step across the threshold.
+REFERENCE_INCIDENTS: dict[str, Incident] = {
+    "error_rate": _incident("0.005", "0.002"),
+    "denied_request_rate": _incident("0.005", "0.002"),
+    "empty_retrieval_rate": _incident("0.01", "0.004"),
+    "cache_hit_rate": _incident("0.6", "-0.01"),
+    "latency_p99": _incident("1", "0.2"),
+    "latency_p95": _incident("0.6", "0.15"),
+    "vector_db_latency_p99": _incident("0.05", "0.02"),
+    "retrieval_latency_p99": _incident("0.1", "0.04"),
+    "throughput": _incident("12", halves_every=10),
+    "drift_score": _incident("0.05", "0.01"),
+    "quality_score": _incident("0.95", "-0.01"),
+}
+
+#: A threshold the incident reaches only after this many minutes is tested with a step instead.
+RAMP_LIMIT_MINUTES = 240
+#: Rules over windows longer than this many minutes are tested with a step (a day of samples
+#: written one by one would dwarf the file).
+RAMP_MAX_WINDOW_MINUTES = 30
