@@ -134,7 +134,8 @@ async def run_preview(project: Path, presses: int) -> dict:
 
 async def run_plot(project: Path, presses: int) -> dict:
     """Key press in the Alerting rules table's threshold editor -> the alert plot, on screen,
-    is redrawn for the new threshold (its caption names it)."""
+    is redrawn for the new threshold (its caption names it). The error-rate thresholds typed
+    (0.052 to 0.059) lie on its reference incident, so each redraw replays the ramp."""
     from aiwf_tui.app import AiwfApp
     from aiwf_tui.widgets.alert_plot import AlertPlot
     from aiwf_tui.widgets.editable_table import EditableTable
@@ -156,8 +157,9 @@ async def run_plot(project: Path, presses: int) -> dict:
         table.action_edit_cell()
         await until(lambda: screen.editor is not None and bool(screen.editor.query(FieldInput)), step=0.01)
         await pilot.pause(0.2)
-        await pilot.press("end")
-        send_key(app, "1")
+        await pilot.press("ctrl+u")
+        for char in "0.051":  # a threshold the reference incident crosses (0.05 to 0.059 below)
+            send_key(app, char)
         await pilot.pause(0.3)
         plot.scroll_visible(animate=False, top=False)
         await pilot.pause(0.3)

@@ -116,6 +116,10 @@ class DrillEvent:
     seconds: float | None = None
 
 
+class DrillStopped(Exception):
+    """The drill was stopped through its `stop` event (everything it started is stopped too)."""
+
+
 class DrillError(Exception):
     """The drill could not run (a binary missing, a server that would not start); one line.
     `missing` is True when a binary is missing (nothing was started)."""
@@ -197,13 +201,20 @@ def inhibited_by_design(config: dict[str, Any], target: dict[str, str], firing: 
 
 # -- the drill ----------------------------------------------------------------------------------------
 class _Drill:
-    def __init__(self, project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None]) -> None:
+    def __init__(
+        self,
+        project,
+        plan: OperationsPlan,
+        on_event: Callable[[DrillEvent], None],
+        stop: threading.Event | None = None,
+    ) -> None:
         from aiwf_tui.publish import prepare
         from aiwf_tui.render.artifacts import runbook_anchors
         from aiwf_tui.render.prometheus import alert_names
 
         self.plan = plan
         self.on_event = on_event
+        self.stop = stop or threading.Event()
         files = prepare(project, plan, date.today().isoformat())
         self.rules_data = load_plain(files[RULES_FILE], RULES_FILE)
         self.am_config = load_plain(files[ALERTMANAGER_FILE], ALERTMANAGER_FILE)
@@ -227,6 +238,11 @@ class _Drill:
     # -- helpers
     def emit(self, kind: str, alert: str = "", detail: str = "", seconds: float | None = None) -> None:
         self.on_event(DrillEvent(kind, alert, detail, seconds))
+
+    def pause(self) -> None:
+        """Wait one poll interval; raise `DrillStopped` as soon as the stop event is set."""
+        if self.stop.wait(POLL_SECONDS):
+            raise DrillStopped
 
     def knob_seconds(self, alert: str) -> float:
         """How long the alert needs once its input crosses: window to fill, then `for`."""
@@ -271,6 +287,8 @@ class _Drill:
         ready_by = min(deadline, time.monotonic() + processes.READY_TIMEOUT)
         processes.wait_ready(alertmanager, ready_by)
         processes.wait_ready(prometheus, ready_by)
+        if self.stop.is_set():
+            raise DrillStopped
         self.emit("started", detail=f"{self.clock.factor:g}")
         self._phases(service, inbox, prometheus, alertmanager, deadline)
 
@@ -298,14 +316,14 @@ class _Drill:
                     break
             except (OSError, ValueError, KeyError, TypeError, IndexError):
                 pass
-            time.sleep(POLL_SECONDS)
+            self.pause()
         settle = time.monotonic() + compressed.MIN_WINDOW + 2 * compressed.SCRAPE_SECONDS
         while time.monotonic() < settle:
             for alert in self._poll_prometheus(prometheus):
                 name = alert.get("labels", {}).get("alertname", "")
                 if alert.get("state") == "firing" and name in self.results and not self.results[name].note:
                     self.results[name].note = "fired before its input crossed the threshold"
-            time.sleep(POLL_SECONDS)
+            self.pause()
         for phase in ("warn", "page"):
             expected = self.design.expected(phase)
             switch = time.monotonic()
@@ -333,7 +351,7 @@ class _Drill:
                     break
                 if time.monotonic() > phase_deadline:
                     break
-                time.sleep(POLL_SECONDS)
+                self.pause()
         self.emit("done")
 
     def _observe(self, inbox: Inbox, prometheus) -> list[dict[str, str]]:
@@ -418,18 +436,23 @@ class _Drill:
 
 
 def run_drill(
-    project, plan: OperationsPlan, on_event: Callable[[DrillEvent], None] | None = None, time_limit: float = TIME_LIMIT
+    project,
+    plan: OperationsPlan,
+    on_event: Callable[[DrillEvent], None] | None = None,
+    time_limit: float = TIME_LIMIT,
+    stop: threading.Event | None = None,
 ) -> DrillReport:
     """Run the fire drill on a project and its (confirmed) plan; see the module docstring.
 
     Raises `DrillError` when a binary is missing or a server cannot start, `AiwfError`
-    when the plan cannot be rendered, and KeyboardInterrupt after cleaning up."""
+    when the plan cannot be rendered, `DrillStopped` once `stop` is set (the app's escape)
+    and KeyboardInterrupt, each after cleaning up."""
     started = time.monotonic()
     try:
         binaries = (processes.find_binary("prometheus"), processes.find_binary("alertmanager"))
     except processes.MissingBinary as exc:
         raise DrillError(str(exc), missing=True) from None
-    drill = _Drill(project, plan, on_event or (lambda event: None))
+    drill = _Drill(project, plan, on_event or (lambda event: None), stop)
     stack: list[Any] = []
     folder = Path(tempfile.mkdtemp(prefix="aiwf-drill-"))
     try:
@@ -464,6 +487,7 @@ __all__ = [
     "DrillError",
     "DrillEvent",
     "DrillReport",
+    "DrillStopped",
     "expected_receiver",
     "inhibited_by_design",
     "run_drill",

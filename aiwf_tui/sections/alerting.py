@@ -10,6 +10,7 @@ from aiwf_tui.model.plan import AlertRule, Channel, Principle
 from aiwf_tui.render.prometheus.common import alert_names, service_of
 from aiwf_tui.sections.base import SectionView, heading
 from aiwf_tui.widgets.alert_plot import AlertPlot
+from aiwf_tui.widgets.drill_timeline import DrillTimeline
 from aiwf_tui.widgets.editable_table import Column, EditableTable, TableSpec
 from aiwf_tui.widgets.validation_status import ValidationStatus
 
@@ -35,10 +36,18 @@ class AlertingView(SectionView):
         Binding(
             "escape",
             "stop_checks",
-            "Stop checks",
+            "Stop",
             id="alerting.stop_checks",
-            tooltip="Stop promtool and amtool checking the written files",
-        )
+            tooltip="Stop promtool and amtool checking the written files, and the fire drill",
+        ),
+        Binding(
+            "r",
+            "run_drill",
+            "Fire drill",
+            id="alerting.run_drill",
+            tooltip="Fire every alert through a real Prometheus and Alertmanager (aiwf drill) and show when "
+            "each fired and where it was routed",
+        ),
     ]
 
     def intro(self) -> Text:
@@ -122,6 +131,8 @@ class AlertingView(SectionView):
         rows.append(AlertPlot(id="alert-plot"))
         rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
         rows.append(ValidationStatus(self.ctx.project.root, id="validation-status"))
+        rows.append(heading("Fire drill (aiwf drill: every alert through a real Prometheus and Alertmanager)"))
+        rows.append(DrillTimeline(id="drill-timeline"))
         rows += self.table(
             TableSpec(
                 "Alert design principles",
@@ -139,12 +150,21 @@ class AlertingView(SectionView):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "stop_checks":
-            return self.query_one(ValidationStatus).running
+            return self.query_one(ValidationStatus).running or self.query_one(DrillTimeline).running
+        if action == "run_drill":
+            return not self.query_one(DrillTimeline).running
         return super().check_action(action, parameters)
 
     def action_stop_checks(self) -> None:
-        """Stop promtool and amtool (escape while they run)."""
+        """Stop promtool and amtool, and the fire drill (escape while they run)."""
         self.query_one(ValidationStatus).cancel()
+        self.query_one(DrillTimeline).cancel()
+
+    def action_run_drill(self) -> None:
+        """Run the fire drill on the plan as it is now; the app stays usable meanwhile."""
+        timeline = self.query_one(DrillTimeline)
+        timeline.start(self.ctx.project, self.ctx.plan)
+        timeline.scroll_visible(animate=False)
 
     def on_mount(self) -> None:  # SectionView's on_mount runs too (Textual walks the MRO)
         self.redraw_alert()
