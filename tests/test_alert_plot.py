@@ -91,3 +91,15 @@ async def test_an_open_threshold_asks_for_an_answer_instead_of_a_plot(tmp_path):
         await pilot_wait_until(pilot, lambda: plot.title == name)
         assert plot.problem == f"{name}: answer the threshold to see it fire."
         assert plot.shape is None and plot.drawn_firing_minute is None
+
+
+def test_only_day_long_replays_are_computed_off_the_main_thread(tmp_path):
+    """A shape of minutes is computed on the spot (a few ms); a day-long window goes to a thread."""
+    from aiwf_tui.render.prometheus.alert_shape import costly
+
+    project = load_project(answered_project(tmp_path))
+    plan = answer_all(new_plan(project), project)
+    costly_metrics = {rule.metric for rule in plan.alerting.rules if costly(rule, plan.metrics)}
+    assert costly_metrics == {"daily_tokens"}
+    open_rule = plan.alerting.rules[0].model_copy(update={"duration": None, "threshold": None})
+    assert not costly(open_rule, plan.metrics)

@@ -43,7 +43,7 @@ class AlertingView(SectionView):
         Binding(
             "r",
             "run_drill",
-            "Fire drill",
+            "Drill",
             id="alerting.run_drill",
             tooltip="Fire every alert through a real Prometheus and Alertmanager (aiwf drill) and show when "
             "each fired and where it was routed",

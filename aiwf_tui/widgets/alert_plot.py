@@ -4,11 +4,14 @@
 textual-plotext (over plotext) draws it: axes, ticks, braille lines and a legend that
 degrade to 16 colours come for free, where hand drawing would mean re-writing scaling and
 tick labelling. It is imported on first draw, so start-up does not pay for it. The shape is
-computed in a thread worker after the preview's debounce; typing never waits on it.
+computed after the preview's debounce, on the spot when it takes a few milliseconds (nearly
+every rule) and in a thread worker when it is costly (a day-long window), so typing never
+waits on it; computed shapes are remembered.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,13 +21,14 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, format_number
-from aiwf_tui.render.prometheus.alert_shape import AlertShape, OpenRule, alert_shape
+from aiwf_tui.render.prometheus.alert_shape import AlertShape, OpenRule, alert_shape, costly
 from aiwf_tui.render.prometheus.scenarios import Untestable
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
 
-#: Seconds after the last change before the shape is recomputed (as the preview's).
+#: Seconds of quiet after which a change redraws at once; within a burst, the redraw waits
+#: until the changes stop for this long (as the preview's debounce).
 PLOT_DEBOUNCE = 0.04
 
 #: Severity -> a colour every 16-colour terminal has.
@@ -49,37 +53,55 @@ class AlertPlot(Vertical):
         self.drawn_firing_minute: int | None = None  # the firing minute last drawn
         self._timer: Timer | None = None
         self._plot: PlotextPlot | None = None
+        self._generation = 0  # counts `show_rule` calls: only the latest one is drawn
+        self._last_change = -PLOT_DEBOUNCE  # when `show_rule` was last called (monotonic seconds)
 
     def compose(self):
         yield Static("", classes="alert-plot-caption")
 
     def show_rule(self, name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None) -> None:
-        """Redraw for `rule` shortly after the last call (a copy is taken now)."""
+        """Redraw for `rule` (a copy is taken now): at once after a quiet moment, else once
+        the changes stop for `PLOT_DEBOUNCE` (a burst of keys or cursor moves draws twice)."""
         if self._timer is not None:
             self._timer.stop()
+            self._timer = None
+        self._generation += 1
+        generation = self._generation
         copy = rule.model_copy(deep=True) if rule is not None else None
         metrics_copy = metrics.model_copy(deep=True) if metrics is not None else None
-        self._timer = self.set_timer(PLOT_DEBOUNCE, lambda: self._compute(name, copy, service, metrics_copy))
+        now = time.monotonic()
+        quiet = now - self._last_change >= PLOT_DEBOUNCE
+        self._last_change = now
+        if quiet:
+            self._redraw(generation, name, copy, service, metrics_copy)
+        else:
+            self._timer = self.set_timer(
+                PLOT_DEBOUNCE, lambda: self._redraw(generation, name, copy, service, metrics_copy)
+            )
+
+    def _redraw(
+        self, generation: int, name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None
+    ) -> None:
+        # A shape takes a few milliseconds: computed here, it is on screen with the next frame
+        # (a thread's start-up alone measured ~90 ms on a loaded 2-core machine). Only a costly
+        # one (a day-long window) goes to a thread, so typing never waits on it.
+        key = _shape_key(rule, service, metrics)
+        if rule is not None and key not in _SHAPES and costly(rule, metrics):
+            self._compute(generation, name, rule, service, metrics, key)
+        else:
+            self._draw(
+                generation, name, rule.severity if rule else "medium", *_shape_of(name, rule, service, metrics, key)
+            )
 
     @work(thread=True, exclusive=True, group="alert-plot", exit_on_error=False)
-    def _compute(self, name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None) -> None:
-        shape, problem = None, ""
-        if rule is None:
-            problem = "No alert rule selected."
-        else:
-            try:
-                shape = alert_shape(rule, service, metrics)
-            except OpenRule as exc:
-                problem = f"{name}: {exc}."
-            except Untestable as exc:
-                problem = f"{name}: no unit test, so nothing to draw - {exc}"
-            except Exception as exc:  # a plot must never take the app down
-                problem = f"{name}: cannot draw yet - {exc}"
-        severity = rule.severity if rule is not None else "medium"
-        self.app.call_from_thread(self._draw, name, severity, shape, problem)
+    def _compute(
+        self, generation: int, name: str, rule: AlertRule, service: str, metrics: MetricsPlan | None, key: str
+    ) -> None:
+        shape, problem = _shape_of(name, rule, service, metrics, key)
+        self.app.call_from_thread(self._draw, generation, name, rule.severity, shape, problem)
 
-    def _draw(self, name: str, severity: str, shape: AlertShape | None, problem: str) -> None:
-        if not self.is_attached:
+    def _draw(self, generation: int, name: str, severity: str, shape: AlertShape | None, problem: str) -> None:
+        if not self.is_attached or generation != self._generation:  # a later rule or edit came first
             return
         self.shape, self.severity, self.title, self.problem = shape, severity, name, problem
         caption = self.query_one(".alert-plot-caption", Static)
@@ -110,6 +132,41 @@ class AlertPlot(Vertical):
         self._plot.display = True
         draw_shape(self._plot, shape, colour)
         self.drawn_firing_minute = shape.firing_minute
+
+
+#: Shapes already computed, by `_shape_key`: moving back to a rule, or undoing an edit, costs nothing.
+_SHAPES: dict[str, tuple[AlertShape | None, str]] = {}
+_SHAPES_KEPT = 64
+
+
+def _shape_key(rule: AlertRule | None, service: str, metrics: MetricsPlan | None) -> str:
+    rule_json = rule.model_dump_json() if rule is not None else ""
+    metrics_json = metrics.model_dump_json() if metrics is not None else ""
+    return f"{service}\0{metrics_json}\0{rule_json}"
+
+
+def _shape_of(
+    name: str, rule: AlertRule | None, service: str, metrics: MetricsPlan | None, key: str
+) -> tuple[AlertShape | None, str]:
+    """The rule's shape, or None and the one line saying why there is none (remembered)."""
+    if key in _SHAPES:
+        return _SHAPES[key]
+    shape, problem = None, ""
+    if rule is None:
+        problem = "No alert rule selected."
+    else:
+        try:
+            shape = alert_shape(rule, service, metrics)
+        except OpenRule as exc:
+            problem = f"{name}: {exc}."
+        except Untestable as exc:
+            problem = f"{name}: no unit test, so nothing to draw - {exc}"
+        except Exception as exc:  # a plot must never take the app down
+            problem = f"{name}: cannot draw yet - {exc}"
+    if len(_SHAPES) >= _SHAPES_KEPT:
+        _SHAPES.pop(next(iter(_SHAPES)))
+    _SHAPES[key] = (shape, problem)
+    return shape, problem
 
 
 def draw_shape(widget: PlotextPlot, shape: AlertShape, colour: str) -> None:

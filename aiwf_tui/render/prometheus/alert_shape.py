@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, duration_seconds
+from aiwf_tui.render.prometheus.common import metric_spec
 from aiwf_tui.render.prometheus.scenarios import _COMPARE, Untestable, scenario
+
+#: Minutes of replay above which a shape costs tens of milliseconds or more (a day-long window
+#: replays ~3,000 minutes: ~250 ms); below, a shape takes a few milliseconds.
+COSTLY_MINUTES = 300
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,15 @@ def alert_shape(rule: AlertRule, service: str, metrics: MetricsPlan | None = Non
         reference=sc.reference,
         why_step=sc.why_step,
     )
+
+
+def costly(rule: AlertRule, metrics: MetricsPlan | None = None) -> bool:
+    """Whether computing the rule's shape may take long enough to stall typing (its replay
+    spans more than `COSTLY_MINUTES`: a day-long window, or a `for` of hours)."""
+    try:
+        spec = metric_spec(rule, metrics)
+        window = duration_seconds(spec.window) // 60 if spec is not None else 0
+        hold = duration_seconds(rule.duration) // 60 if rule.duration else 0
+    except (KeyError, ValueError):
+        return False  # an unknown metric or an open duration: refused at once
+    return window + hold > COSTLY_MINUTES
