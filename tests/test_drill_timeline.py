@@ -110,3 +110,47 @@ async def test_the_drill_runs_beside_the_app_stops_on_escape_and_ends_in_a_timel
         first = shown.get_row_at(0)
         assert str(first[0]) == timeline.rows[0].alert and "●" in str(first[2])
     assert processes_mentioning(str(temp)) == [] and list(temp.iterdir()) == []
+
+
+def test_each_row_says_what_went_wrong_in_words():
+    from aiwf_tui.drill.run import AlertResult, DrillReport
+    from aiwf_tui.widgets.drill_timeline import drill_rows, timeline_bar
+
+    alerts = [
+        AlertResult(
+            "Fine",
+            "high",
+            "slack",
+            fired=True,
+            seconds=2.0,
+            receiver="slack",
+            runbook_url_ok=True,
+            inhibited=False,
+            expected_inhibited=False,
+            phase="warn",
+        ),
+        AlertResult(
+            "Misrouted",
+            "critical",
+            "pagerduty",
+            fired=True,
+            seconds=4.0,
+            receiver="slack",
+            runbook_url_ok=True,
+            inhibited=False,
+            expected_inhibited=False,
+            phase="page",
+        ),
+        AlertResult("Silent", "medium", "slack", phase="warn"),
+        AlertResult("Custom", "low", "slack", note="custom PromQL the drill cannot drive"),
+    ]
+    rows = drill_rows(DrillReport(alerts, factor=300.0, seconds=20.0), {"Fine": "https://x/runbook.md#fine"})
+    assert [r.verdict for r in rows] == [
+        "as planned",
+        "routed to slack, expected pagerduty",
+        "did not fire",
+        "not driven: custom PromQL the drill cannot drive",
+    ]
+    assert rows[0].fired_at == "2.0 s (~10 min real)" and rows[0].runbook_url == "https://x/runbook.md#fine"
+    assert rows[2].fired_at == "-" and rows[2].routed_to == "-"
+    assert timeline_bar(4.0, 4.0).plain.endswith("●") and timeline_bar(None, 4.0).plain == "·" * 20
