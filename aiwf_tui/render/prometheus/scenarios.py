@@ -348,10 +348,17 @@ def _fire_times(
 RAMP_OFFSETS = (Fraction(0), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4))
 
 
+def _exact(value: float) -> str:
+    """The shortest plain decimal that reads back as exactly `value` (Python's repr, without
+    an exponent, which promtool's series notation would not take)."""
+    text = repr(value)
+    return text if "e" not in text and "inf" not in text and "nan" not in text else _num(value, 17)
+
+
 def _ramp_counter(increments: list[float], lead: int) -> tuple[str, list[float]]:
     """A counter from 0 growing by increments[0] a minute for `lead` minutes (promtool's
-    expanding notation), then by each later increment (written value by value, with enough
-    digits that promtool reads back the very float64s returned)."""
+    expanding notation), then by each later increment (written value by value, in the
+    shortest text promtool reads back as the very float64s returned)."""
     step = _num(increments[0])
     values = [float(step) * k for k in range(lead + 1)]
     total = values[-1]
@@ -359,7 +366,7 @@ def _ramp_counter(increments: list[float], lead: int) -> tuple[str, list[float]]
     for inc in increments[lead + 1 :]:
         total += float(_num(inc))
         values.append(total)
-        written.append(_num(total, 17))
+        written.append(_exact(total))
     return " ".join(written), values
 
 
