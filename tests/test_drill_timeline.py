@@ -14,8 +14,7 @@ from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan_io import dump_plan, load_plan
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.widgets.drill_timeline import DrillTimeline
-from aiwf_tui.widgets.editable_table import EditableTable
-from tests.app_helpers import make_app, wait_loaded
+from tests.app_helpers import make_app, table_titled, wait_loaded
 from tests.render_helpers import confirmed
 from tests.test_alert_plot import answered_project
 from tests.test_drill import servers  # noqa: F401 - the fixture: the drill's binaries, else skip
@@ -37,8 +36,7 @@ async def open_alerting(app, pilot) -> DrillTimeline:
     await wait_loaded(app, pilot)
     app.workflow_screen.show_section("alerting")
     await pilot_wait_until(pilot, lambda: bool(app.screen.query(DrillTimeline)))
-    table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
-    table.focus()
+    table_titled(app, "Alert rules").focus()
     await pilot.pause()
     return app.screen.query_one(DrillTimeline)
 
@@ -81,7 +79,7 @@ async def test_the_drill_runs_beside_the_app_stops_on_escape_and_ends_in_a_timel
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
         timeline = await open_alerting(app, pilot)
-        table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Alert rules")
+        table = table_titled(app, "Alert rules")
 
         await pilot.press("r")
         await pilot_wait_until(pilot, lambda: len(processes_mentioning(str(temp))) >= 2, what="the drill's servers")

@@ -51,6 +51,14 @@ def rendered(tmp_path) -> Path:
     return root
 
 
+def yaml_tests(root: Path) -> list[dict]:
+    """The promtool test cases written for the project (the firing checks' eval_time among them)."""
+    from aiwf_tui.model.yamlio import load_plain
+
+    path = root / PROMETHEUS_DIR / "alert-rules.test.yml"
+    return load_plain(path.read_text(encoding="utf-8"), path.name)["tests"]
+
+
 def wrapper(folder: Path, tool: str, before: str = "") -> tuple[Path, Path]:
     """A script that logs `pid args` of each call, runs `before`, then execs the real tool."""
     log = folder / f"{tool}.calls"
@@ -98,7 +106,10 @@ def test_unchanged_files_are_answered_from_the_cache_and_a_changed_rule_is_check
     assert unit_test_pids(log)
     test = broken["promtool test rules"]
     assert test.status == "FAIL" and not test.cached
-    assert test.detail.endswith("FAILED 1: HighErrorRate at 20m: expected it firing, got none")
+    fires = next(
+        t["alert_rule_test"][1]["eval_time"] for t in yaml_tests(rendered) if t["name"].startswith("HighErrorRate ")
+    )
+    assert test.detail.endswith(f"FAILED 1: HighErrorRate at {fires}: expected it firing, got none")
 
     rules.write_text(good.replace("expr:", "expr: rate(", 1))  # not PromQL any more
     assert statuses(Validation(rendered, cache=cache).run())["promtool check rules"] == "FAIL"
