@@ -158,7 +158,7 @@ def bench_rss(project: Path, scratch: Path) -> dict:
 
 TARGETS = {
     # key: (limit, what the limit is relative to, how it reads)
-    "startup_ratio": (1.5, "x textual_floor_ms"),
+    "startup_ratio": (1.25, "x textual_floor_ms"),
     "keystroke_preview_p95_ms": (100, "ms"),
     "keystroke_preview_2k_p95_ms": (150, "ms"),
     "echo_ratio": (1.2, "x echo_floor_p95_ms"),
@@ -257,9 +257,13 @@ def run(quick: bool, log) -> dict:
         result["editor_commit_median_ms"] = statistics.median(editor["commit_ms"])
 
         log("keystroke -> alert plot redrawn")
-        plot = child("plot", fresh(demo, scratch), presses)
-        result["plot_redraw_p95_ms"] = p95(plot["samples_ms"])  # printed, never asserted
-        result["plot_redraw_median_ms"] = statistics.median(plot["samples_ms"])
+        try:
+            plot = child("plot", fresh(demo, scratch), presses)
+        except RuntimeError as exc:  # a figure without a target: report it missing, measure the rest
+            log(f"alert plot not measured: {str(exc).strip().splitlines()[-1]}")
+            plot = None
+        result["plot_redraw_p95_ms"] = plot and p95(plot["samples_ms"])  # printed, never asserted
+        result["plot_redraw_median_ms"] = plot and statistics.median(plot["samples_ms"])
 
         log("aiwf render")
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
