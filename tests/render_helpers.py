@@ -32,15 +32,28 @@ SAMPLE_THRESHOLDS = {
 }
 
 
+#: Drift severity band edges for tests: Low 0.1-0.3, Medium 0.3-0.5, High 0.5-0.7, Critical 0.7-1.
+SAMPLE_BANDS = (0.1, 0.3, 0.5, 0.7, 1.0)
+
+
+def sample_number(plan: OperationsPlan, path: str) -> str:
+    """A test number for an open number item: a drift band edge or an alert threshold."""
+    from aiwf_tui.model.todo import _resolve
+
+    owner, field, _index = _resolve(plan, path)
+    if path.startswith("drift.responses["):
+        rank = [r.severity for r in plan.drift.responses].index(owner.severity)
+        return str(SAMPLE_BANDS[rank] if field == "score_from" else SAMPLE_BANDS[rank + 1])
+    return SAMPLE_THRESHOLDS.get(owner.metric, "1")
+
+
 def sample_answer(item, plan: OperationsPlan) -> str:
     """A plausible answer for an open item, by its kind (the suggestion when there is one)."""
-    from aiwf_tui.model.todo import _resolve
 
     if item.suggestion is not None:
         return item.suggestion.value
     if item.kind == "number":
-        owner, _field, _index = _resolve(plan, item.path)
-        return SAMPLE_THRESHOLDS.get(owner.metric, "1")
+        return sample_number(plan, item.path)
     if item.kind == "duration":
         return "5m"
     if item.kind == "url":
@@ -87,3 +100,19 @@ def confirm_file(path: Path) -> None:
 
     project = load_project(path.parent.parent)
     path.write_text(dump_plan(ready(load_plan(path), project)), encoding="utf-8")
+
+
+def answered_copy(source: Path, tmp_path: Path) -> Path:
+    """A copy of the project at `source` whose plan has every open item answered (sample
+    answers, suggestions first) and every section confirmed, as `aiwf plan --set` would leave it."""
+    from aiwf_tui.layout import PLAN_FILE
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.model.plan_io import dump_plan
+    from tests.helpers import copy_project
+
+    root = copy_project(source, tmp_path)
+    project = load_project(root)
+    (root / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / PLAN_FILE).write_text(dump_plan(answer_all(new_plan(project), project)), encoding="utf-8")
+    return root

@@ -8,6 +8,7 @@ from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
 from tests.app_helpers import in_view, is_settled, make_app, show_section, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, FIXTURES, copy_project
+from tests.render_helpers import answered_copy
 from tests.waiting import pilot_wait_until
 
 
@@ -111,6 +112,6 @@ def _run_before_drift_scale():
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_drift_scale_snapshot(size, snap_compare, tmp_path):
-    """The drift severity bands on one scale of the drift score."""
-    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    """The drift severity bands on one scale of the drift score (answered: bands start open)."""
+    app = make_app(answered_copy(DEMO_DIR, tmp_path))
     assert snap_compare(app, terminal_size=size, run_before=_run_before_drift_scale())

@@ -11,7 +11,8 @@ from aiwf_tui.widgets.drift_scale import DriftScale, scale_text
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
 from tests.app_helpers import make_app, type_text, wait_loaded
-from tests.helpers import DEMO_DIR, copy_project
+from tests.helpers import DEMO_DIR
+from tests.render_helpers import answered_copy
 from tests.waiting import pilot_wait_until
 
 
@@ -39,7 +40,7 @@ def test_overlapping_and_inverted_bands_are_refused():
 
 
 async def test_editing_a_band_redraws_the_scale_and_an_overlap_is_refused(tmp_path):
-    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    app = make_app(answered_copy(DEMO_DIR, tmp_path))  # bands start open: the answered plan has them
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         app.workflow_screen.show_section("drift")

@@ -17,9 +17,8 @@ import pytest
 from aiwf_tui.layout import DECISION_LOG, OPERATIONS_DIR, PLAN_FILE, PROJECT_SPEC, SIDECAR
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
-from aiwf_tui.model.todo import _resolve
 from tests.helpers import aiwf, tree_hashes
-from tests.render_helpers import SAMPLE_THRESHOLDS
+from tests.render_helpers import sample_number
 
 #: What an unanswered value looks like in a written file.
 MARKERS = re.compile(r"_To do|To do:|\{\{[A-Z0-9_]+\}\}|\.invalid\b|\[(?:Name|Contact|command|steps|Step \d)\]")
@@ -50,8 +49,7 @@ def answer_for(item: dict, plan) -> str:
         return item["suggestion"]
     kind, path = item["kind"], item["path"]
     if kind == "number":
-        owner, _field, _index = _resolve(plan, path)
-        return SAMPLE_THRESHOLDS.get(owner.metric, "1")
+        return sample_number(plan, path)
     if kind == "duration":
         return "5m"
     if kind == "url":

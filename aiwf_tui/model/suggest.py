@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan import AlertRule, format_number
 
 INFERENCE_SPEC = "phase-3-inference/spec.md"
@@ -204,3 +205,32 @@ def throughput_note(root: Path) -> str:
             if len(cells) >= 2 and "throughput" in cells[0].lower():
                 return f"; the project states {cells[1]!r} ({relative}:{number}), a capacity target, not a floor"
     return ""
+
+
+def band_suggestion(plan: Any, response: Any, edge: str) -> Suggestion | None:
+    """An edge of a drift severity band the plan already implies: the severity a drift alert
+    pages with begins at that alert's threshold (and the milder one ends there); the scale's
+    own ends are 0 and 1."""
+    from aiwf_tui.model.plan import DRIFT_SEVERITY_ORDER
+
+    severity = response.severity.strip().lower()
+    if severity not in DRIFT_SEVERITY_ORDER:
+        return None
+    rank = DRIFT_SEVERITY_ORDER.index(severity)
+    if edge == "score_from" and rank == 0:
+        return Suggestion(
+            "0", "the drift score's scale (0-1)", "the mildest severity starts at the bottom of the scale"
+        )
+    if edge == "score_to" and rank == len(DRIFT_SEVERITY_ORDER) - 1:
+        return Suggestion("1", "the drift score's scale (0-1)", "the gravest severity runs to the top of the scale")
+    wanted = severity if edge == "score_from" else DRIFT_SEVERITY_ORDER[rank + 1]
+    for rule in plan.alerting.rules:
+        drift_alert = rule.metric == "drift_score" and rule.comparator in (">", ">=")
+        if drift_alert and rule.threshold is not None and rule.severity.strip().lower() == wanted:
+            value = format_number(rule.threshold)
+            reasoning = (
+                f"alert {rule.name!r} fires at drift_score {rule.comparator} {value} with severity {rule.severity}: "
+                + ("the band begins where it fires" if edge == "score_from" else "the milder band ends there")
+            )
+            return Suggestion(value, f"{PLAN_FILE}: alert {rule.name!r}", reasoning)
+    return None

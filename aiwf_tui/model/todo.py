@@ -28,6 +28,7 @@ from aiwf_tui.model.plan import (
 )
 from aiwf_tui.model.suggest import (
     Suggestion,
+    band_suggestion,
     component_suggestion,
     decision_suggestion,
     threshold_suggestion,
@@ -131,6 +132,18 @@ def open_items(project: Any, plan: OperationsPlan) -> list[OpenItem]:
             "choice",
             choices=tuple(a.approach for a in d.approaches),
         )
+
+    for i, response in enumerate(d.responses):
+        for edge, word in (("score_from", "begin"), ("score_to", "end")):
+            if getattr(response, edge) is None:
+                add(
+                    f"drift.responses[{i}].{edge}",
+                    "drift",
+                    f"Drift severity {response.severity}: at which drift score (0-1) does it {word}?",
+                    "number",
+                    suggestion=band_suggestion(plan, response, edge),
+                    guidance="on your drift method's 0-1 score; bands must not overlap, and graver severities sit higher",
+                )
 
     al = plan.alerting
     if _blank(al.channels_answer):

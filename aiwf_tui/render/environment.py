@@ -55,6 +55,7 @@ def environment() -> SandboxedEnvironment:
         cell=markdown.md_cell,
         cell_or_todo=markdown.cell_or_todo,
         or_todo=markdown.or_todo,
+        number_or_todo=markdown.number_or_todo,
         oneline=markdown.oneline,
         code=markdown.code_span,
         anchor_tag=markdown.anchor_tag,

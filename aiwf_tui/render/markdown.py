@@ -27,6 +27,13 @@ def or_todo(value: str | None, what: str, indent: int = 0) -> Md:
     return Md(block_safe(value, " " * indent)) if value and value.strip() else todo(what)
 
 
+def number_or_todo(value: float | None, what: str) -> Md:
+    """A number as the plan shows it, or a to-do marker while it is open."""
+    from aiwf_tui.model.plan import format_number
+
+    return todo(what) if value is None else Md(format_number(value))
+
+
 def md_cell(text: object) -> Md:
     """Text safe inside one Markdown table cell: `|` escaped, line breaks as `<br>`."""
     value = "" if text is None else str(text)
