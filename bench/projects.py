@@ -40,13 +40,17 @@ def answered(project, plan):
     return plan
 
 
-def ready_plan(project, *, runbook_issues: int = 0, components: int = 0):
+def ready_plan(project, *, runbook_issues: int = 0, components: int = 0, budgets: bool = True):
     """The demo's default plan, every section confirmed, channel targets given; optionally
-    padded with runbook issues and components (each issue is ~20 runbook lines)."""
+    padded with runbook issues and components (each issue is ~20 runbook lines), or without
+    the daily token-budget alerts (`budgets=False`)."""
     from aiwf_tui.model.defaults import new_plan
     from aiwf_tui.model.plan import SECTIONS, CommonIssue, Component
 
-    plan = answered(project, new_plan(project))
+    plan = new_plan(project)
+    if not budgets:
+        plan.alerting.rules = [rule for rule in plan.alerting.rules if rule.metric != "daily_tokens"]
+    plan = answered(project, plan)
     for key, _title in SECTIONS:
         plan.section(key).status = "confirmed"
     rb = plan.runbook

@@ -3,6 +3,7 @@
 
     python bench/run.py            # the full run (a few minutes on 2 cores)
     python bench/run.py --quick    # a smoke run of well under a minute (fewer samples, 1,000 not 10,000 decisions)
+    python bench/run.py --smoke    # every figure once on the smallest inputs: proves the script runs (the test suite)
     python bench/run.py --json     # one JSON object instead of the table
 
 Not a test: nothing here fails on a slow figure. A missed target is printed as
@@ -195,12 +196,17 @@ def machine() -> dict:
     }
 
 
-def run(quick: bool, log) -> dict:
-    reps = 3 if quick else 10
-    presses = 8 if quick else 50
-    sizes = (100, 1000) if quick else (100, 1000, 10000)
+def run(quick: bool, log, smoke: bool = False) -> dict:
+    """Every figure. `quick`: fewer samples, smaller projects. `smoke`: one sample each on the
+    smallest inputs, and `aiwf validate` on a plan without the daily token budgets (their unit
+    tests evaluate two days of minutes, most of the run's time): proves the script works, the
+    figures mean nothing."""
+    quick = quick or smoke
+    reps = 1 if smoke else 3 if quick else 10
+    presses = 2 if smoke else 8 if quick else 50
+    sizes = (10, 100) if smoke else (100, 1000) if quick else (100, 1000, 10000)
     large = sizes[-1]
-    result: dict = {"quick": quick, "large_decisions": large, "machine": machine()}
+    result: dict = {"quick": quick, "smoke": smoke, "large_decisions": large, "machine": machine()}
     compile_package()
     with tempfile.TemporaryDirectory(prefix="aiwf-bench-") as tmp:
         base, scratch = Path(tmp) / "projects", Path(tmp) / "scratch"
@@ -208,7 +214,7 @@ def run(quick: bool, log) -> dict:
         scratch.mkdir()
         log("generating projects")
         demo = projects.demo_copy(base)
-        big = projects.big_runbook_copy(base)
+        big = projects.big_runbook_copy(base, 300 if smoke else 2000)
         decisions = {n: projects.decisions_copy(base, n) for n in sizes}
 
         log("start-up (pty)")
@@ -268,7 +274,9 @@ def run(quick: bool, log) -> dict:
         log("aiwf render")
         result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
         log("aiwf validate")
-        checked = bench_validate(demo, scratch, 1 if quick else 5)
+        checked = bench_validate(
+            projects.demo_copy(base, "demo-no-budgets", budgets=False) if smoke else demo, scratch, 1 if quick else 5
+        )
         result.update(  # None when promtool or amtool is missing
             validate_demo_ms=checked and checked["validate"]["median"],
             promtool_test_demo_ms=checked and checked["promtool_test"]["median"],
@@ -376,6 +384,9 @@ def table(result: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run (few samples, smaller projects)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="every figure once on the smallest inputs (proves the script runs)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -383,7 +394,7 @@ def main(argv=None) -> int:
     def log(text: str) -> None:
         print(f"[{time.monotonic() - started:6.1f}s] {text}", file=sys.stderr, flush=True)
 
-    result = run(args.quick, log)
+    result = run(args.quick, log, smoke=args.smoke)
     result["bench_seconds"] = time.monotonic() - started
     result["machine"]["load_average_end"] = os.getloadavg()
     if args.json:

@@ -33,7 +33,7 @@ python3 -m venv .venv
 
 # On every core (pytest-xdist); a module whose tests share one expensive fixture stays on one
 # worker (xdist_group + loadgroup). Hypothesis runs its `ci` profile (half the examples of a
-# plain `pytest`; HYPOTHESIS_PROFILE=thorough for ten times as many). bench/run.py --quick runs
+# plain `pytest`; HYPOTHESIS_PROFILE=thorough for ten times as many). bench/run.py --smoke runs
 # once, inside the suite (tests/test_bench_smoke.py checks that it prints every figure).
 .venv/bin/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup \
   --hypothesis-profile="${HYPOTHESIS_PROFILE:-ci}" "$@"
