@@ -3,6 +3,7 @@ runbook, or thousands of earlier decisions. Generated into a temporary folder.""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def answered(project, plan):
             value = item.suggestion.value
         elif item.kind == "choice":
             value = item.choices[0] if item.choices else "Our own approach"
+        elif band := re.fullmatch(r"drift\.responses\[(\d+)\]\.score_(from|to)", item.path):
+            value = str((int(band[1]) + (band[2] == "to")) / 5)  # adjacent bands: 0-0.2, 0.2-0.4, ...
         elif item.path in ("runbook.components", "runbook.dependencies"):
             value = "API gateway: routes technician questions"
         else:
