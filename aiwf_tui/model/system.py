@@ -142,39 +142,37 @@ def _label(part: Part, kind: str) -> str:
     return f"{part.name} ({kind})".replace(":", " ")
 
 
+def _described(parts: list[tuple[Part | None, str, str]]) -> tuple[list[str], list[str]]:
+    """(`Name (kind): text` lines, their decisions) for the parts the earlier phases name."""
+    named = [(part, kind, text) for part, kind, text in parts if part is not None]
+    return [f"{_label(part, kind)}: {text}" for part, kind, text in named], [part.decision for part, _, _ in named]
+
+
 def component_lines(facts: SystemFacts, project_name: str) -> tuple[list[str], list[str]]:
     """(`Name: purpose` lines, sources) for the runbook's key components."""
-    lines = [f"{project_name} API: answers requests end to end".replace(":", " ", project_name.count(":"))]
-    sources: list[str] = []
-    parts = [
-        (facts.vector_db, "vector DB", "stores and searches the document embeddings"),
-        (facts.embedding, "embeddings", "turns queries and documents into vectors"),
-        (facts.model_server, "model server", "serves the self-hosted model"),
-        (facts.provider, "LLM provider", "generates the answers"),
-        (facts.cache, "cache", "answers repeated questions without a model call"),
-        (facts.platform, "platform", "runs the service"),
-    ]
-    for part, kind, purpose in parts:
-        if part is not None:
-            lines.append(f"{_label(part, kind)}: {purpose}")
-            sources.append(part.decision)
-    return lines, sources
+    first = f"{project_name} API: answers requests end to end".replace(":", " ", project_name.count(":"))
+    lines, sources = _described(
+        [
+            (facts.vector_db, "vector DB", "stores and searches the document embeddings"),
+            (facts.embedding, "embeddings", "turns queries and documents into vectors"),
+            (facts.model_server, "model server", "serves the self-hosted model"),
+            (facts.provider, "LLM provider", "generates the answers"),
+            (facts.cache, "cache", "answers repeated questions without a model call"),
+            (facts.platform, "platform", "runs the service"),
+        ]
+    )
+    return [first, *lines], sources
 
 
 def dependency_lines(facts: SystemFacts) -> tuple[list[str], list[str]]:
     """(`Name: what breaks` lines, sources) for the runbook's dependencies."""
-    lines: list[str] = []
-    sources: list[str] = []
-    parts = [
-        (facts.provider, "LLM provider", "no answers are generated; requests fail or time out"),
-        (facts.model_server, "model server", "no answers are generated; requests fail or time out"),
-        (facts.vector_db, "vector DB", "retrieval fails; answers lose their grounding"),
-        (facts.embedding, "embeddings", "queries cannot be embedded; retrieval fails"),
-        (facts.cache, "cache", "every request reaches the model: latency and cost rise"),
-        (facts.platform, "platform", "the service is down"),
-    ]
-    for part, kind, impact in parts:
-        if part is not None:
-            lines.append(f"{_label(part, kind)}: {impact}")
-            sources.append(part.decision)
-    return lines, sources
+    return _described(
+        [
+            (facts.provider, "LLM provider", "no answers are generated; requests fail or time out"),
+            (facts.model_server, "model server", "no answers are generated; requests fail or time out"),
+            (facts.vector_db, "vector DB", "retrieval fails; answers lose their grounding"),
+            (facts.embedding, "embeddings", "queries cannot be embedded; retrieval fails"),
+            (facts.cache, "cache", "every request reaches the model: latency and cost rise"),
+            (facts.platform, "platform", "the service is down"),
+        ]
+    )
