@@ -113,6 +113,11 @@ class AiwfApp(App[None]):
         self, project_dir: Path, *, knowledge_url: str | None = None, read_only: bool = False, today: str | None = None
     ) -> None:
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # Over SSH every animation frame is bytes on the wire and a scroll that lands late: a
+            # scroll begun while another glides is measured from a point in flight and stops off
+            # its target. Jumps land at once, where they were aimed; TEXTUAL_ANIMATIONS=full restores.
+            self.animation_level = "none"
         self.project_dir = Path(project_dir)
         self.knowledge_url = knowledge_url
         self.force_read_only = read_only

@@ -96,6 +96,14 @@ def in_view(widget) -> bool:
     )
 
 
+async def scroll_into_view(pilot, widget, *, top: bool = False) -> None:
+    """Scroll `widget` into view once no scroll is in flight (one measured from a point in flight
+    stops off its target, a fraction of a line away), and wait until it is laid out there."""
+    await pilot.wait_for_scheduled_animations()
+    widget.scroll_visible(animate=False, immediate=True, top=top)
+    await pilot_wait_until(pilot, lambda: in_view(widget), what=f"{type(widget).__name__} to be in view")
+
+
 async def wait_loaded(app, pilot) -> None:
     """Wait until the project is open (the first screen paints before it loads)."""
     await pilot_wait_until(pilot, lambda: is_loaded(app), what="the project to open")

@@ -6,7 +6,7 @@ import pytest
 
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
-from tests.app_helpers import in_view, is_settled, make_app, show_section, table_titled, wait_loaded
+from tests.app_helpers import is_settled, make_app, scroll_into_view, show_section, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, FIXTURES, copy_project
 from tests.render_helpers import answered_copy
 from tests.waiting import pilot_wait_until
@@ -66,8 +66,7 @@ def _run_before_alert_plot():
         plot = app.screen.query_one(AlertPlot)
         name = alert_names(app.ctx.plan.alerting.rules)[1]
         await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)
-        plot.scroll_visible(animate=False, top=False)
-        await pilot_wait_until(pilot, lambda: in_view(plot), what="the plot scrolled into view")
+        await scroll_into_view(pilot, plot)
         app.clear_notifications()
         await pilot.pause()
 
@@ -102,8 +101,7 @@ def _run_before_drift_scale():
 
         await base(pilot)
         scale = pilot.app.screen.query_one(DriftScale)
-        scale.scroll_visible(animate=False, top=False)
-        await pilot_wait_until(pilot, lambda: in_view(scale), what="the scale scrolled into view")
+        await scroll_into_view(pilot, scale)
         pilot.app.clear_notifications()
         await pilot.pause()
 

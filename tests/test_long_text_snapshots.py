@@ -18,7 +18,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.sections.registry import SECTION_VIEWS
-from tests.app_helpers import in_view, is_settled, make_app, open_section
+from tests.app_helpers import is_settled, make_app, open_section, scroll_into_view
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -73,8 +73,7 @@ def _run_before(section: str):
             pilot, lambda: (table is None or app.focused is table) and is_settled(app), what="the table to settle"
         )
         if table is not None:
-            table.scroll_visible(animate=False, immediate=True, top=True)
-            await pilot_wait_until(pilot, lambda: in_view(table), what="the table to be in view")
+            await scroll_into_view(pilot, table, top=True)
         app.clear_notifications()
         await pilot.pause()
 
