@@ -116,3 +116,18 @@ def answered_copy(source: Path, tmp_path: Path) -> Path:
     (root / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / PLAN_FILE).write_text(dump_plan(answer_all(new_plan(project), project)), encoding="utf-8")
     return root
+
+
+def without_day_long_tests(plan: OperationsPlan) -> OperationsPlan:
+    """`plan` without the rules whose unit test runs over more than a day of one-minute
+    evaluations (the daily token budgets: 7.6 of the 8.4 CPU seconds `promtool test rules` takes
+    on the demo). For the tests about something else; every rule's own test runs in
+    test_all_checks_pass_for_each_project and test_mutated_rules_fail_their_unit_test."""
+    from aiwf_tui.render.prometheus import scenario
+
+    plan.alerting.rules = [
+        rule
+        for rule in plan.alerting.rules
+        if max(scenario(rule, plan.alerting.service, plan.metrics).fire_minutes.values()) <= 24 * 60
+    ]
+    return plan

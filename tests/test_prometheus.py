@@ -26,6 +26,7 @@ from aiwf_tui.render import prometheus as prom
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, is_condition, simple_selector
 from aiwf_tui.validate import PINNED, CheckResult, tool_version, validate
 from tests.helpers import DEMO_DIR, FIXTURES, REPO, copy_project, examples
+from tests.render_helpers import without_day_long_tests
 
 DEMO = DEMO_DIR
 PROJECTS = {
@@ -59,19 +60,6 @@ def filled_plan(project) -> OperationsPlan:
             rule.threshold = float(SAMPLE_THRESHOLDS.get(rule.metric, "0.1"))
         if rule.duration is None:
             rule.duration = WORKFLOW_DURATION.get(rule.name) or "10m"
-    return plan
-
-
-def without_day_long_tests(plan: OperationsPlan) -> OperationsPlan:
-    """`plan` without the rules whose unit test runs over more than a day of one-minute
-    evaluations (the daily token budgets: 7.6 of the 8.4 CPU seconds `promtool test rules` takes
-    on the demo). For the tests about something else; every rule's own test runs in
-    test_all_checks_pass_for_each_project and test_mutated_rules_fail_their_unit_test."""
-    plan.alerting.rules = [
-        rule
-        for rule in plan.alerting.rules
-        if max(prom.scenario(rule, plan.alerting.service, plan.metrics).fire_minutes.values()) <= 24 * 60
-    ]
     return plan
 
 

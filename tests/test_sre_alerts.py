@@ -18,7 +18,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.edit import EditError, set_field
 from aiwf_tui.render.prometheus import prometheus_artifacts
 from aiwf_tui.render.prometheus.alertmanager import route_tests
-from tests.render_helpers import answer_all
+from tests.render_helpers import answer_all, without_day_long_tests
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "aiwf_tui" / "demo" / "fleet-docs-assistant"
@@ -105,6 +105,7 @@ def test_promtool_and_amtool_pass_both_severity_schemes(scheme):
     from aiwf_tui.validate import validate
 
     project, plan = demo()
+    without_day_long_tests(plan)  # their tests replay two days; test_prometheus runs them
     plan.alerting.severity_labels = scheme
     with tempfile.TemporaryDirectory() as folder:
         for rel, text in prometheus_artifacts(project, plan).items():

@@ -28,7 +28,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.render import prometheus as prom
 from aiwf_tui.validate import Validation
 from tests import json_shapes
-from tests.render_helpers import answer_all
+from tests.render_helpers import answer_all, without_day_long_tests
 
 DEMO = Path(__file__).resolve().parents[1] / "aiwf_tui" / "demo" / "fleet-docs-assistant"
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -38,17 +38,32 @@ BREAK_THRESHOLD = (
 )
 
 
-@pytest.fixture
-def rendered(tmp_path) -> Path:
-    """A copy of the demo project with its Prometheus and Alertmanager files written."""
-    root = tmp_path / "demo"
+def write_rendered(root: Path, *, day_long: bool) -> Path:
+    """A copy of the demo project at `root` with its Prometheus and Alertmanager files written;
+    without `day_long`, without the rules whose unit test replays two days (the daily token
+    budgets, 90% of promtool's time), for the tests about validate rather than those rules."""
     shutil.copytree(DEMO, root)
     project = load_project(root)
     plan = answer_all(new_plan(project), project)
+    if not day_long:
+        without_day_long_tests(plan)
     for rel, text in prom.prometheus_artifacts(project, plan).items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def rendered(tmp_path) -> Path:
+    """The demo's files without the day-long unit tests: validate's own behaviour."""
+    return write_rendered(tmp_path / "demo", day_long=False)
+
+
+@pytest.fixture
+def rendered_slow(tmp_path) -> Path:
+    """The demo's files as written, whose `promtool test rules` runs for seconds: long enough to
+    watch its progress and to interrupt it."""
+    return write_rendered(tmp_path / "demo", day_long=True)
 
 
 def yaml_tests(root: Path) -> list[dict]:
@@ -301,8 +316,8 @@ class Terminal:
 
 
 @pytest.mark.pty
-def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered, tools):
-    term = Terminal("validate", str(rendered), "--no-cache")
+def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered_slow, tools):
+    term = Terminal("validate", str(rendered_slow), "--no-cache")
     try:
         term.wait_for(lambda: "run  promtool test rules  (promtool 2.42.0)" in term.text)
         term.wait_for(lambda: re.search(r"promtool test rules  \(promtool 2\.42\.0\)\s+\d+\.\d s", term.text))
@@ -344,9 +359,9 @@ def test_json_on_a_terminal_prints_only_json(rendered, tools):
 @pytest.mark.parametrize(
     ("how", "code"), [("ctrl-c typed", 130), ("SIGINT to aiwf alone", 130), ("SIGTERM to aiwf alone", 143)]
 )
-def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered, tmp_path, tools, how, code):
+def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered_slow, tmp_path, tools, how, code):
     promtool, log = wrapper(tmp_path, "promtool")
-    term = Terminal("validate", str(rendered), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
+    term = Terminal("validate", str(rendered_slow), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
     try:
         term.wait_for(lambda: "run  promtool test rules" in term.text and unit_test_pids(log))
         pids = unit_test_pids(log)
@@ -381,12 +396,12 @@ def test_duration_seconds():
     assert duration_seconds("soon") == 0 and duration_seconds("5m junk") == 0
 
 
-def test_split_parts_hold_every_test_once_with_the_settings_and_exact_scalars(rendered, tmp_path):
+def test_split_parts_hold_every_test_once_with_the_settings_and_exact_scalars(rendered_slow, tmp_path):
     import yaml
 
     from aiwf_tui.promtool_split import split_test_file
 
-    source = rendered / PROMETHEUS_DIR / "alert-rules.test.yml"
+    source = rendered_slow / PROMETHEUS_DIR / "alert-rules.test.yml"
     text = source.read_text().replace("values: 1+0x8 0+0x8", "values: 1e3+0x8 0+0x8")  # a scalar YAML reads as a number
     source.write_text(text)
     original = yaml.safe_load(text)
