@@ -61,8 +61,7 @@ def rendered(tmp_path) -> Path:
 
 @pytest.fixture
 def rendered_slow(tmp_path) -> Path:
-    """The demo's files as written, whose `promtool test rules` runs for seconds: long enough to
-    watch its progress and to interrupt it."""
+    """The demo's files as written, the day-long unit tests included."""
     return write_rendered(tmp_path / "demo", day_long=True)
 
 
@@ -81,6 +80,16 @@ def wrapper(folder: Path, tool: str, before: str = "") -> tuple[Path, Path]:
     script.write_text(f'#!/bin/sh\necho "$$ $*" >> "{log}"\n{before}\nexec "{shutil.which(tool)}" "$@"\n')
     script.chmod(0o755)
     return script, log
+
+
+def held_promtool(folder: Path) -> tuple[Path, Path, Path]:
+    """A promtool wrapper whose `test rules` runs wait until the returned `go` file exists:
+    they are running for as long as a test needs to watch or interrupt them."""
+    go = folder / "go"
+    script, log = wrapper(
+        folder, "promtool", f'[ "$1 $2" = "test rules" ] && while [ ! -e "{go}" ]; do sleep 0.02; done'
+    )
+    return script, log, go
 
 
 def calls(log: Path) -> list[str]:
@@ -316,11 +325,13 @@ class Terminal:
 
 
 @pytest.mark.pty
-def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered_slow, tools):
-    term = Terminal("validate", str(rendered_slow), "--no-cache")
+def test_progress_on_a_terminal_names_the_running_tool_and_its_time(rendered, tmp_path, tools):
+    promtool, _log, go = held_promtool(tmp_path)
+    term = Terminal("validate", str(rendered), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
     try:
         term.wait_for(lambda: "run  promtool test rules  (promtool 2.42.0)" in term.text)
         term.wait_for(lambda: re.search(r"promtool test rules  \(promtool 2\.42\.0\)\s+\d+\.\d s", term.text))
+        go.touch()
         assert term.finish() == 0
     finally:
         term.close()
@@ -359,9 +370,9 @@ def test_json_on_a_terminal_prints_only_json(rendered, tools):
 @pytest.mark.parametrize(
     ("how", "code"), [("ctrl-c typed", 130), ("SIGINT to aiwf alone", 130), ("SIGTERM to aiwf alone", 143)]
 )
-def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered_slow, tmp_path, tools, how, code):
-    promtool, log = wrapper(tmp_path, "promtool")
-    term = Terminal("validate", str(rendered_slow), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
+def test_ctrl_c_stops_cleanly_and_kills_the_tools(rendered, tmp_path, tools, how, code):
+    promtool, log, _go = held_promtool(tmp_path)  # never released: still running at the Ctrl-C
+    term = Terminal("validate", str(rendered), "--no-cache", env={"AIWF_PROMTOOL": str(promtool)})
     try:
         term.wait_for(lambda: "run  promtool test rules" in term.text and unit_test_pids(log))
         pids = unit_test_pids(log)

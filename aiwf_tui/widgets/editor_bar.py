@@ -19,7 +19,9 @@ from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -97,6 +99,13 @@ class FieldTextArea(_LeavesOnEscape, TextArea):
 
     def action_clear_text(self) -> None:
         self.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Blank once removed: a frame composed just before the bar closed may still ask for
+        lines, and Textual has by then dropped the styles a TextArea draws its gutter with."""
+        if not self.is_attached:
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
 
 
 class FieldInput(_LeavesOnEscape, Input):
