@@ -31,9 +31,11 @@ python3 -m venv .venv
 .venv/bin/mypy
 .venv/bin/lint-imports
 
-# On every core (pytest-xdist); a module whose tests share one expensive fixture stays on one
-# worker (xdist_group + loadgroup). Hypothesis runs its `ci` profile (half the examples of a
-# plain `pytest`; HYPOTHESIS_PROFILE=thorough for ten times as many). bench/run.py --smoke runs
+# Two workers per core (pytest-xdist): many tests wait on real time (a Prometheus evaluating,
+# a server stalling on purpose, the pilot waiting for idle), and a second worker per core runs
+# meanwhile (on 2 cores: 365 s with -n 2, 275 s with -n 4). A module whose tests share one
+# expensive fixture stays on one worker (xdist_group + loadgroup). Hypothesis runs its `ci`
+# profile (half the examples of a plain `pytest`; HYPOTHESIS_PROFILE=thorough for ten times as many). bench/run.py --smoke runs
 # once, inside the suite (tests/test_bench_smoke.py checks that it prints every figure).
-.venv/bin/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup \
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "$(( 2 * $(nproc) ))" --dist loadgroup \
   --hypothesis-profile="${HYPOTHESIS_PROFILE:-ci}" "$@"
