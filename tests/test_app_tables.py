@@ -9,7 +9,7 @@ from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
-from tests.app_helpers import make_app, open_section, table_titled, type_text
+from tests.app_helpers import make_app, open_cell, open_section, retype, table_titled, type_text
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -84,6 +84,37 @@ async def test_numbers_are_never_cut_on_a_small_terminal(tmp_path):
         await pilot.pause()
         column = [c.field for c in table.spec.columns].index("threshold")
         assert str(table.get_cell_at((row, column))).strip() == "8000000"
+
+
+def painted_lines(table: EditableTable) -> list[str]:
+    """The table's lines as the next frame paints them (from its render caches, as the screen does)."""
+    return ["".join(segment.text for segment in strip) for strip in table.render_lines(table.region.reset_offset)]
+
+
+async def test_typing_in_a_cell_repaints_that_cell_and_leaves_the_other_rows_as_they_were(tmp_path):
+    """A keystroke re-renders only the edited cell's row; what is painted is the model, row by row."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(app, pilot, "alerting")
+        table = table_titled(app, "Alert rules")
+        rules = app.ctx.plan.alerting.rules
+        column = [c.field for c in table.spec.columns].index("threshold")
+        await open_cell(pilot, table, 1, column)
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)))
+        await pilot.pause()
+        before = painted_lines(table)
+        for typed in ("0.5", "0.07", "0.075"):
+            await retype(pilot, typed)
+            await pilot_wait_until(pilot, lambda typed=typed: rules[1].threshold == float(typed))
+            await pilot.pause()
+            after = painted_lines(table)
+            assert f" {typed} " in after[2]  # the header, then row 0, then the edited row
+            assert after[:2] == before[:2] and after[3:] == before[3:]
+        await pilot.press("enter")
+        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        table.rebuild()  # everything from the model again: the same picture
+        await pilot.pause()
+        assert painted_lines(table)[2] == after[2]
 
 
 async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):

@@ -12,12 +12,13 @@ waits on it; computed shapes are remembered.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
 from textual.containers import Vertical
 from textual.timer import Timer
+from textual.visual import visualize
 from textual.widgets import Static
 
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, format_number
@@ -25,7 +26,10 @@ from aiwf_tui.render.prometheus.alert_shape import AlertShape, OpenRule, alert_s
 from aiwf_tui.render.prometheus.scenarios import Untestable
 
 if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
     from textual_plotext import PlotextPlot
+
+    from aiwf_tui.widgets.prebuilt_plot import PrebuiltPlot
 
 #: Seconds of quiet after which a change redraws at once; within a burst, the redraw waits
 #: until the changes stop for this long (as the preview's debounce).
@@ -52,7 +56,8 @@ class AlertPlot(Vertical):
         self.problem = ""
         self.drawn_firing_minute: int | None = None  # the firing minute last drawn
         self._timer: Timer | None = None
-        self._plot: PlotextPlot | None = None
+        self._plot: PrebuiltPlot | None = None
+        self._caption_lines = (0, -1)  # (width, height) of the caption as last laid out
         self._generation = 0  # counts `show_rule` calls: only the latest one is drawn
         self._last_change = -PLOT_DEBOUNCE  # when `show_rule` was last called (monotonic seconds)
 
@@ -104,15 +109,14 @@ class AlertPlot(Vertical):
         if not self.is_attached or generation != self._generation:  # a later rule or edit came first
             return
         self.shape, self.severity, self.title, self.problem = shape, severity, name, problem
-        caption = self.query_one(".alert-plot-caption", Static)
         colour = SEVERITY_COLOURS.get(severity, "white")
         if shape is None:
             self.drawn_firing_minute = None
-            caption.update(Text(problem, style="dim"))
+            self._show_caption(Text(problem, style="dim"))
             if self._plot is not None:
                 self._plot.display = False
             return
-        caption.update(
+        self._show_caption(
             Text.assemble(
                 (f"{name} ", "bold"),
                 (f"({severity}) ", colour),
@@ -125,13 +129,24 @@ class AlertPlot(Vertical):
             )
         )
         if self._plot is None:
-            from textual_plotext import PlotextPlot  # imported on first draw: start-up stays lean
+            from aiwf_tui.widgets.prebuilt_plot import PrebuiltPlot  # on first draw: start-up stays lean
 
-            self._plot = PlotextPlot()
+            self._plot = PrebuiltPlot()
             self.mount(self._plot)
         self._plot.display = True
         draw_shape(self._plot, shape, colour)
+        self._plot.prebuild()  # now, while the frame that shows it is awaited
         self.drawn_firing_minute = shape.firing_minute
+
+    def _show_caption(self, text: Text) -> None:
+        """Put `text` in the caption; the screen is laid out again only when its height changes
+        (a layout is ~3 ms of the frame that shows the redrawn plot)."""
+        caption = self.query_one(".alert-plot-caption", Static)
+        width = caption.size.width
+        rules = cast("RulesMap", caption.styles)  # as Textual measures a widget's content
+        lines = (width, visualize(caption, text, markup=False).get_height(rules, width) if width else -1)
+        caption.update(text, layout=lines != self._caption_lines or not width)
+        self._caption_lines = lines
 
 
 #: Shapes already computed, by `_shape_key`: moving back to a rule, or undoing an edit, costs nothing.

@@ -99,7 +99,16 @@ def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[i
 class TableDetail(Static):
     """Under a focused table: the cells of the selected row that the table cuts, in full."""
 
+    def __init__(self, *, classes: str = "") -> None:
+        super().__init__("", classes=classes)
+        self._cells: list[tuple[str, str]] | None = None  # what is shown (None: nothing yet)
+
     def show_cells(self, cells: list[tuple[str, str]]) -> None:
+        """Show `cells`; the same cells again change nothing (an update re-lays out the screen,
+        and every edit of a row asks again)."""
+        if cells == self._cells:
+            return
+        self._cells = list(cells)
         text = Text()
         for label, value in cells:
             if text:
@@ -201,8 +210,39 @@ class EditableTable(DataTable[Text]):
             self.rebuild()
             return
         for col_index, (column, width) in enumerate(zip(self.spec.columns, self.widths, strict=True)):
-            self.update_cell_at(Coordinate(index, col_index), cell_text(rows[index], column, width))
+            self.replace_cell(index, col_index, cell_text(rows[index], column, width))
         self.show_detail()
+
+    def replace_cell(self, row_index: int, column_index: int, value: Text) -> None:
+        """Show `value` in one cell, re-rendering only that row (nothing when it is unchanged).
+
+        DataTable.update_cell_at counts an update that every render cache is keyed on, so one
+        changed cell re-renders every cell of the table in the next frame: a keystroke in a rule's
+        threshold measured ~130 cell renders, most of the frame that redraws the alert plot. Here
+        only the changed cell's cached renders (and its row's, which join them) are dropped and
+        only its row repainted; a Textual without these caches gets the plain update."""
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return
+        old = self._data[row_key][column_key]
+        if old == value and old.justify == value.justify and old.style == value.style:
+            return
+        try:
+            cells, rows = self._cell_render_cache, self._row_render_cache
+            renderables, lines = self._row_renderable_cache, self._line_cache
+        except AttributeError:
+            self.update_cell_at(Coordinate(row_index, column_index), value)
+            return
+        self._data[row_key][column_key] = value
+        # An LRUCache is not iterable: its keys() is.
+        for cell_key in [k for k in cells.keys() if k[0] == row_key and k[1] == column_key]:  # noqa: SIM118
+            cells.discard(cell_key)
+        for row_cache_key in [k for k in rows.keys() if k[0] == row_key]:  # noqa: SIM118
+            rows.discard(row_cache_key)
+        renderables.discard((self._update_count, row_index))
+        lines.clear()  # keyed by screen line: rebuilt from the row caches for the repainted lines only
+        self.refresh_row(row_index)
 
     def refresh_after_edit(self) -> None:
         """Repaint the row being edited (the cursor stays on it while the editor is open)."""
