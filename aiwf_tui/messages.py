@@ -15,6 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from textual.geometry import Region
 
     from aiwf_tui.knowledge.service import KnowledgeBundle
     from aiwf_tui.model.plan import OperationsPlan
@@ -29,7 +30,9 @@ class EditSource(Protocol):
 
     def refresh_after_edit(self) -> None: ...
 
-    def scroll_to_edit(self) -> None: ...
+    def edit_region(self) -> Region: ...
+
+    def scroll_to_edit(self, below: int = 0) -> None: ...
 
     def focus(self, scroll_visible: bool = True) -> object: ...
 

@@ -48,6 +48,11 @@ KEY_NAMES = {
 }
 
 
+def editor_open(app) -> bool:
+    """The editor bar is editing a field (it stays mounted, hidden, in between)."""
+    return getattr(app.screen, "editor", None) is not None
+
+
 def make_app(project: Path, **kwargs) -> AiwfApp:
     kwargs.setdefault("today", TODAY)
     return AiwfApp(project, **kwargs)

@@ -18,6 +18,7 @@ from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from tests.app_helpers import (
     answer,
+    editor_open,
     make_app,
     open_cell,
     open_section,
@@ -98,7 +99,7 @@ async def test_space_toggles_the_rows_yes_no_cell_from_any_cell(tmp_path):
         before = approach.selected
         await pilot.press("space")
         assert approach.selected is not before
-        assert not app.screen.query(EditorBar)  # no text editor for a toggle
+        assert not editor_open(app)  # no text editor for a toggle
         await pilot.press("space")
         assert approach.selected is before
 

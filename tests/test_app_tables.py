@@ -9,7 +9,7 @@ from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
-from tests.app_helpers import make_app, open_cell, open_section, retype, table_titled, type_text
+from tests.app_helpers import editor_open, make_app, open_cell, open_section, retype, table_titled, type_text
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -58,7 +58,7 @@ async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
         await pilot.press("ctrl+u")
         await type_text(pilot, long_text)
         await pilot.press("enter")
-        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
         shown = str(table.get_cell_at(table.cursor_coordinate))
         width = table.widths[2]
         if len(long_text) > width:
@@ -100,7 +100,7 @@ async def test_typing_in_a_cell_repaints_that_cell_and_leaves_the_other_rows_as_
         rules = app.ctx.plan.alerting.rules
         column = [c.field for c in table.spec.columns].index("threshold")
         await open_cell(pilot, table, 1, column)
-        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)))
+        await pilot_wait_until(pilot, lambda: editor_open(app))
         await pilot.pause()
         before = painted_lines(table)
         for typed in ("0.5", "0.07", "0.075"):
@@ -111,7 +111,7 @@ async def test_typing_in_a_cell_repaints_that_cell_and_leaves_the_other_rows_as_
             assert f" {typed} " in after[2]  # the header, then row 0, then the edited row
             assert after[:2] == before[:2] and after[3:] == before[3:]
         await pilot.press("enter")
-        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
         table.rebuild()  # everything from the model again: the same picture
         await pilot.pause()
         assert painted_lines(table)[2] == after[2]
@@ -129,7 +129,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         await pilot.press("ctrl+u")
         await type_text(pilot, "Prometheus")
         await pilot.press("tab")  # keeps the answer, closes the editor, goes on to the next question
-        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
         assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
         assert app.focused is fields[1]
         table = table_titled(app, "Observability pillars")
@@ -139,7 +139,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         await pilot.press("enter")
         await type_text(pilot, "!")
         await pilot.press("shift+tab")  # a cell: back to the previous cell of the table
-        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
         assert app.focused is table and tuple(table.cursor_coordinate) == (0, 0)
         assert app.ctx.plan.monitoring.pillars[0].capture.endswith("!")
 
@@ -153,13 +153,16 @@ async def test_the_edited_field_stays_in_view(tmp_path):
         await pilot.pause()
         section = app.workflow_screen.section
         await pilot.press("enter")
-        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)))
-        await pilot.pause()
+        await pilot_wait_until(pilot, lambda: editor_open(app))
         editor = app.screen.query_one(EditorBar)
-        assert field.region.y >= section.region.y and field.region.bottom <= editor.region.y
+        await pilot_wait_until(
+            pilot,
+            lambda: field.region.y >= section.region.y and field.region.bottom <= editor.region.y,
+            what="the field above the editor bar",
+        )
         await type_text(pilot, "Latency")
         await pilot.press("escape")
-        await pilot_wait_until(pilot, lambda: not app.screen.query(EditorBar))
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
         await pilot.pause()
         assert section.region.y <= field.region.y and field.region.bottom <= section.region.bottom
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from textual import events
 
 from aiwf_tui.model.plan_io import dump_plan
-from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import KEY_NAMES, make_app, open_section, table_titled, wait_loaded
+from tests.app_helpers import KEY_NAMES, editor_open, make_app, open_section, table_titled, wait_loaded
 from tests.helpers import FIXTURES, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -116,5 +115,5 @@ async def test_the_resume_point_is_the_answer_being_edited(tmp_path):
         second.focus()
         await pilot.pause()
         await pilot.press("enter")
-        await pilot_wait_until(pilot, lambda: bool(app.screen.query(EditorBar)), what="the editor")
+        await pilot_wait_until(pilot, lambda: editor_open(app), what="the editor")
         assert app.ctx.plan.resume_section == "monitoring/1"

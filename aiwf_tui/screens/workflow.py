@@ -15,16 +15,18 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from aiwf_tui.errors import AiwfError
 from aiwf_tui.key_order import release_keys
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.messages import (
     EditRequested,
+    EditSource,
     ExitConfirmed,
     FilesWritten,
     KnowledgeLoaded,
@@ -44,7 +46,8 @@ from aiwf_tui.screens.spec_viewer import SpecViewerScreen
 from aiwf_tui.sections.base import Context, SectionView
 from aiwf_tui.sections.registry import SECTION_KEYS, SECTION_VIEWS, PreviewSource, preview_for, view_for
 from aiwf_tui.widgets.editable_table import EditableTable
-from aiwf_tui.widgets.editor_bar import EditorBar, EditorClosed
+from aiwf_tui.widgets.editor_bar import EditorBar, EditorClosed, EditorPlaced
+from aiwf_tui.widgets.footer import KeysFooter
 from aiwf_tui.widgets.preview import PreviewPane
 from aiwf_tui.widgets.sidebar import SidecarSidebar
 
@@ -80,6 +83,10 @@ class WorkflowScreen(Screen[None]):
     """One section at a time, in workflow order."""
 
     COMMANDS = {SectionCommands}
+    #: Textual repaints the whole screen when the focus moves; the widgets whose look depends on
+    #: it repaint themselves, so here that full repaint is only time (a frame of every widget on
+    #: each open and close of the editor bar).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         Binding("n", "next_section", "Next", id="section.next", tooltip="Next section"),
         Binding("p", "previous_section", "Prev", id="section.previous", tooltip="Previous section"),
@@ -113,7 +120,7 @@ class WorkflowScreen(Screen[None]):
         self.current = key if key in SECTION_KEYS else "welcome"
         self.resume_at = place
         self.preview_on: dict[str, bool] = {}
-        self.editor: EditorBar | None = None
+        self.editor: EditorBar | None = None  # the editor bar while a field is edited
         self.unsaved = False  # follows the app's `dirty`
         self._sidebar_state: tuple[object, ...] | None = None
         self._preview_timer: Timer | None = None
@@ -124,10 +131,13 @@ class WorkflowScreen(Screen[None]):
         with Horizontal(id="body"):
             yield SidecarSidebar(id="sidebar")
             with Vertical(id="main"):
+                # First: Textual numbers a container's children for painting from the last one, so
+                # a bar after the section would renumber (and repaint) all of it when shown or hidden.
+                yield EditorBar(id="editor-bar")
                 yield Static("", id="section-header")
                 yield Vertical(id="section-host")
             yield PreviewPane(id="preview")
-        yield Footer(compact=True, show_command_palette=False)  # fits 80 columns; ctrl+p is in the help
+        yield KeysFooter(compact=True, show_command_palette=False)  # fits 80 columns; ctrl+p is in the help
 
     def on_mount(self) -> None:
         if self.app.size.width < NARROW:
@@ -141,8 +151,8 @@ class WorkflowScreen(Screen[None]):
 
     @property
     def section(self) -> SectionView | None:
-        views = self.query_one("#section-host").query(SectionView)
-        return views.first() if views else None
+        # The host's children, not a query: that would walk every widget of the section.
+        return next((v for v in self.query_one("#section-host").children if isinstance(v, SectionView)), None)
 
     def section_states(self) -> list[tuple[str, str, str]]:
         """(key, title, state) per section; the state counts the section's open answers."""
@@ -216,9 +226,10 @@ class WorkflowScreen(Screen[None]):
             return
         view = self.section
         focused = self.focused
-        if self.editor is not None and isinstance(self.editor.target.source, Widget):
+        edited = self.edited_source()
+        if isinstance(edited, Widget):
             # Typing in the editor bar is being at the field it edits (the line may drop mid-edit).
-            focused = self.editor.target.source
+            focused = edited
         place = view.place(focused) if view is not None and self.current == view.KEY else ""
         point = f"{self.current}/{place}" if place else self.current
         if point != self.ctx.plan.resume_section:
@@ -328,7 +339,7 @@ class WorkflowScreen(Screen[None]):
 
     # -- editing ---------------------------------------------------------------------------
     @on(EditRequested)
-    async def open_editor(self, event: EditRequested) -> None:
+    def open_editor(self, event: EditRequested) -> None:
         event.stop()
         try:
             if self.ctx.read_only:
@@ -336,42 +347,47 @@ class WorkflowScreen(Screen[None]):
                 return
             self.close_editor()
             view = self.section
-            self.editor = EditorBar(
+            bar = self.query_one(EditorBar)
+            bar.edit(
                 event.target, section_model_check=view.section_problem if view else None, workdir=self.ctx.project.root
             )
-            await self.query_one("#main").mount(self.editor)  # the editor has the focus once mounted
-            source = event.target.source
-            if source is not None:
-                self.call_after_refresh(source.scroll_to_edit)  # the editor bar takes room: keep the field in view
+            self.editor = bar
+            if bar.region:  # already in place (one edit after another): otherwise EditorPlaced follows
+                self.call_after_refresh(self._keep_edit_in_view)
         finally:
             release_keys(self)  # the keys typed since enter go into the editor
+
+    @on(EditorPlaced)
+    def editor_placed(self, event: EditorPlaced) -> None:
+        event.stop()
+        self._keep_edit_in_view()
 
     @on(EditorClosed)
     def editor_closed(self, event: EditorClosed) -> None:
         """Back to what was edited, kept in view; tab / shift+tab go on to the next or previous one.
-        The focus moves now (the editor is still being removed), so the next key typed lands there."""
+        The focus moves now, so the next key typed lands there."""
         event.stop()
         try:
             source = event.target.source
             if isinstance(source, Widget) and source.is_attached:
-                # Focus it before the editor goes: removing a focused editor would let Textual move
+                # Focus it before the bar is hidden: hiding a focused editor would let Textual move
                 # the focus (and the view) elsewhere first.
                 self.set_focus(source, scroll_visible=False)
-            self.close_editor()
+            room_given_back = self.close_editor()
             if source is None or not source.is_attached:
                 return
             if event.move and isinstance(source, EditableTable):
                 source.step_cell(event.move)
             elif event.move and isinstance(source, Widget):
                 self._focus_neighbour(source, event.move)
-            else:
-                self.call_after_refresh(source.scroll_to_edit)  # once the editor's room is given back
+            elif room_given_back:
+                self.call_after_refresh(source.scroll_to_edit)  # the section is shorter again
         finally:
             release_keys(self)  # the keys typed since leaving go where the focus is now
 
     def _focus_neighbour(self, widget: Widget, move: int) -> None:
-        """The section's next (1) or previous (-1) answer or table after `widget` (the editor being
-        removed is no candidate); past either end, what tab would reach."""
+        """The section's next (1) or previous (-1) answer or table after `widget`; past either end,
+        what tab would reach."""
         view = self.section
         widgets = view.focusables() if view is not None else []
         index = widgets.index(widget) + move if widget in widgets else -1
@@ -385,10 +401,32 @@ class WorkflowScreen(Screen[None]):
         if isinstance(self.focused, (Input, TextArea)):
             self.focus_next()
 
-    def close_editor(self) -> None:
+    def edited_source(self) -> EditSource | None:
+        """The widget showing the field being edited (None while nothing is)."""
+        target = self.editor.target if self.editor is not None else None
+        return target.source if target is not None else None
+
+    def close_editor(self) -> bool:
+        """Hide the editor bar; returns whether the section gave back the room it had made for it."""
         if self.editor is not None:
-            self.editor.remove()
+            self.editor.hide()
             self.editor = None
+        view = self.section
+        return view is not None and view.make_room(0)
+
+    def _keep_edit_in_view(self) -> None:
+        """The field being edited above the bar, which lies over the section's last lines: the
+        section scrolls it up, and where it cannot scroll that far, it gets room at its end
+        for as long as the bar is open (a re-layout only then)."""
+        editor, view, source = self.editor, self.section, self.edited_source()
+        if editor is None or view is None or source is None or not source.is_attached:
+            return
+        below = editor.outer_size.height + 1
+        window_bottom = view.scrollable_content_region.bottom - below
+        needed = source.edit_region().bottom - window_bottom  # lines to scroll down
+        if needed > view.max_scroll_y - view.scroll_y and view.make_room(below):
+            return  # EditorPlaced comes back here once the room is in place
+        source.scroll_to_edit(below)
 
     @on(PlanChanged)
     def plan_changed(self, event: PlanChanged) -> None:
@@ -402,7 +440,7 @@ class WorkflowScreen(Screen[None]):
                 model.status = "draft"  # editing a confirmed section returns it to draft
                 self.notify("Changed after confirming: the section is a draft again (press c to confirm)")
                 self.refresh_header()
-        source = self.editor.target.source if self.editor is not None else None
+        source = self.edited_source()
         if source is not None:
             source.refresh_after_edit()
         self.refresh_sidebar()

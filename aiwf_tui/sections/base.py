@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from aiwf_tui.widgets.editable_table import EditableTable, TableDetail, TableSpec
+from aiwf_tui.widgets.editor_bar import EditorPlaced
 from aiwf_tui.widgets.field_view import FieldView
 
 if TYPE_CHECKING:
@@ -61,6 +62,17 @@ class KnowledgeNotes(Static):
     def __init__(self, text: Text, refs: list[str]) -> None:
         self.refs = list(refs)
         super().__init__(text, classes="para knowledge-notes")
+
+
+class EditorRoom(Widget):
+    """Blank lines at the end of a section while the editor bar lies over its last lines."""
+
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+        super().__init__()
+
+    def on_resize(self) -> None:
+        self.post_message(EditorPlaced())  # the section can scroll further now
 
 
 class SectionView(VerticalScroll):
@@ -150,6 +162,26 @@ class SectionView(VerticalScroll):
 
     def after_edit(self) -> None:
         """Called after a valid edit, before the plan is saved (sections with views over the plan sync here)."""
+
+    def make_room(self, lines: int) -> bool:
+        """Blank lines at the end of the section (0: none), so that its last answers can scroll up
+        above the editor bar; returns whether that changed anything."""
+        rooms = self.query(EditorRoom)
+        room = rooms.first() if rooms else None
+        if room is not None and room.lines == lines:
+            return False
+        if not lines:
+            if room is None:
+                return False
+            room.remove()
+        elif room is not None:
+            room.lines = lines
+            room.styles.height = lines
+        else:
+            room = EditorRoom(lines)
+            room.styles.height = lines
+            self.mount(room)
+        return True
 
     def unanswered(self) -> list[str]:
         model = self.model

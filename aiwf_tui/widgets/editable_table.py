@@ -24,7 +24,7 @@ from aiwf_tui.messages import EditRequested, EditTarget, PlanChanged
 from aiwf_tui.model.edit import EditError, field_kind, field_text
 from aiwf_tui.safetext import clean_text
 from aiwf_tui.screens.modals import ChoicePicker, ConfirmModal
-from aiwf_tui.widgets.editor_bar import commit_text
+from aiwf_tui.widgets.editor_bar import EditorBar, commit_text
 
 
 @dataclass
@@ -248,13 +248,21 @@ class EditableTable(DataTable[Text]):
         """Repaint the row being edited (the cursor stays on it while the editor is open)."""
         self.repaint_row(self.cursor_coordinate.row)
 
-    def scroll_to_edit(self) -> None:
-        """Scroll the section so that the selected row is on screen (the table itself does not scroll)."""
+    def edit_region(self) -> Region:
+        """Where the selected row is on screen."""
+        row_y = self.region.y + 1 + self.cursor_coordinate.row - self.scroll_offset.y
+        return Region(self.region.x, row_y, self.region.width, 1)
+
+    def scroll_to_edit(self, below: int = 0) -> None:
+        """Scroll the section so that the selected row is on screen with `below` lines free under it
+        (the table itself does not scroll)."""
         parent = self.parent
         if not self.is_attached or not isinstance(parent, Widget):
             return
         row_y = self.virtual_region.y + 1 + self.cursor_coordinate.row - self.scroll_offset.y
-        parent.scroll_to_region(Region(0, row_y, 1, 1), animate=False, immediate=True, spacing=Spacing(1, 0, 2, 0))
+        parent.scroll_to_region(
+            Region(0, row_y, 1, 1), animate=False, immediate=True, spacing=Spacing(1, 0, max(2, below), 0)
+        )
 
     def step_cell(self, move: int) -> None:
         """Move to the next (1) or previous (-1) cell, row after row (tab while editing a cell)."""
@@ -278,7 +286,18 @@ class EditableTable(DataTable[Text]):
             if len(cell_value(row, column)) > width
         ]
 
+    def in_editor(self) -> bool:
+        """One of its cells is open in the editor bar (which has the focus)."""
+        focused = self.screen.focused if self.is_attached else None
+        bar = focused.parent if focused is not None else None
+        return isinstance(bar, EditorBar) and bar.target is not None and bar.target.source is self
+
     def show_detail(self) -> None:
+        """The heading lit and the detail line shown while the table has the focus, and kept as
+        they are while one of its cells is in the editor bar: hiding and showing them again
+        around every edit re-laid out the section twice."""
+        if self.in_editor():
+            return
         if self.heading is not None:
             self.heading.set_class(self.has_focus, "-focused")
         if self.detail is not None:

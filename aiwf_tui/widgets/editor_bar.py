@@ -1,4 +1,4 @@
-"""The editor docked under a section: edits one field or cell, validating as you type.
+"""The editor bar over the bottom of a section: edits one field or cell, validating as you type.
 
 Valid values go into the plan at once (so the preview follows and autosave keeps
 them); an invalid one is shown with what is wrong and kept out of the plan.
@@ -28,7 +28,7 @@ from textual.widgets import Input, Static, TextArea
 from aiwf_tui.key_order import hold_keys
 from aiwf_tui.layout import TEMP_PREFIX
 from aiwf_tui.messages import EditTarget, PlanChanged
-from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
+from aiwf_tui.model.edit import EditError, FieldKind, field_kind, field_text, set_field
 from aiwf_tui.safetext import clean_text
 from aiwf_tui.widgets.field_view import FieldView
 
@@ -40,6 +40,11 @@ class EditorClosed(Message):
 
     target: EditTarget
     move: int = 0
+
+
+class EditorPlaced(Message):
+    """The editor bar, or the room a section made for it, has its place on screen: what is
+    edited can now be kept in view above the bar."""
 
 
 def commit_text(target: EditTarget, text: str, section_check: Callable[[], str | None] | None) -> bool:
@@ -121,24 +126,83 @@ class FieldInput(_LeavesOnEscape, Input):
 
 
 class EditorBar(Vertical):
-    """Docked at the bottom of a section while a field is edited."""
+    """Over the bottom of the section while a field is edited: composed once with the screen and
+    shown for each edit (`edit`), on a layer of its own. Mounting a bar per edit and docking it
+    in the section's layer re-laid out and repainted the whole section on open and on close;
+    this way only the bar's own lines are painted (the section keeps its size)."""
 
-    def __init__(
+    def __init__(self, *, id: str | None = None) -> None:
+        self.target: EditTarget | None = None
+        self.workdir: Path | None = None  # where $EDITOR's temporary file goes (the project folder: nothing outside)
+        self.section_model_check: Callable[[], str | None] | None = None
+        self.kind = FieldKind("text")
+        self.original = ""
+        self._applied = ""
+        self._error_text = ""
+        super().__init__(id=id, classes="editor-bar")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="editor-title")
+        # Edit the value in place (cursor at the end), as a spreadsheet cell does: no select-all.
+        yield FieldInput(select_on_focus=False, classes="editor-input")
+        area = FieldTextArea(soft_wrap=True, show_line_numbers=False, classes="editor-input")
+        area.styles.height = 6
+        yield area
+        yield Static("", classes="editor-error")
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def on_resize(self) -> None:
+        # Shown (or resized): only now does the bar know where it lies over the section.
+        if self.target is not None:
+            self.post_message(EditorPlaced())
+
+    @property
+    def is_open(self) -> bool:
+        return self.target is not None
+
+    def edit(
         self,
         target: EditTarget,
         *,
         section_model_check: Callable[[], str | None] | None = None,
         workdir: Path | None = None,
-    ) -> None:
+    ) -> Input | TextArea:
+        """Show the bar editing `target`, with the focus in it (now: the next key typed lands there)."""
         self.target = target
-        self.workdir = workdir  # where $EDITOR's temporary file goes (the project folder: nothing outside)
+        self.workdir = workdir
         self.section_model_check = section_model_check
         self.kind = field_kind(target.obj, target.field)
         # Shown for editing without terminal control sequences (they never reach the terminal).
         self.original = clean_text(field_text(target.obj, target.field))
-        super().__init__(classes="editor-bar")
+        self._applied = self.original
+        self._show_error(self.query_one(".editor-error", Static), "")
+        self.query_one(".editor-title", Static).update(self._title())
+        multiline = self.kind.multiline or (
+            self.kind.kind == "text"
+            and ("\n" in self.original or target.source is None or isinstance(target.source, FieldView))
+        )
+        field = self.query_one(FieldInput)
+        area = self.query_one(FieldTextArea)
+        editor: Input | TextArea
+        with self.prevent(Input.Changed, TextArea.Changed):  # loading the value is no edit
+            if multiline:
+                area.load_text(self.original)
+                area.move_cursor(area.document.end)
+                editor = area
+            else:
+                field.value = self.original
+                field.cursor_position = len(field.value)
+                editor = field
+        field.display = not multiline
+        area.display = multiline
+        self.display = True
+        self.screen.set_focus(editor, scroll_visible=False)
+        return editor
 
-    def compose(self) -> ComposeResult:
+    def _title(self) -> Text:
+        assert self.target is not None
         hint = {
             "list": "one item per line",
             "csv": "comma separated",
@@ -155,29 +219,21 @@ class EditorBar(Vertical):
             + ", tab: next, ctrl+u: clear, ctrl+e: $EDITOR",
             style="dim",
         )
-        yield Static(title, classes="editor-title")
-        multiline = self.kind.multiline or (
-            self.kind.kind == "text"
-            and ("\n" in self.original or self.target.source is None or isinstance(self.target.source, FieldView))
-        )
-        if multiline:
-            area = FieldTextArea(self.original, soft_wrap=True, show_line_numbers=False, classes="editor-input")
-            area.styles.height = 6
-            yield area
-        else:
-            # Edit the value in place (cursor at the end), as a spreadsheet cell does: no select-all.
-            yield FieldInput(self.original, select_on_focus=False, classes="editor-input")
-        yield Static("", classes="editor-error")
+        return title
 
-    def on_mount(self) -> None:
-        editor = self.query_one(".editor-input")
-        self.screen.set_focus(editor)  # now, not after the next message: the next key typed lands here
-        if isinstance(editor, TextArea):
-            editor.move_cursor(editor.document.end)
-        elif isinstance(editor, Input):
-            editor.cursor_position = len(editor.value)
+    def hide(self) -> None:
+        """Put the bar away (the screen does, once the focus is back where the edit began)."""
+        self.target = None
+        self.display = False
+
+    def _editor(self) -> Input | TextArea:
+        """The editor in use for this field (the other one is hidden)."""
+        field = self.query_one(FieldInput)
+        return field if field.display else self.query_one(FieldTextArea)
 
     def _apply(self, text: str) -> None:
+        if self.target is None:
+            return
         self._applied = text
         error = self.query_one(".editor-error", Static)
         try:
@@ -189,21 +245,30 @@ class EditorBar(Vertical):
         if changed:
             self.post_message(PlanChanged(self.target.section_key))
 
+    def _changed(self) -> None:
+        """The editor's text changed: what it shows now is applied, once. A change message can
+        arrive after its edit was closed, even after the next one opened: it then finds the
+        text already applied (or the bar closed) and does nothing."""
+        text = self.current_text()
+        if self.target is not None and text != self._applied:
+            self._apply(text)
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._apply(event.text_area.text)
+        self._changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._apply(event.value)
+        self._changed()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.close()
+        if self.target is not None and event.input.display:
+            self.close()
 
     def _show_error(self, error: Static, message: str) -> None:
         """Touch the error line only when it changes: an update re-lays out the screen."""
-        if message == getattr(self, "_error_text", ""):
+        if message == self._error_text:
             return
         self._error_text = message
         error.update(Text(message, style="bold red"))
@@ -216,7 +281,7 @@ class EditorBar(Vertical):
         if not command or self.workdir is None:
             self.notify("Set $EDITOR (or $VISUAL) to edit long text in your editor", severity="warning")
             return
-        editor = self.query_one(".editor-input")
+        editor = self._editor()
         text = self.current_text()
         path = self.workdir / f"{TEMP_PREFIX}edit-{os.getpid()}.md"
         try:
@@ -238,8 +303,8 @@ class EditorBar(Vertical):
             editor.value = edited.replace("\n", " ")
 
     def current_text(self) -> str:
-        editor = self.query_one(".editor-input")
-        return editor.text if isinstance(editor, TextArea) else editor.value if isinstance(editor, Input) else ""
+        editor = self._editor()
+        return editor.text if isinstance(editor, TextArea) else editor.value
 
     def close(self, move: int = 0) -> None:
         """Leave the field. Text that is still invalid is not kept: the value it had when
@@ -247,10 +312,12 @@ class EditorBar(Vertical):
         # What the editor shows is what is kept, even when its last change message is still on its
         # way; text never changed is not applied (it is shown cleaned of control sequences, the
         # model keeps it exactly).
+        if self.target is None:
+            return
         text = self.current_text()
-        if text != getattr(self, "_applied", self.original):
+        if text != self._applied:
             self._apply(text)
-        if getattr(self, "_error_text", ""):
+        if self._error_text:
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)
             except EditError:

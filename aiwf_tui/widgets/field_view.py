@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region, Spacing
+from textual.widget import Widget
 from textual.widgets import Static
 
 from aiwf_tui.key_order import hold_keys
@@ -52,8 +54,18 @@ class FieldView(Static, can_focus=True):
     def refresh_after_edit(self) -> None:
         self.refresh_value()
 
-    def scroll_to_edit(self) -> None:
-        if self.is_attached:
+    def edit_region(self) -> Region:
+        """Where the answer is on screen."""
+        return self.region
+
+    def scroll_to_edit(self, below: int = 0) -> None:
+        """Scroll the section so that the answer is on screen with `below` lines free under it."""
+        if not self.is_attached:
+            return
+        parent = self.parent
+        if below and isinstance(parent, Widget):
+            parent.scroll_to_region(self.virtual_region, animate=False, immediate=True, spacing=Spacing(0, 0, below, 0))
+        else:
             self.scroll_visible(animate=False, immediate=True)
 
     def action_edit(self) -> None:
