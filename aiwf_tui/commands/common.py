@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from aiwf_tui.errors import AiwfError
@@ -187,6 +188,19 @@ def take_project_lock(project_dir, prefix: str, verb: str):
         if is_read_only_error(exc):
             return None, None  # the writer reports the read-only folder, file by file
         return None, report(exc, prefix)
+
+
+def under_project_lock(project_dir, prefix: str, verb: str, body: Callable[[], int]) -> int:
+    """`body()`'s exit code, run holding the project's lock; the refusal's code when another
+    writer holds it (see `take_project_lock`)."""
+    lock, refused = take_project_lock(project_dir, prefix, verb)
+    if refused is not None:
+        return refused
+    try:
+        return body()
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def sections_json(plan) -> list[dict]:

@@ -22,7 +22,7 @@ from aiwf_tui.commands.common import (
     json_output,
     print_json,
     report,
-    take_project_lock,
+    under_project_lock,
 )
 from aiwf_tui.errors import AiwfError
 
@@ -66,17 +66,10 @@ def human_size(size: int) -> str:
 @honours_json
 def run(args) -> int:
     prefix = "aiwf export"
-    lock = None
-    if not args.dry_run:
-        # One project, one writer: an archive taken during a render would mix old and new files.
-        lock, refused = take_project_lock(args.project_dir, prefix, "export")
-        if refused is not None:
-            return refused
-    try:
+    if args.dry_run:  # writes nothing: needs no lock
         return _export(args, prefix)
-    finally:
-        if lock is not None:
-            lock.release()
+    # One project, one writer: an archive taken during a render would mix old and new files.
+    return under_project_lock(args.project_dir, prefix, "export", lambda: _export(args, prefix))
 
 
 def _export(args, prefix: str) -> int:

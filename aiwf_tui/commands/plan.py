@@ -25,7 +25,7 @@ from aiwf_tui.commands.common import (
     print_json,
     report,
     sections_json,
-    take_project_lock,
+    under_project_lock,
 )
 from aiwf_tui.errors import AiwfError
 
@@ -78,11 +78,9 @@ def plan_json(project, target: Path, plan, *, created: bool, answered=(), confir
 @honours_json
 def run(args) -> int:
     from aiwf_tui.commands.todo import print_items
-    from aiwf_tui.files import atomic_write
     from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.model import load_project
     from aiwf_tui.model.defaults import new_plan
-    from aiwf_tui.model.plan_io import dump_plan
     from aiwf_tui.model.todo import open_items
 
     prefix = "aiwf plan"
@@ -105,17 +103,12 @@ def run(args) -> int:
     if target.exists() and not args.force:
         return fail(prefix, f"{shown} already exists - edit it, or pass --force to replace it with a fresh plan")
     plan = new_plan(project)
-    lock, refused = take_project_lock(project.root, prefix, "plan")
-    if refused is not None:
-        return refused
     inside = target.absolute().is_relative_to(project.root)  # -o elsewhere: the user chose that place
-    try:
-        atomic_write(target, dump_plan(plan), root=project.root if inside else None)
-    except AiwfError as exc:
-        return report(exc, prefix)
-    finally:
-        if lock is not None:
-            lock.release()
+    failed = under_project_lock(
+        project.root, prefix, "plan", lambda: _write(target, plan, project.root if inside else None, prefix)
+    )
+    if failed:
+        return failed
     if json_output():
         print_json(plan_json(project, target, plan, created=True))
         return EXIT_OK
@@ -134,10 +127,9 @@ def run(args) -> int:
 def _answer(args, project, target, shown: str, prefix: str) -> int:
     """Apply --set answers and --confirm sections to the plan; write it only when all succeed."""
     from aiwf_tui.commands.todo import print_items
-    from aiwf_tui.files import atomic_write
     from aiwf_tui.model.defaults import new_plan
     from aiwf_tui.model.edit import EditError
-    from aiwf_tui.model.plan_io import dump_plan, load_plan
+    from aiwf_tui.model.plan_io import load_plan
     from aiwf_tui.model.todo import apply_answer, confirm, open_items, section_key
 
     try:
@@ -192,16 +184,9 @@ def _answer(args, project, target, shown: str, prefix: str) -> int:
         for section in [k for k, _ in SECTIONS] if key == "all" else [key]:
             if section not in confirmed:
                 confirmed.append(section)
-    lock, refused = take_project_lock(project.root, prefix, "plan")
-    if refused is not None:
-        return refused
-    try:
-        atomic_write(target, dump_plan(plan), root=project.root)
-    except AiwfError as exc:
-        return report(exc, prefix)
-    finally:
-        if lock is not None:
-            lock.release()
+    failed = under_project_lock(project.root, prefix, "plan", lambda: _write(target, plan, project.root, prefix))
+    if failed:
+        return failed
     if json_output():
         print_json(plan_json(project, target, plan, created=created, answered=answered, confirmed=confirmed))
         return EXIT_OK
@@ -211,4 +196,16 @@ def _answer(args, project, target, shown: str, prefix: str) -> int:
         f"updated {shown}: {len(items)} answer{'s' if len(items) != 1 else ''} open, "
         f"{len(drafts)} section{'s' if len(drafts) != 1 else ''} in draft"
     )
+    return EXIT_OK
+
+
+def _write(target: Path, plan, root: Path | None, prefix: str) -> int:
+    """The plan written to `target` (atomically; inside `root` when given): EXIT_OK, or the error reported."""
+    from aiwf_tui.files import atomic_write
+    from aiwf_tui.model.plan_io import dump_plan
+
+    try:
+        atomic_write(target, dump_plan(plan), root=root)
+    except AiwfError as exc:
+        return report(exc, prefix)
     return EXIT_OK

@@ -17,7 +17,7 @@ from aiwf_tui.commands.common import (
     load_project_and_plan,
     print_json,
     report,
-    take_project_lock,
+    under_project_lock,
 )
 from aiwf_tui.errors import AiwfError
 
@@ -61,16 +61,9 @@ def _iso_date(text: str) -> str:
 @honours_json
 def run(args) -> int:
     prefix = "aiwf render"
-    lock = None
-    if not args.dry_run:
-        lock, refused = take_project_lock(args.project_dir, prefix, "render")
-        if refused is not None:
-            return refused
-    try:
+    if args.dry_run:  # writes nothing: needs no lock
         return _render(args, prefix)
-    finally:
-        if lock is not None:
-            lock.release()
+    return under_project_lock(args.project_dir, prefix, "render", lambda: _render(args, prefix))
 
 
 def _render(args, prefix: str) -> int:
