@@ -18,7 +18,7 @@ from aiwf_tui.layout import DECISION_LOG, OPERATIONS_DIR, PLAN_FILE, PROJECT_SPE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
 from tests.helpers import aiwf, tree_hashes
-from tests.render_helpers import sample_number
+from tests.render_helpers import sample_answer
 
 #: What an unanswered value looks like in a written file.
 MARKERS = re.compile(r"_To do|To do:|\{\{[A-Z0-9_]+\}\}|\.invalid\b|\[(?:Name|Contact|command|steps|Step \d)\]")
@@ -44,27 +44,11 @@ def project_root(request, fixture_copy):
 
 
 def answer_for(item: dict, plan) -> str:
-    """A plausible answer for a `todo --json` item: the suggestion, else one by kind."""
-    if item["suggestion"] is not None:
-        return item["suggestion"]
-    kind, path = item["kind"], item["path"]
-    if kind == "number":
-        return sample_number(plan, path)
-    if kind == "duration":
-        return "5m"
-    if kind == "url":
-        return "https://ops.example.com/" + path.split(".")[-1].replace("_", "-")
-    if kind == "email":
-        return "ml-oncall@example.com"
-    if kind == "choice":
-        return item["choices"][0]
-    if path == "runbook.components":
-        return "API: serves answers\nWorker: background jobs"
-    if path == "runbook.dependencies":
-        return "Model: no answers\nObject store: no documents"
-    if kind == "lines":
-        return "First step\nSecond step"
-    return f"Our answer to {path}"
+    """`sample_answer` for an open item as `aiwf todo --json` prints it."""
+    from types import SimpleNamespace
+
+    suggestion = None if item["suggestion"] is None else SimpleNamespace(value=item["suggestion"])
+    return sample_answer(SimpleNamespace(**{**item, "suggestion": suggestion}), plan)
 
 
 def markers_in(root) -> dict[str, list[str]]:
@@ -154,7 +138,7 @@ def test_each_open_item_is_a_marker_that_answering_removes(fixture_copy):
     assert len(items) > 50
     for item in items:
         one = plan.model_copy(deep=True)
-        apply_answer(project, one, item.path, answer_for(item.as_json(), one))
+        apply_answer(project, one, item.path, sample_answer(item, one))
         assert count(one) < baseline, f"answering {item.path} removed no marker"
 
 
