@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,11 @@ class Validation:
         pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="aiwf-validate")
         try:
             futures = {i: pool.submit(self._one, checks[i], tools[checks[i].tool], files) for i in order}
+            pending = set(futures.values())
+            while pending:
+                # Short waits: a Ctrl-C that lands just before a blocking wait would only be
+                # handled once that wait ends (never, while a tool hangs); this one ends soon.
+                _done, pending = wait(pending, timeout=0.2)
             for i, future in futures.items():
                 results[i] = future.result()
         except BaseException:  # Ctrl-C in the waiting thread: stop the tools before leaving
@@ -325,15 +330,16 @@ class Validation:
         if check.args == ("test", "rules", RULES_TEST_NAME) and _cores() > 1:
             from aiwf_tui.promtool_split import split_test_file
 
-            texts = split_test_file(self.folder / RULES_TEST_NAME, _cores())
-            if texts:
+            split = split_test_file(self.folder / RULES_TEST_NAME, _cores())
+            if split:
                 with tempfile.TemporaryDirectory(prefix="aiwf-validate-") as temp:
                     parts = []
-                    for n, text in enumerate(texts, 1):
-                        part = Path(temp) / f"part-{n}" / RULES_TEST_NAME
-                        part.parent.mkdir()
-                        part.write_text(text, encoding="utf-8")
-                        parts.append(part)
+                    for n, files in enumerate(split, 1):
+                        folder = Path(temp) / f"part-{n}"
+                        folder.mkdir()
+                        for name, text in files.items():
+                            (folder / name).write_text(text, encoding="utf-8")
+                        parts.append(folder / RULES_TEST_NAME)
                     # promtool names the file it tests: the output names the project's one
                     renames = {str(part): RULES_TEST_NAME for part in parts}
                     return self._spawn(check, tool, [["test", "rules", str(p)] for p in parts], renames)

@@ -416,19 +416,75 @@ def test_split_parts_hold_every_test_once_with_the_settings_and_exact_scalars(re
     text = source.read_text().replace("values: 1+0x8 0+0x8", "values: 1e3+0x8 0+0x8")  # a scalar YAML reads as a number
     source.write_text(text)
     original = yaml.safe_load(text)
-    parts = [yaml.safe_load(part) for part in split_test_file(source, 2)]
-    assert len(parts) == 2 and all(part["tests"] for part in parts)
+    split = split_test_file(source, 2)
+    parts = [yaml.safe_load(part["alert-rules.test.yml"]) for part in split]
+    assert len(parts) == 6 and all(part["tests"] for part in parts)  # one per category
     assert sorted(t["name"] for p in parts for t in p["tests"]) == sorted(t["name"] for t in original["tests"])
     for part in parts:
-        assert part["rule_files"] == [str((source.parent / "alert-rules.yml").resolve())]
+        assert part["rule_files"] == ["alert-rules.yml"]  # its own, beside it
         assert {k: v for k, v in part.items() if k not in ("tests", "rule_files")} == {
             k: v for k, v in original.items() if k not in ("tests", "rule_files")
         }
-    joined = "".join(split_test_file(source, 2))
+    joined = "".join(part["alert-rules.test.yml"] for part in split)
     assert "1e3+0x8 0+0x8" in joined
     heavy = {t["name"] for t in original["tests"] if "TokenBudget" in t["name"]}
-    assert len(heavy) == 2 and all(len(heavy & {t["name"] for t in p["tests"]}) == 1 for p in parts)
+    assert len(heavy) == 2 and any(heavy == {t["name"] for t in p["tests"]} for p in parts)
     assert split_test_file(source, 1) is None
+
+
+def _alerts(rules_text: str) -> set[str]:
+    import yaml
+
+    return {r["alert"] for g in yaml.safe_load(rules_text)["groups"] for r in g["rules"] if "alert" in r}
+
+
+def test_a_part_reads_only_the_groups_of_the_alerts_it_tests(rendered_slow):
+    """promtool evaluates every rule at every step: a part gets the groups of its alerts (and of
+    the recording rules they read), the rest left out; the two-day token-budget tests evaluate
+    their own group only."""
+    import yaml
+
+    from aiwf_tui.promtool_split import split_test_file
+
+    source = rendered_slow / PROMETHEUS_DIR / "alert-rules.test.yml"
+    everything = _alerts((source.parent / "alert-rules.yml").read_text())
+    for part in split_test_file(source, 2):
+        tested = {
+            c["alertname"] for t in yaml.safe_load(part["alert-rules.test.yml"])["tests"] for c in t["alert_rule_test"]
+        }
+        kept = _alerts(part["alert-rules.yml"])
+        assert tested <= kept < everything
+        if any(name.startswith("TokenBudget") for name in tested):
+            assert all(name.startswith("TokenBudget") for name in kept)
+
+    # An alert that reads another group's recording rule (a hand edit) brings that group along.
+    rules = source.parent / "alert-rules.yml"
+    data = yaml.safe_load(rules.read_text())
+    cost = next(g for g in data["groups"] if any(r.get("alert", "").startswith("TokenBudget") for r in g["rules"]))
+    alert = next(r for r in cost["rules"] if r.get("alert", "").startswith("TokenBudget"))
+    record = next(r["record"] for g in data["groups"] for r in g["rules"] if "error_ratio" in r.get("record", ""))
+    alert["expr"] = f"{record} > 0.5 and {alert['expr']}"
+    rules.write_text(yaml.safe_dump(data))
+    part = next(p for p in split_test_file(source, 2) if "TokenBudget" in p["alert-rules.test.yml"])
+    assert "HighErrorRate" in _alerts(part["alert-rules.yml"])
+
+
+def test_a_part_with_an_expression_test_reads_every_rule(rendered, tmp_path):
+    """A `promql_expr_test` may query any rule: that part keeps the whole rule file."""
+    import yaml
+
+    from aiwf_tui.promtool_split import split_test_file
+
+    source = rendered / PROMETHEUS_DIR / "alert-rules.test.yml"
+    data = yaml.safe_load(source.read_text())
+    data["tests"][0]["promql_expr_test"] = [{"expr": "vector(1)", "eval_time": "1m", "exp_samples": [{"value": 1}]}]
+    source.write_text(yaml.safe_dump(data))
+    split = split_test_file(source, 2)
+    with_expr = next(p for p in split if "promql_expr_test" in p["alert-rules.test.yml"])
+    assert "alert-rules.yml" not in with_expr
+    assert yaml.safe_load(with_expr["alert-rules.test.yml"])["rule_files"] == [
+        str(source.parent.resolve() / "alert-rules.yml")
+    ]
 
 
 def test_each_part_passes_under_promtool_and_a_broken_rule_fails_its_part(rendered, tmp_path, tools):
@@ -438,10 +494,17 @@ def test_each_part_passes_under_promtool_and_a_broken_rule_fails_its_part(render
     rules = source.parent / "alert-rules.yml"
     rules.write_text(rules.read_text().replace(*BREAK_THRESHOLD))
     failed = []
-    for n, text in enumerate(split_test_file(source, 3)):
-        part = tmp_path / f"part-{n}.yml"
-        part.write_text(text)
-        done = subprocess.run(["promtool", "test", "rules", str(part)], check=False, capture_output=True, text=True)
+    for n, files in enumerate(split_test_file(source, 3)):
+        folder = tmp_path / f"part-{n}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        done = subprocess.run(
+            ["promtool", "test", "rules", str(folder / "alert-rules.test.yml")],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             failed.append(done.stdout + done.stderr)
     assert len(failed) == 1 and "HighErrorRate" in failed[0]
