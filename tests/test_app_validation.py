@@ -34,7 +34,7 @@ def _footer_offers_stop(app) -> bool:
     from textual.widgets import Footer
 
     footer = app.screen.query_one(Footer)
-    return any(str(getattr(key, "description", "")) == "Stop" for key in footer.children)
+    return any(str(getattr(key, "description", "")) == "Stop" for key in footer.children if key.display)
 
 
 def _status_shows(app, text: str, *, running: bool | None = None) -> bool:
