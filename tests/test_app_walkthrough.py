@@ -14,16 +14,13 @@ from tests.app_helpers import answer, make_app, wait_loaded
 from tests.helpers import DEMO_DIR, TODAY, aiwf, copy_project, tree_hashes
 from tests.waiting import pilot_wait_until
 
-ANSWERS = {
-    "monitoring": ["Prometheus + Grafana on AKS; Langfuse for traces", "Numeric exactness, P99 latency, token spend"],
-    "drift": [
-        "Service bulletins weekly; new vehicle models twice a year",
-        "Embedding drift weekly plus performance proxies",
-    ],
-    "alerting": ["PagerDuty, Teams, email", "On-call SRE for critical; fleet-docs team for the rest"],
-    "incident": ["Platform on-call rotation; escalate to the fleet-docs lead after 30 min"],
-    "alerts_config": ["https://wiki.corvane.example/fleet-docs/runbook"],
-    "improvement": ["Weekly review of thumbs-down answers; monthly golden-set run"],
+ANSWERS = {  # short: every character is a key press through the pilot
+    "monitoring": ["Prometheus, AKS", "P99, token spend"],
+    "drift": ["Weekly bulletins", "Embedding drift"],
+    "alerting": ["PagerDuty, Teams", "SRE on call"],
+    "incident": ["Platform on-call"],
+    "alerts_config": ["https://wiki.corvane.example/rb"],
+    "improvement": ["Weekly review"],
 }
 
 
