@@ -163,8 +163,40 @@ async def edit_cell(pilot, table: EditableTable, row: int, column: int, text: st
     await pilot.press("enter")
 
 
+CHARACTERS = {name: character for character, name in KEY_NAMES.items()}
+
+
+def typed(text: str) -> list[str]:
+    """The key names that type `text`."""
+    return [KEY_NAMES.get(ch, ch) for ch in text]
+
+
+def burst(app, *keys: str) -> int:
+    """Post `keys` (Textual key names) as one burst of terminal input; returns how many keys the
+    app will have handled once it has handled them all."""
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else CHARACTERS.get(key)
+        app.post_message(events.Key(key, character))
+    return app.key_order.finished_count + len(keys)
+
+
+async def settled(app, pilot, count: int) -> None:
+    """Wait until the app has handled `count` keys and the last one's change is done."""
+    order = app.key_order
+
+    def done() -> bool:
+        return order.finished_count >= count and order.current is None and not order.holds and not order.waiting
+
+    await pilot_wait_until(pilot, done, what="the burst to be handled")
+
+
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[KEY_NAMES.get(ch, ch) for ch in text])
+    """Type `text` as a terminal delivers it, in one burst (the app takes the keys in order, each
+    where the one before left the focus), and wait until every key is handled. `pilot.press`
+    would wait for the app to go idle after each key: ~0.1 s a character."""
+    await settled(pilot.app, pilot, burst(pilot.app, *typed(text)))
 
 
 async def answer(pilot, text: str) -> None:

@@ -6,39 +6,11 @@ The keys are posted all at once, as a terminal's input arrives, without waiting 
 
 from __future__ import annotations
 
-from textual import events
-
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import KEY_NAMES, editor_open, make_app, open_section, table_titled, wait_loaded
+from tests.app_helpers import burst, editor_open, make_app, open_section, settled, table_titled, typed, wait_loaded
 from tests.helpers import FIXTURES, copy_project
 from tests.waiting import pilot_wait_until
-
-CHARACTERS = {name: character for character, name in KEY_NAMES.items()}
-
-
-def burst(app, *keys: str) -> int:
-    """Post `keys` (Textual key names) as one burst of terminal input; returns how many keys the
-    app will have handled once it has handled them all."""
-    for key in keys:
-        character = key if len(key) == 1 else CHARACTERS.get(key)
-        app.post_message(events.Key(key, character))
-    return app.key_order.finished_count + len(keys)
-
-
-def typed(text: str) -> list[str]:
-    """The key names that type `text`."""
-    return [KEY_NAMES.get(ch, ch) for ch in text]
-
-
-async def settled(app, pilot, count: int) -> None:
-    """Wait until the app has handled `count` keys and the last one's change is done."""
-    order = app.key_order
-
-    def done() -> bool:
-        return order.finished_count >= count and order.current is None and not order.holds and not order.waiting
-
-    await pilot_wait_until(pilot, done, what="the burst to be handled")
 
 
 def plan_text(app) -> str:
