@@ -11,7 +11,8 @@ from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
 from aiwf_tui.widgets.alert_plot import AlertPlot
-from tests.app_helpers import edit_cell, make_app, table_titled, wait_loaded
+from aiwf_tui.widgets.editor_bar import EditorBar
+from tests.app_helpers import edit_cell, editor_open, make_app, open_cell, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -103,3 +104,47 @@ def test_only_day_long_replays_are_computed_off_the_main_thread(tmp_path):
     assert costly_metrics == {"daily_tokens"}
     open_rule = plan.alerting.rules[0].model_copy(update={"duration": None, "threshold": None})
     assert not costly(open_rule, plan.metrics)
+
+
+async def test_the_plot_sits_beside_the_rules_where_both_stay_readable_and_under_them_elsewhere(tmp_path):
+    """Beside the table when the section is wide enough (every text column keeps 7 cells or
+    more, the plot 58), under it otherwise; a resize moves it, and the narrowed table keeps no
+    sideways scrollbar its columns no longer need. The row being edited is scrolled into view
+    above the editor (the table sits in a container inside the section that scrolls)."""
+    app = make_app(answered_project(tmp_path))
+    async with app.run_test(size=(200, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        app.workflow_screen.show_section("alerting")
+        await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
+        plot = app.screen.query_one(AlertPlot)
+        table = table_titled(app, "Alert rules")
+        await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None)
+
+        def beside() -> bool:
+            return plot.region.x >= table.region.right and plot.region.y == table.region.y
+
+        def under() -> bool:
+            return plot.region.x == table.region.x and plot.region.y >= table.region.bottom
+
+        def rows_tall() -> bool:  # its header and rows: no line left to a stale scrollbar
+            return table.region.height == table.row_count + 1
+
+        await pilot_wait_until(pilot, beside, what="the plot beside the table")
+        await pilot_wait_until(pilot, rows_tall, what="the table as tall as its rows")
+        short = ("comparator", "duration")  # Op and For: whole at 2 and 3 cells
+        assert all(w >= 7 for w, c in zip(table.widths, table.spec.columns, strict=True) if c.field not in short)
+        assert plot.region.width >= 58
+
+        last = table.row_count - 1
+        await open_cell(pilot, table, last, 4)
+        await pilot_wait_until(pilot, lambda: editor_open(app))
+        section = app.workflow_screen.section
+        editor = app.screen.query_one(EditorBar)
+        await pilot_wait_until(pilot, lambda: section.region.y <= table.region.y + 1 + last < editor.region.y)
+        await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
+
+        await pilot.resize_terminal(120, 40)
+        await pilot_wait_until(pilot, under, what="the plot under the table")
+        await pilot_wait_until(pilot, rows_tall, what="the table as tall as its rows")
+        assert plot.drawn_firing_minute is not None

@@ -73,10 +73,11 @@ def _run_before_alert_plot():
     return run_before
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 def test_alert_plot_snapshot(size, snap_compare, tmp_path):
-    """The selected rule's promtool scenario drawn beside the rules table (thresholds and
-    durations answered: an open rule has nothing to draw)."""
+    """The selected rule's promtool scenario drawn under the rules table, and beside it where
+    the section is wide enough for both (200x60) (thresholds and durations answered: an open
+    rule has nothing to draw)."""
     from aiwf_tui.layout import PLAN_FILE
     from aiwf_tui.model import load_project
     from aiwf_tui.model.defaults import new_plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 from rich.text import Text
 from textual.binding import Binding
+from textual.containers import Vertical
 
 from aiwf_tui.model.plan import AlertRule, Channel, Principle
 from aiwf_tui.render.prometheus.common import alert_names, service_of
@@ -12,6 +13,7 @@ from aiwf_tui.sections.base import SectionView, heading
 from aiwf_tui.widgets.alert_plot import AlertPlot
 from aiwf_tui.widgets.drill_timeline import DrillTimeline
 from aiwf_tui.widgets.editable_table import Column, EditableTable, TableSpec
+from aiwf_tui.widgets.side_by_side import SideBySide
 from aiwf_tui.widgets.validation_status import ValidationStatus
 
 
@@ -27,8 +29,21 @@ class RoutingFields(BaseModel):
     low: list[str] = []
 
 
+#: The rules table and the alert plot sit side by side from this width of the section (cells), one
+#: above the other below it. Measured on the demo: the plot needs 58 cells (its caption in four
+#: lines, axis ticks and legend whole); at 160 that leaves the table 101, where each of its eleven
+#: columns keeps 7 cells or more and numbers stay whole; at 150, 5 cells (Name "Serv…"), little
+#: better than under the plot at 120x40 (4). A 200-column terminal with the sidebar gives 164.
+PLOT_BESIDE_MIN_WIDTH = 160
+
+
 class AlertingView(SectionView):
     KEY = "alerting"
+    DEFAULT_CSS = """
+    AlertingView #rules-and-plot > .rules-column { width: 1fr; height: auto; }
+    AlertingView #rules-and-plot.-beside > AlertPlot { width: 36%; min-width: 58; height: 19; margin: 0 0 1 1; }
+    AlertingView #rules-and-plot.-beside > AlertPlot > .alert-plot-caption { max-height: 5; }
+    """
     TITLE = "Alerting"
     PLAN_KEY = "alerting"
     QUESTIONS = ("channels_answer", "notify_answer")
@@ -97,7 +112,7 @@ class AlertingView(SectionView):
                 "Alertmanager setups that route on those; the plan's level then travels in `priority`)",
             )
         )
-        rows += self.table(
+        title, *table = self.table(
             TableSpec(
                 "Alert rules",
                 lambda: m.rules,
@@ -128,7 +143,15 @@ class AlertingView(SectionView):
                 self.KEY,
             )
         )
-        rows.append(AlertPlot(id="alert-plot"))
+        rows.append(title)
+        rows.append(
+            SideBySide(
+                Vertical(*table, classes="rules-column"),
+                AlertPlot(id="alert-plot"),
+                min_width=PLOT_BESIDE_MIN_WIDTH,
+                id="rules-and-plot",
+            )
+        )
         rows.append(heading("Alerts that provably fire (promtool / amtool on the written files)"))
         rows.append(ValidationStatus(self.ctx.project.root, id="validation-status"))
         rows.append(heading("Fire drill (aiwf drill: every alert through a real Prometheus and Alertmanager)"))

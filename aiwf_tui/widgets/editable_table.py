@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 from textual.coordinate import Coordinate
-from textual.geometry import Region, Spacing
+from textual.geometry import Region, Size, Spacing
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -188,6 +189,19 @@ class EditableTable(DataTable[Text]):
         if self.fitted_widths() != self.widths:
             self.rebuild()
 
+    def watch_virtual_size(self, size: Size) -> None:
+        """Drop a sideways scrollbar the columns as now fitted no longer need. Textual reconsiders
+        a scrollbar only when the widget's own size changes, so a table narrowed by a resize (or
+        by the plot set beside it) kept a stale one: a blank line under its rows."""
+        if self.show_horizontal_scrollbar and size.width <= self.container_size.width:
+            self.call_after_refresh(self._drop_stale_scrollbar)
+
+    def _drop_stale_scrollbar(self) -> None:
+        stale = self.virtual_size.width <= self.container_size.width and not self.show_vertical_scrollbar
+        if self.show_horizontal_scrollbar and stale:
+            self.show_horizontal_scrollbar = False
+            self.horizontal_scrollbar.display = False
+
     # -- painting from the model ------------------------------------------------------------------
     def rebuild(self) -> None:
         """Reload every row from the model, with columns fitted again, keeping the cursor where it was."""
@@ -255,12 +269,15 @@ class EditableTable(DataTable[Text]):
 
     def scroll_to_edit(self, below: int = 0) -> None:
         """Scroll the section so that the selected row is on screen with `below` lines free under it
-        (the table itself does not scroll)."""
-        parent = self.parent
-        if not self.is_attached or not isinstance(parent, Widget):
+        (the table itself does not scroll; it may sit in a container, beside a plot, inside the
+        section that does)."""
+        if not self.is_attached:
             return
-        row_y = self.virtual_region.y + 1 + self.cursor_coordinate.row - self.scroll_offset.y
-        parent.scroll_to_region(
+        section = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        if section is None:
+            return
+        row_y = self.edit_region().y - section.scrollable_content_region.y + section.scroll_offset.y
+        section.scroll_to_region(
             Region(0, row_y, 1, 1), animate=False, immediate=True, spacing=Spacing(1, 0, max(2, below), 0)
         )
 
