@@ -296,3 +296,19 @@ async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_pat
         await wait_loaded(third, pilot)
         assert third.workflow_screen.current == "menu"
         assert any("Resumed at Final menu" in n.message for n in third._notifications)
+
+
+async def test_the_closed_editor_bar_takes_no_focus(tmp_path):
+    """The bar stays mounted while closed: nothing in it may take the focus (Textual's first focus
+    on the screen, tab), or the keys typed next would go into a hidden editor."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(app, pilot, "monitoring")
+        bar = app.screen.query_one(EditorBar)
+        assert not [w for w in bar.query("*") if w.focusable]
+        await pilot.press("enter")  # the first answer
+        await pilot_wait_until(pilot, lambda: editor_open(app))
+        assert app.focused in bar.query("*")
+        await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: not editor_open(app))
+        assert not [w for w in bar.query("*") if w.focusable]

@@ -144,14 +144,15 @@ class EditorBar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="editor-title")
         # Edit the value in place (cursor at the end), as a spreadsheet cell does: no select-all.
-        yield FieldInput(select_on_focus=False, classes="editor-input")
+        field = FieldInput(select_on_focus=False, classes="editor-input")
         area = FieldTextArea(soft_wrap=True, show_line_numbers=False, classes="editor-input")
         area.styles.height = 6
+        # Focusable only while editing: Textual's first focus on a screen (AUTO_FOCUS) takes the
+        # first focusable widget in the DOM, hidden or not, and the keys typed next went into it.
+        field.can_focus = area.can_focus = False
+        yield field
         yield area
         yield Static("", classes="editor-error")
-
-    def on_mount(self) -> None:
-        self.display = False
 
     def on_resize(self) -> None:
         # Shown (or resized): only now does the bar know where it lies over the section.
@@ -195,8 +196,8 @@ class EditorBar(Vertical):
                 field.value = self.original
                 field.cursor_position = len(field.value)
                 editor = field
-        field.display = not multiline
-        area.display = multiline
+        field.display = field.can_focus = not multiline
+        area.display = area.can_focus = multiline
         self.display = True
         self.screen.set_focus(editor, scroll_visible=False)
         return editor
@@ -225,6 +226,7 @@ class EditorBar(Vertical):
         """Put the bar away (the screen does, once the focus is back where the edit began)."""
         self.target = None
         self.display = False
+        self.query_one(FieldInput).can_focus = self.query_one(FieldTextArea).can_focus = False
 
     def _editor(self) -> Input | TextArea:
         """The editor in use for this field (the other one is hidden)."""
