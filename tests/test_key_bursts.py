@@ -77,6 +77,22 @@ async def test_a_burst_across_a_section_change_lands_on_the_field_it_names(tmp_p
         assert app.ctx.plan.resume_section == "monitoring/1"
 
 
+async def test_a_burst_that_opens_the_first_answer_of_a_new_section_types_into_it(tmp_path):
+    """n n enter, text, escape at once: the section, arriving, focuses its first answer only if
+    nothing has been focused yet; the answer opened in the editor bar meanwhile keeps the focus
+    (the keys after the first few went to the answer itself, and were lost)."""
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot_wait_until(pilot, lambda: app.focused is not None, what="Welcome to have the focus")
+        count = burst(app, "n", "n", "enter", *typed("Prometheus"), "escape")
+        await settled(app, pilot, count)
+        assert app.workflow_screen.current == "monitoring"
+        assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
+        assert not editor_open(app)
+
+
 async def test_the_resume_point_is_the_answer_being_edited(tmp_path):
     """A line that drops mid-edit reopens at the answer that was being typed, not at the section's top."""
     project = copy_project(FIXTURES / "support-rag-bot", tmp_path)

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from aiwf_tui.widgets.editable_table import EditableTable, TableDetail, TableSpec
-from aiwf_tui.widgets.editor_bar import EditorPlaced
+from aiwf_tui.widgets.editor_bar import EditorBar, EditorPlaced
 from aiwf_tui.widgets.field_view import FieldView
 
 if TYPE_CHECKING:
@@ -235,6 +235,8 @@ class SectionView(VerticalScroll):
         focused = self.screen.focused
         if focused is not None and self in focused.ancestors:
             return  # keys typed while the section arrived (tab, arrows) already moved the focus here
+        if focused is not None and any(isinstance(node, EditorBar) for node in focused.ancestors):
+            return  # ... or opened one of its answers in the editor bar (enter) and typed into it
         if self.resume_at and self.go_to(self.resume_at):
             return
         widgets = self.focusables()
