@@ -19,7 +19,7 @@ from aiwf_tui.markdown import block_safe, list_item
 from aiwf_tui.model.decision_log import DecisionLog, parse_decision_log
 from aiwf_tui.model.plan import OperationsDecision, OperationsPlan
 from aiwf_tui.model.project import Project
-from aiwf_tui.render.markdown import code_span, md_cell, oneline, or_todo, todo, upsert_table_rows
+from aiwf_tui.render.markdown import code_span, md_cell, oneline, or_todo, split_row, todo, upsert_table_rows
 
 PHASE_LABEL = "5 - Operations"
 PHASE5_HEADING = "### Phase 5: Operations"
@@ -173,15 +173,6 @@ def _summary(decision: OperationsDecision) -> str:
     return text
 
 
-def _split_row(line: str) -> list[str]:
-    inner = line.strip()
-    if inner.startswith("|"):
-        inner = inner[1:]
-    if inner.endswith("|") and not inner.endswith("\\|"):
-        inner = inner[:-1]
-    return [c.strip() for c in re.split(r"(?<!\\)\|", inner)]
-
-
 def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, str]) -> list[str]:
     heading = next((i for i, line in enumerate(lines) if QUICK_REFERENCE.match(line)), None)
     if heading is None:
@@ -191,13 +182,13 @@ def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, st
         i += 1
     if i + 1 >= len(lines) or not lines[i].lstrip().startswith("|"):
         return lines
-    header = [c.lower() for c in _split_row(lines[i])]
+    header = [c.lower() for c in split_row(lines[i])]
     first_row = i + 2
     end = first_row
     while end < len(lines) and lines[end].lstrip().startswith("|"):
         end += 1
     rows = [
-        r for r in lines[first_row:end] if not re.match(r"^OP-\d+$", _split_row(r)[0] if _split_row(r) else "", re.I)
+        r for r in lines[first_row:end] if not re.match(r"^OP-\d+$", split_row(r)[0] if split_row(r) else "", re.I)
     ]
     new_rows = []
     for decision in plan.decisions.decisions:
