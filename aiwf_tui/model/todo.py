@@ -228,28 +228,22 @@ def open_items(project: Any, plan: OperationsPlan) -> list[OpenItem]:
 def _runbook_items(project: Any, plan: OperationsPlan, add: Any) -> None:
     rb = plan.runbook
     has_project = project is not None and hasattr(project, "earlier_decisions")
-    if not rb.components:
-        add(
-            "runbook.components",
-            "runbook",
-            "Key components, one per line as 'Name: purpose'",
-            "lines",
-            suggestion=component_suggestion(project, "components") if has_project else None,
-        )
-    for i, c in enumerate(rb.components):
-        if _blank(c.purpose):
-            add(f"runbook.components[{i}].purpose", "runbook", f"What is {c.name} for?")
-    if not rb.dependencies:
-        add(
-            "runbook.dependencies",
-            "runbook",
+    for key, whole, detail, ask in (
+        ("components", "Key components, one per line as 'Name: purpose'", "purpose", "What is {} for?"),
+        (
+            "dependencies",
             "Dependencies, one per line as 'Name: what breaks if it is unavailable'",
-            "lines",
-            suggestion=component_suggestion(project, "dependencies") if has_project else None,
-        )
-    for i, dep in enumerate(rb.dependencies):
-        if _blank(dep.impact):
-            add(f"runbook.dependencies[{i}].impact", "runbook", f"What breaks if {dep.name} is unavailable?")
+            "impact",
+            "What breaks if {} is unavailable?",
+        ),
+    ):
+        rows = getattr(rb, key)
+        if not rows:
+            suggestion = component_suggestion(project, key) if has_project else None
+            add(f"runbook.{key}", "runbook", whole, "lines", suggestion=suggestion)
+        for i, row in enumerate(rows):
+            if _blank(getattr(row, detail)):
+                add(f"runbook.{key}[{i}].{detail}", "runbook", ask.format(row.name))
     for field, question in (
         ("health_endpoint", "Health endpoint"),
         ("health_expected", "Expected health response"),
