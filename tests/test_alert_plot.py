@@ -40,14 +40,18 @@ def answered_project(tmp_path):
     return project
 
 
+async def show_alerting(app, pilot):
+    """Alerting shown once the project is open, its plot mounted: (the plot, the rules table)."""
+    await wait_loaded(app, pilot)
+    app.workflow_screen.show_section("alerting")
+    await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
+    return app.screen.query_one(AlertPlot), table_titled(app, "Alert rules")
+
+
 async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(tmp_path):
     app = make_app(answered_project(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        app.workflow_screen.show_section("alerting")
-        await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
-        plot = app.screen.query_one(AlertPlot)
-        table = table_titled(app, "Alert rules")
+        plot, table = await show_alerting(app, pilot)
         plan = app.ctx.plan
         rules = plan.alerting.rules
         await pilot_wait_until(
@@ -113,11 +117,7 @@ async def test_the_plot_sits_beside_the_rules_where_both_stay_readable_and_under
     above the editor (the table sits in a container inside the section that scrolls)."""
     app = make_app(answered_project(tmp_path))
     async with app.run_test(size=(200, 24)) as pilot:
-        await wait_loaded(app, pilot)
-        app.workflow_screen.show_section("alerting")
-        await pilot_wait_until(pilot, lambda: bool(app.screen.query(AlertPlot)))
-        plot = app.screen.query_one(AlertPlot)
-        table = table_titled(app, "Alert rules")
+        plot, table = await show_alerting(app, pilot)
         await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None)
 
         def beside() -> bool:
