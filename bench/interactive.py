@@ -83,9 +83,10 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
-async def open_runbook_editor(app, pilot, *, preview: bool):
+async def show_runbook_table(app, pilot, *, preview: bool | None = None):
+    """The Runbook section shown (its preview on or off when `preview` says), the focus on its
+    first table with rows, cursor on the first cell: (the workflow screen, that table)."""
     from aiwf_tui.widgets.editable_table import EditableTable
-    from aiwf_tui.widgets.editor_bar import FieldInput
 
     await until(lambda: app.workflow_screen is not None, limit=120, step=0.02)
     await pilot.pause()
@@ -93,11 +94,18 @@ async def open_runbook_editor(app, pilot, *, preview: bool):
     screen.show_section("runbook")
     await pilot.pause()
     await pilot.pause(0.1)
-    if screen.preview_visible() != preview:
+    if preview is not None and screen.preview_visible() != preview:
         screen.action_toggle_preview()
     table = next(t for t in screen.section.query(EditableTable) if t.spec.rows())  # the first with rows
     table.focus()
     table.move_cursor(row=0, column=0, animate=False)
+    return screen, table
+
+
+async def open_runbook_editor(app, pilot, *, preview: bool):
+    from aiwf_tui.widgets.editor_bar import FieldInput
+
+    screen, table = await show_runbook_table(app, pilot, preview=preview)
     await pilot.pause()
     table.action_edit_cell()
     await until(lambda: screen.editor is not None and bool(screen.editor.query(FieldInput)), step=0.01)
@@ -221,21 +229,12 @@ async def run_editor(project: Path, presses: int, interval: float) -> dict:
     """enter on a runbook table cell -> the frame with the editor bar; enter in the editor (keep
     the text) -> the frame with the table's keys back in the footer, the editor gone."""
     from aiwf_tui.app import AiwfApp
-    from aiwf_tui.widgets.editable_table import EditableTable
     from aiwf_tui.widgets.editor_bar import FieldInput
 
     app = AiwfApp(project, today="2026-03-10")
     opened, committed = [], []
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: app.workflow_screen is not None, limit=120, step=0.02)
-        await pilot.pause()
-        screen = app.workflow_screen
-        screen.show_section("runbook")
-        await pilot.pause()
-        await pilot.pause(0.1)
-        table = next(t for t in screen.section.query(EditableTable) if t.spec.rows())
-        table.focus()
-        table.move_cursor(row=0, column=0, animate=False)
+        screen, table = await show_runbook_table(app, pilot)
         await pilot.pause(0.2)
         driver = capture(app)
         app.refresh()
