@@ -431,14 +431,20 @@ def test_block_path_falls_back_or_agrees_on_odd_layouts(layout, tmp_path):
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
+def _with_decision_text(name: str, choice: str, rationale: str, ref: str):
+    """The fixture project `name` and its plan, the first decision's text replaced."""
+    project = _project(name)
+    plan = _plan(project)
+    d = plan.decisions.decisions[0]
+    d.choice, d.rationale, d.knowledge_ref = choice, rationale, ref
+    return project, plan
+
+
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(choice=_TEXT, rationale=_TEXT, ref=_TEXT)
 def test_block_path_matches_round_trip_for_any_decision_text(choice, rationale, ref):
     for name in ("contract-finetune", "already-complete"):
-        project = _project(name)
-        plan = _plan(project)
-        d = plan.decisions.decisions[0]
-        d.choice, d.rationale, d.knowledge_ref = choice, rationale, ref
+        project, plan = _with_decision_text(name, choice, rationale, ref)
         assert render_sidecar(project, plan, DAY1, block_path=True) == render_sidecar_full(project, plan, DAY1)
 
 
@@ -521,10 +527,7 @@ def test_text_path_answers_only_where_it_matches_the_round_trip(layout, tmp_path
 @given(choice=_TEXT, rationale=_TEXT, ref=_TEXT)
 def test_text_path_matches_round_trip_for_any_decision_text(choice, rationale, ref):
     for name in ("contract-finetune", "already-complete"):
-        project = _project(name)
-        plan = _plan(project)
-        d = plan.decisions.decisions[0]
-        d.choice, d.rationale, d.knowledge_ref = choice, rationale, ref
+        project, plan = _with_decision_text(name, choice, rationale, ref)
         text = _text_path(project, plan, DAY1)
         assert text is None or text == render_sidecar_full(project, plan, DAY1)
         if all(" " <= ch <= "~" for ch in choice + rationale + ref):
