@@ -142,11 +142,16 @@ def table_titled(app, title: str) -> EditableTable:
     return next(table for table in app.screen.query(EditableTable) if table.spec.title == title)
 
 
+def select_cell(table: EditableTable, row: int, column: int) -> None:
+    """Focus `table` with its cursor on (row, column), as arrow keys would leave it."""
+    table.focus()
+    table.move_cursor(row=row, column=column)
+
+
 async def open_cell(pilot, table: EditableTable, row: int, column: int) -> None:
     """Focus `table`, put its cursor on (row, column) and press enter: the cell's editor (or
     its choice picker, or a toggle) opens."""
-    table.focus()
-    table.move_cursor(row=row, column=column)
+    select_cell(table, row, column)
     await pilot.press("enter")
 
 

@@ -12,7 +12,7 @@ from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.render.prometheus.scenarios import alert_rules_test_yaml
 from aiwf_tui.widgets.alert_plot import AlertPlot
 from aiwf_tui.widgets.editor_bar import EditorBar
-from tests.app_helpers import edit_cell, editor_open, make_app, open_cell, table_titled, wait_loaded
+from tests.app_helpers import edit_cell, editor_open, make_app, open_cell, select_cell, table_titled, wait_loaded
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -60,8 +60,7 @@ async def test_editing_a_rule_moves_the_drawn_firing_minute_to_the_promtool_one(
         assert plot.drawn_firing_minute == expected_firing_minute(plan, 0)
 
         index = next(i for i, r in enumerate(rules) if r.duration == "5m" and r.metric == "error_rate")
-        table.focus()
-        table.move_cursor(row=index, column=4)
+        select_cell(table, index, 4)
         await pilot_wait_until(pilot, lambda: plot.title == alert_names(rules)[index])
         before = plot.drawn_firing_minute
 

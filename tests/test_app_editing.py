@@ -23,6 +23,7 @@ from tests.app_helpers import (
     open_cell,
     open_section,
     retype,
+    select_cell,
     table_titled,
     type_text,
     wait_loaded,
@@ -92,8 +93,7 @@ async def test_space_toggles_the_rows_yes_no_cell_from_any_cell(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_section(app, pilot, "drift")
         table = table_titled(app, "Detection approaches")
-        table.focus()
-        table.move_cursor(row=2, column=0)  # the approach's name, not 'Selected'
+        select_cell(table, 2, 0)  # the approach's name, not 'Selected'
         await pilot.pause()
         approach = app.ctx.plan.drift.approaches[2]
         before = approach.selected
@@ -275,8 +275,7 @@ async def test_reopening_resumes_at_the_exact_cell_and_at_the_final_menu(tmp_pat
     async with app.run_test(size=(120, 40)) as pilot:
         await open_section(app, pilot, "drift")
         table = table_titled(app, "Detection approaches")
-        table.focus()
-        table.move_cursor(row=2, column=1)
+        select_cell(table, 2, 1)
         await pilot.pause()
         await pilot.press("ctrl+q")  # nothing was edited: the place alone is saved
     again = make_app(project)

@@ -6,7 +6,15 @@ import pytest
 
 from aiwf_tui.render.prometheus.common import alert_names
 from aiwf_tui.sections.registry import SECTION_KEYS
-from tests.app_helpers import is_settled, make_app, scroll_into_view, show_section, table_titled, wait_loaded
+from tests.app_helpers import (
+    is_settled,
+    make_app,
+    scroll_into_view,
+    select_cell,
+    show_section,
+    table_titled,
+    wait_loaded,
+)
 from tests.helpers import DEMO_DIR, FIXTURES, copy_project
 from tests.render_helpers import answered_copy
 from tests.waiting import pilot_wait_until
@@ -61,8 +69,7 @@ def _run_before_alert_plot():
         await base(pilot)
         app = pilot.app
         table = table_titled(app, "Alert rules")
-        table.focus()
-        table.move_cursor(row=1, column=4)
+        select_cell(table, 1, 4)
         plot = app.screen.query_one(AlertPlot)
         name = alert_names(app.ctx.plan.alerting.rules)[1]
         await pilot_wait_until(pilot, lambda: plot.drawn_firing_minute is not None and plot.title == name)

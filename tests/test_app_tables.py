@@ -9,7 +9,16 @@ from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
 from aiwf_tui.widgets.editor_bar import EditorBar
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
-from tests.app_helpers import editor_open, make_app, open_cell, open_section, retype, table_titled, type_text
+from tests.app_helpers import (
+    editor_open,
+    make_app,
+    open_cell,
+    open_section,
+    retype,
+    select_cell,
+    table_titled,
+    type_text,
+)
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -51,8 +60,7 @@ async def test_a_long_choice_is_readable_right_after_the_edit(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_section(app, pilot, "monitoring")
         table = table_titled(app, "Observability pillars")
-        table.focus()
-        table.move_cursor(row=0, column=2)  # Tools
+        select_cell(table, 0, 2)  # Tools
         await pilot.pause()
         await pilot.press("enter")
         await pilot.press("ctrl+u")
@@ -133,8 +141,7 @@ async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):
         assert app.ctx.plan.monitoring.infrastructure == "Prometheus"
         assert app.focused is fields[1]
         table = table_titled(app, "Observability pillars")
-        table.focus()
-        table.move_cursor(row=0, column=1)
+        select_cell(table, 0, 1)
         await pilot.pause()
         await pilot.press("enter")
         await type_text(pilot, "!")

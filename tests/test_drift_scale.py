@@ -10,7 +10,7 @@ from aiwf_tui.model.plan import DriftSection, SeverityResponse
 from aiwf_tui.widgets.drift_scale import DriftScale, scale_text
 from aiwf_tui.widgets.editable_table import EditableTable
 from aiwf_tui.widgets.editor_bar import EditorBar
-from tests.app_helpers import make_app, type_text, wait_loaded
+from tests.app_helpers import make_app, select_cell, type_text, wait_loaded
 from tests.helpers import DEMO_DIR
 from tests.render_helpers import answered_copy
 from tests.waiting import pilot_wait_until
@@ -49,8 +49,7 @@ async def test_editing_a_band_redraws_the_scale_and_an_overlap_is_refused(tmp_pa
         responses = app.ctx.plan.drift.responses
         assert "Medium 0.3–0.5" in str(scale.render())
         table = next(t for t in app.screen.query(EditableTable) if t.spec.title == "Response actions")
-        table.focus()
-        table.move_cursor(row=1, column=4)  # Medium, score to
+        select_cell(table, 1, 4)  # Medium, score to
         await pilot.press("enter")
         await pilot.press("ctrl+u")
         await type_text(pilot, "0.6")

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.widgets.field_view import FieldView
-from tests.app_helpers import burst, editor_open, make_app, open_section, settled, table_titled, typed, wait_loaded
+from tests.app_helpers import (
+    burst,
+    editor_open,
+    make_app,
+    open_section,
+    select_cell,
+    settled,
+    table_titled,
+    typed,
+    wait_loaded,
+)
 from tests.helpers import FIXTURES, copy_project
 from tests.waiting import pilot_wait_until
 
@@ -43,8 +53,7 @@ async def test_a_burst_through_table_cells_with_tab_fills_each_cell(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_section(app, pilot, "monitoring")
         table = table_titled(app, "Observability pillars")
-        table.focus()
-        table.move_cursor(row=0, column=0)
+        select_cell(table, 0, 0)
         await pilot_wait_until(pilot, lambda: app.focused is table, what="the table to have the focus")
         pillars = app.ctx.plan.monitoring.pillars
         expected = app.ctx.plan.model_copy(deep=True)

@@ -18,7 +18,7 @@ from aiwf_tui.model.defaults import new_plan
 from aiwf_tui.model.edit import EditError, field_kind, field_text, set_field
 from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.sections.registry import SECTION_VIEWS
-from tests.app_helpers import is_settled, make_app, open_section, scroll_into_view
+from tests.app_helpers import is_settled, make_app, open_section, scroll_into_view, select_cell
 from tests.helpers import DEMO_DIR, copy_project
 from tests.render_helpers import answer_all
 from tests.waiting import pilot_wait_until
@@ -67,8 +67,7 @@ def _run_before(section: str):
         # The section's first table with rows, selected: its cut cells show in full under it.
         table = next((t for t in app.screen.query(EditableTable) if t.spec.rows()), None)
         if table is not None:
-            table.focus()
-            table.move_cursor(row=0, column=len(table.spec.columns) - 1)
+            select_cell(table, 0, len(table.spec.columns) - 1)
         await pilot_wait_until(
             pilot, lambda: (table is None or app.focused is table) and is_settled(app), what="the table to settle"
         )
