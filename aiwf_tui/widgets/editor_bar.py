@@ -106,8 +106,9 @@ class FieldTextArea(_LeavesOnEscape, TextArea):
         self.clear()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Blank once removed: a frame composed just before the bar closed may still ask for
-        lines, and Textual has by then dropped the styles a TextArea draws its gutter with."""
+        """Blank once removed (the bar stays for the screen's life: this is its screen closing): a
+        frame composed just before may still ask for lines, and Textual has by then dropped the
+        styles a TextArea draws its gutter with (a KeyError when the bar was mounted per edit)."""
         if not self.is_attached:
             return [Strip.blank(crop.width)] * crop.height
         return super().render_lines(crop)
