@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml  # the node classes; loading and dumping go through yamlio
@@ -127,11 +128,19 @@ def split_test_file(path: Path, parts: int) -> list[dict[str, str]] | None:
     return result
 
 
-_Parsed = tuple[yaml.MappingNode, list[yaml.MappingNode]]
+@dataclass(frozen=True)
+class _Parsed:
+    """A rule file's root node and groups, with each group's {alert: expr} and {record: expr}."""
+
+    root: yaml.MappingNode
+    groups: list[yaml.MappingNode]
+    alerts: list[dict[str, str]]
+    records: list[dict[str, str]]
 
 
 def _rule_groups(path: Path) -> _Parsed | None:
-    """The rule file's root node and its groups, or None where it is not a plain rule file."""
+    """The rule file parsed once (its groups and their alerts and records), or None where it is not
+    a plain rule file."""
     try:
         root = compose_nodes(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -139,7 +148,8 @@ def _rule_groups(path: Path) -> _Parsed | None:
     groups = _get(root, "groups") if isinstance(root, yaml.MappingNode) else None
     if not isinstance(groups, yaml.SequenceNode) or not all(isinstance(g, yaml.MappingNode) for g in groups.value):
         return None
-    return root, list(groups.value)
+    found = list(groups.value)
+    return _Parsed(root, found, [_rules_of(g, "alert") for g in found], [_rules_of(g, "record") for g in found])
 
 
 def _rules_of(group: yaml.MappingNode, key: str) -> dict[str, str]:
@@ -167,9 +177,7 @@ def _groups_needed(test: yaml.Node, parsed: _Parsed) -> frozenset[int] | None:
         if not isinstance(name, yaml.ScalarNode):
             return None
         names.add(name.value)
-    _root, groups = parsed
-    alerts = [_rules_of(g, "alert") for g in groups]
-    records = [_rules_of(g, "record") for g in groups]
+    alerts, records = parsed.alerts, parsed.records
     if not names or not names <= {name for a in alerts for name in a}:
         return None
     keep = {i for i, a in enumerate(alerts) if names & a.keys()}
@@ -187,7 +195,7 @@ def _groups_needed(test: yaml.Node, parsed: _Parsed) -> frozenset[int] | None:
 
 def _rules_text(parsed: _Parsed, keep: frozenset[int]) -> str:
     """The rule file with only the groups in `keep` (scalars as written)."""
-    root, groups = parsed
+    root, groups = parsed.root, parsed.groups
     value = [
         (key, yaml.SequenceNode(node.tag, [g for i, g in enumerate(groups) if i in keep]))
         if isinstance(key, yaml.ScalarNode) and key.value == "groups"
