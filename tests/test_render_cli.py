@@ -139,3 +139,24 @@ def _plan(root):
     from aiwf_tui.commands import plan as plan_cmd
 
     return plan_cmd.run(argparse.Namespace(project_dir=root, output=None, force=False))
+
+
+def test_collector_is_frozen_only_for_a_process_that_ends_with_the_verb(fixture_copy):
+    """Run as the program, `aiwf` freezes what the verb's imports built (the collector skips
+    it); run in-process, the caller keeps a normal, enabled collector with nothing frozen."""
+    import gc
+    import subprocess
+    import sys
+
+    from aiwf_tui import cli
+
+    root = fixture_copy("support-rag-bot")
+    assert cli.main(["check", str(root)]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    probe = (
+        "import gc, sys; from aiwf_tui import cli; "
+        f"sys.argv = ['aiwf', 'check', {str(root)!r}]; code = cli.main(); "
+        "print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-1].split() == ["0", "True", "True"], result.stdout + result.stderr

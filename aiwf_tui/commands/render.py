@@ -19,7 +19,11 @@ from aiwf_tui.commands.common import (
     report,
     under_project_lock,
 )
+from aiwf_tui.config import template_cache_dir
 from aiwf_tui.errors import AiwfError
+from aiwf_tui.publish import diff_all, prepare, write_files
+from aiwf_tui.render.environment import use_bytecode_cache
+from aiwf_tui.render.summary import render_summary
 
 
 def add_arguments(parser) -> None:
@@ -67,11 +71,6 @@ def run(args) -> int:
 
 
 def _render(args, prefix: str) -> int:
-    from aiwf_tui.config import template_cache_dir
-    from aiwf_tui.publish import diff_all, prepare, write_files
-    from aiwf_tui.render.environment import use_bytecode_cache
-    from aiwf_tui.render.summary import render_summary
-
     cache = template_cache_dir()
     if cache is not None:
         use_bytecode_cache(cache)
