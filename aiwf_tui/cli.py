@@ -135,7 +135,8 @@ def full_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `aiwf` console script; returns the exit code. Without `argv`, the
-    process's own arguments, and the process ends when this returns."""
+    process's own arguments: then, once a verb is done, the process ends here (see
+    `_exit_without_teardown`)."""
     as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     # No pydantic plugin is meant to observe aiwf's own models, and looking for one reads the
@@ -148,9 +149,31 @@ def main(argv: list[str] | None = None) -> int:
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
     try:
-        return _main(argv, as_program)
+        code = _main(argv, as_program)
     finally:
         sys.stdout, sys.stderr = saved
+    if as_program and argv and argv[0] in VERBS:
+        _exit_without_teardown(code)
+    return code
+
+
+def _exit_without_teardown(code: int) -> None:
+    """End the process with `code` as a normal exit would, but without the interpreter's
+    teardown: atexit handlers run and the standard streams are flushed; the hundreds of
+    thousands of objects the imports built are not freed one by one (~15 ms of `aiwf
+    render`). Returns, for the normal exit, while another thread is still running."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(code)
 
 
 def _main(argv: list[str], as_program: bool = False) -> int:

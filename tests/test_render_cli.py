@@ -143,7 +143,7 @@ def _plan(root):
 
 def test_collector_is_frozen_only_for_a_process_that_ends_with_the_verb(fixture_copy):
     """Run as the program, `aiwf` freezes what the verb's imports built (the collector skips
-    it); run in-process, the caller keeps a normal, enabled collector with nothing frozen."""
+    it); run in-process, the caller's collector is left as it was: enabled, nothing frozen."""
     import gc
     import subprocess
     import sys
@@ -151,12 +151,34 @@ def test_collector_is_frozen_only_for_a_process_that_ends_with_the_verb(fixture_
     from aiwf_tui import cli
 
     root = fixture_copy("support-rag-bot")
+    frozen = gc.get_freeze_count()  # (the app's pilot tests freeze this process's heap)
     assert cli.main(["check", str(root)]) == 0
-    assert gc.isenabled() and gc.get_freeze_count() == 0
-    probe = (
-        "import gc, sys; from aiwf_tui import cli; "
-        f"sys.argv = ['aiwf', 'check', {str(root)!r}]; code = cli.main(); "
-        "print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    probe = (  # the program ends inside main: an atexit handler reports
+        "import atexit, gc, sys; from aiwf_tui import cli; "
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0)); "
+        f"sys.argv = ['aiwf', 'check', {str(root)!r}]; cli.main()"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert result.stdout.splitlines()[-1].split() == ["0", "True", "True"], result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "True"], result.stdout + result.stderr
+
+
+def test_a_verb_run_as_the_program_exits_with_its_code_its_output_and_atexit_handlers(fixture_copy):
+    """The program ends without the interpreter's teardown once a verb is done: its exit code,
+    everything it printed and the atexit handlers (a log's last lines) are as at a normal exit."""
+    import subprocess
+    import sys
+
+    root = fixture_copy("support-rag-bot")
+    for folder, code in ((root, 0), (root / "missing", 1)):
+        probe = (
+            "import atexit, sys; from aiwf_tui import cli; "
+            "atexit.register(lambda: print('atexit handler ran', file=sys.stderr)); "
+            f"sys.argv = ['aiwf', 'check', {str(folder)!r}]; cli.main(); print('main returned')"
+        )
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+        assert result.returncode == code, result.stderr
+        assert result.stderr.endswith("atexit handler ran\n"), result.stderr
+        assert "main returned" not in result.stdout
+        assert ("support-rag-bot" in result.stdout) == (code == 0), result.stdout
