@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,7 +83,14 @@ def clear_hint(holder: Holder) -> str:
 
 
 def _hostname() -> str:
-    return socket.gethostname() or "localhost"
+    # uname's node name is what gethostname() returns on POSIX, without importing socket
+    # (~3 ms of every `aiwf render`).
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return uname().nodename or "localhost"
+    import socket  # pragma: no cover - not POSIX
+
+    return socket.gethostname() or "localhost"  # pragma: no cover
 
 
 def pid_alive(pid: int) -> bool:
