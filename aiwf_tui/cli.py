@@ -142,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     # No pydantic plugin is meant to observe aiwf's own models, and looking for one reads the
     # metadata of every installed distribution (~15 ms of each command in an 80-package venv).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if as_program:
+        from aiwf_tui.pydantic_plugins import install
+
+        install()  # nor does importing pydantic's plugin loader (see there)
     from aiwf_tui.safetext import CleanStream
 
     # Every message, diff and listing quotes project files: none reaches the terminal as control
