@@ -47,8 +47,10 @@ def _yaml_files() -> list[Path]:
 
 
 def _slow_plain(text: str):
-    """What every loader did before: ruamel's round trip, then the bounded walk."""
+    """What every loader did before: the depth check (ruamel takes seconds to refuse a nesting
+    bomb), ruamel's round trip, then the bounded walk."""
     try:
+        yamlio.check_depth(text, "f.yaml")
         doc, _ = yamlio.load_roundtrip(text, "f.yaml")
         return "ok", _norm(yamlio.to_plain(doc, "f.yaml"))
     except AiwfError as exc:
@@ -278,6 +280,7 @@ def test_check_parses_is_safe_load():
 def test_key_lines_from_text_match_the_round_trip_document(path):
     text = path.read_text(encoding="utf-8")
     try:
+        yamlio.check_depth(text, "sidecar.yaml")  # as load_plain does before the round trip
         doc, _ = yamlio.load_roundtrip(text, "sidecar.yaml")
     except AiwfError:
         return
