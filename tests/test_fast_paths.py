@@ -26,6 +26,7 @@ from aiwf_tui.errors import AiwfError
 from aiwf_tui.model import load_project, yamlio
 from aiwf_tui.model.decision_log import ANY_HEADING, ENTRY_HEADING, FIELD_LINE, PHASE_HEADING, parse_decision_log
 from aiwf_tui.model.defaults import new_plan
+from aiwf_tui.model.plan_io import _line_of
 from aiwf_tui.model.project import _key_lines
 from aiwf_tui.render import sidecar_update
 from aiwf_tui.render.sidecar_text import render_sidecar_text
@@ -291,6 +292,30 @@ def test_key_lines_from_text_match_the_round_trip_document(path):
         assert lines == _key_lines(doc)
     else:
         assert not all(isinstance(k, str) for k in doc), "a plain sidecar layout should be read from the text"
+
+
+def _paths(data, prefix=()):
+    """Every path of keys and list indexes in plain data, the empty one first."""
+    yield prefix
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*prefix, key))
+
+
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_value_lines_match_the_round_trip_document(path):
+    """The line a plan error names, from libyaml's node tree, is the round-trip document's."""
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    try:
+        plain = yamlio.load_plain(text, "f.yaml")
+        doc, _ = yamlio.load_roundtrip(text, "f.yaml")
+    except AiwfError:
+        return
+    fast = yamlio.value_lines(text)
+    assert fast is not None
+    for where in _paths(plain):
+        if all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in where):
+            assert fast(where) == _line_of(doc, where), where
 
 
 def test_key_lines_give_up_on_layouts_they_cannot_read():

@@ -61,9 +61,13 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
 
 
 def _lines_for(text: str, shown: str) -> Callable[[tuple[Any, ...]], int | None]:
-    """`loc -> line` for the validation errors of `text` (parsed once, only on an error)."""
-    from aiwf_tui.model.yamlio import load_roundtrip
+    """`loc -> line` for the validation errors of `text` (parsed once, only on an error): from
+    libyaml's node tree, or ruamel's round trip where libyaml refuses the text."""
+    from aiwf_tui.model.yamlio import load_roundtrip, value_lines
 
+    fast = value_lines(text)
+    if fast is not None:
+        return fast
     try:
         doc, _ = load_roundtrip(text, shown)
     except AiwfError:

@@ -599,6 +599,35 @@ def compose_nodes(text: str) -> Any:
     return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
 
 
+def value_lines(text: str) -> Callable[[tuple[Any, ...]], int | None] | None:
+    """`path -> line`: the 1-based line of the value at a path of keys and list indexes (the
+    deepest part found), from libyaml's node tree; None when libyaml refuses `text`. For
+    naming the line of a validation error without ruamel's round trip (30 times slower)."""
+    import yaml
+
+    try:
+        root = compose_nodes(text)
+    except Exception:
+        return None
+
+    def line_of(path: tuple[Any, ...]) -> int | None:
+        line, node = None, root
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = [value for key, value in node.value if isinstance(key, yaml.ScalarNode) and key.value == part]
+                node = found[-1] if found else None
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                node = None
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+    return line_of
+
+
 def serialize_nodes(node: Any) -> str:
     """YAML text of a node tree from `compose_nodes` (scalars keep their style and text)."""
     import yaml
