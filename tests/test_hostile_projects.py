@@ -1,8 +1,9 @@
 """Hostile and unlucky projects, round two (issue 13): each class of failure at its root.
 
-Every case runs the real `aiwf` in a subprocess (or the real app in a pty) on a copy of the
-demo project, next to an "outside" folder that must stay untouched, and checks: a one-line
-message (or the intended result), no traceback, no escape sequence on the terminal.
+Every case runs the real `aiwf` (its `cli.main` in this process; a subprocess where a hang
+must end in a timeout; the real app in a pty) on a copy of the demo project, next to an
+"outside" folder that must stay untouched, and checks: a one-line message (or the intended
+result), no traceback, no escape sequence on the terminal.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from aiwf_tui.layout import LOCK_NAME, PLAN_FILE
-from tests.helpers import DEMO_DIR, REPO, tree_hashes
+from tests.helpers import DEMO_DIR, REPO, aiwf_in_process, tree_hashes
 from tests.test_crash_safety import small_ready_plan
 from tests.waiting import wait_until
 
@@ -31,7 +32,15 @@ from tests.waiting import wait_until
 ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b]2;pwned\x1b\\\x9b31m\x07\rX\u202eevil"
 
 
-def run(*args, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(*args) -> subprocess.CompletedProcess:
+    """`aiwf ARGS` through the console script's `cli.main`, in this process (its messages go
+    through the same terminal-safe streams; no interpreter start-up to pay)."""
+    return aiwf_in_process(*args)
+
+
+def run_process(*args, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`aiwf ARGS` as a real process: where a hang must end in a timeout, not a stuck suite
+    (FIFOs, devices), or the environment is the point."""
     return subprocess.run(
         [sys.executable, "-m", "aiwf_tui", *map(str, args)],
         capture_output=True,
@@ -185,12 +194,12 @@ def test_a_fifo_in_a_files_place_is_one_line_never_a_hang(world, rel, what):
     if path.exists():
         path.unlink()
     os.mkfifo(path)
-    render = run("render", project, timeout=30)
+    render = run_process("render", project, timeout=30)
     assert_one_line(render, f"{rel}: is {what}, not a file")
-    check = run("check", project, timeout=30)
+    check = run_process("check", project, timeout=30)
     if rel in ("project-spec.md", "sidecar.yaml", PLAN_FILE, "phase-5-operations/runbook.md"):
         assert_one_line(check, f"{rel}: is {what}")
-    dry = run("render", project, "--dry-run", timeout=30)
+    dry = run_process("render", project, "--dry-run", timeout=30)
     assert dry.returncode in (0, 1) and "Traceback" not in dry.stderr
 
 
@@ -214,7 +223,7 @@ def test_a_device_is_not_read(world):
     project, _ = world
     (project / "decision-log.md").unlink()
     (project / "decision-log.md").symlink_to("/dev/zero")  # leads outside, and is a device
-    result = run("check", project, timeout=30)
+    result = run_process("check", project, timeout=30)
     assert result.returncode == 1 and "decision-log.md" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -378,7 +387,7 @@ def test_the_app_needs_a_terminal(world, how):
             os.close(master)
             os.close(slave)
     else:
-        proc = run(project, env=env, timeout=30)
+        proc = run_process(project, env=env, timeout=30)
     assert proc.returncode == 2, proc.stderr
     assert "needs a terminal" in proc.stderr and "aiwf check | plan | render | validate | export" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -608,4 +617,4 @@ def test_validate_refuses_a_fifo_before_any_tool_starts(world, name):
     path = project / "phase-5-operations" / "prometheus" / name
     path.unlink()
     os.mkfifo(path)
-    assert_one_line(run("validate", project, timeout=60), f"{name}: is a named pipe (FIFO), not a file")
+    assert_one_line(run_process("validate", project, timeout=60), f"{name}: is a named pipe (FIFO), not a file")
