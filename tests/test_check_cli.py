@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import FIXTURES, aiwf
+from tests.helpers import FIXTURES, aiwf_in_process
 
 
 @pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])
 def test_ready_projects_exit_0(name):
-    r = aiwf("check", FIXTURES / name)
+    r = aiwf_in_process("check", FIXTURES / name)
     assert r.returncode == 0, r.stderr
     assert "ready for Phase 5" in r.stdout and name in r.stdout
 
 
 def test_already_complete_says_so():
-    r = aiwf("check", FIXTURES / "already-complete")
+    r = aiwf_in_process("check", FIXTURES / "already-complete")
     assert r.returncode == 0 and "complete" in r.stdout.lower()
 
 
 def test_nogo_exits_3_with_one_line():
-    r = aiwf("check", FIXTURES / "blocked-nogo")
+    r = aiwf_in_process("check", FIXTURES / "blocked-nogo")
     assert r.returncode == 3
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -29,7 +29,7 @@ def test_nogo_exits_3_with_one_line():
 
 @pytest.mark.parametrize("name,line", [("broken", "sidecar.yaml:13"), ("broken-schema", "sidecar.yaml:")])
 def test_broken_projects_exit_1_naming_sidecar(name, line):
-    r = aiwf("check", FIXTURES / name)
+    r = aiwf_in_process("check", FIXTURES / name)
     assert r.returncode == 1
     assert line in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
@@ -37,15 +37,15 @@ def test_broken_projects_exit_1_naming_sidecar(name, line):
 
 
 def test_missing_folder():
-    r = aiwf("check", "/nonexistent/project")
+    r = aiwf_in_process("check", "/nonexistent/project")
     assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_version_and_help():
-    r = aiwf("--version")
+    r = aiwf_in_process("--version")
     assert r.returncode == 0 and r.stdout.startswith("aiwf ")
-    r = aiwf("--help")
+    r = aiwf_in_process("--help")
     assert r.returncode == 0 and "check" in r.stdout and "render" in r.stdout
     for verb in ("check", "plan", "render", "knowledge", "config"):
-        r = aiwf(verb, "--help")
+        r = aiwf_in_process(verb, "--help")
         assert r.returncode == 0, (verb, r.stderr)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiwf_tui.layout import PLAN_FILE
 from aiwf_tui.model.plan_io import load_plan
-from tests.helpers import aiwf
+from tests.helpers import aiwf_in_process
 
 
 def test_plan_writes_prefilled_draft_plan_and_lists_todos(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    result = aiwf("plan", root)
+    result = aiwf_in_process("plan", root)
     assert result.returncode == 0, result.stderr
     plan = load_plan(root / PLAN_FILE, root)
     assert plan.project_name == "support-rag-bot"
@@ -21,16 +21,16 @@ def test_plan_writes_prefilled_draft_plan_and_lists_todos(fixture_copy):
 
 def test_plan_refuses_to_overwrite_without_force(fixture_copy):
     root = fixture_copy("contract-finetune")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     path = root / PLAN_FILE
     path.write_text(path.read_text().replace("status: draft", "status: confirmed"))
     before = path.read_bytes()
-    result = aiwf("plan", root)
+    result = aiwf_in_process("plan", root)
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--force" in result.stderr and "Traceback" not in result.stderr
     assert path.read_bytes() == before
-    forced = aiwf("plan", root, "--force")
+    forced = aiwf_in_process("plan", root, "--force")
     assert forced.returncode == 0, forced.stderr
     assert path.read_bytes() != before
 
@@ -51,7 +51,7 @@ def test_plan_output_option(fixture_copy, tmp_path):
 
 def test_plan_refuses_no_go(fixture_copy):
     root = fixture_copy("blocked-nogo")
-    result = aiwf("plan", root)
+    result = aiwf_in_process("plan", root)
     assert result.returncode == 3
     assert len(result.stderr.strip().splitlines()) == 1
     assert "NO-GO" in result.stderr

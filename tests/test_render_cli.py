@@ -16,7 +16,7 @@ from aiwf_tui.layout import (
 )
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import dump_plan, load_plan
-from tests.helpers import aiwf, tree_hashes
+from tests.helpers import aiwf_in_process, tree_hashes
 from tests.render_helpers import confirm_file, ready
 
 ARTIFACTS = [RUNBOOK_FILE, ALERTS_TEMPLATE_FILE, ALERTS_CONFIG_FILE, PROMETHEUS_RULE_FILE, DASHBOARD_FILE]
@@ -31,10 +31,10 @@ def _render(root, *extra, dry_run=False, plan=None):
 @pytest.mark.parametrize("name", ["support-rag-bot", "contract-finetune"])
 def test_plan_confirm_render_then_rerender_is_byte_identical(fixture_copy, name):
     root = fixture_copy(name)
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     confirm_file(root / PLAN_FILE)
     before = tree_hashes(root)
-    result = aiwf("render", root)
+    result = aiwf_in_process("render", root)
     assert result.returncode == 0, result.stderr
     assert "Workflow Complete" in result.stdout
     for rel in ARTIFACTS:
@@ -51,12 +51,12 @@ def test_plan_confirm_render_then_rerender_is_byte_identical(fixture_copy, name)
 
 def test_date_option_dates_the_new_decisions_and_is_checked(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     confirm_file(root / PLAN_FILE)
-    bad = aiwf("render", root, "--date", "2026-02-30")
+    bad = aiwf_in_process("render", root, "--date", "2026-02-30")
     assert bad.returncode == 2 and "'2026-02-30' is not a date - write it as YYYY-MM-DD" in bad.stderr
     assert "Traceback" not in bad.stderr
-    result = aiwf("render", root, "--date", "2031-07-04")
+    result = aiwf_in_process("render", root, "--date", "2031-07-04")
     assert result.returncode == 0, result.stderr
     ops = [d for d in load_project(root).decisions if d.id.startswith("op-")]
     assert ops and {d.date for d in ops} == {"2031-07-04"}
@@ -65,10 +65,10 @@ def test_date_option_dates_the_new_decisions_and_is_checked(fixture_copy):
 
 def test_dry_run_changes_nothing_and_shows_diffs(fixture_copy, capsys):
     root = fixture_copy("contract-finetune")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     confirm_file(root / PLAN_FILE)
     before = tree_hashes(root)
-    result = aiwf("render", root, "--dry-run")
+    result = aiwf_in_process("render", root, "--dry-run")
     assert result.returncode == 0, result.stderr
     assert tree_hashes(root) == before
     for rel in ARTIFACTS:
@@ -83,7 +83,7 @@ def test_dry_run_changes_nothing_and_shows_diffs(fixture_copy, capsys):
 
 def test_render_refuses_draft_sections(fixture_copy, capsys):
     root = fixture_copy("support-rag-bot")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     path = root / PLAN_FILE
     # Everything answered and confirmed but the first section (monitoring).
     plan = ready(load_plan(path, root))
@@ -101,7 +101,7 @@ def test_render_refuses_draft_sections(fixture_copy, capsys):
 
 def test_render_without_plan_says_run_aiwf_plan(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    result = aiwf("render", root)
+    result = aiwf_in_process("render", root)
     assert result.returncode == 1
     assert "aiwf plan" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 

@@ -17,7 +17,7 @@ import pytest
 from aiwf_tui.layout import DECISION_LOG, OPERATIONS_DIR, PLAN_FILE, PROJECT_SPEC, SIDECAR
 from aiwf_tui.model import load_project
 from aiwf_tui.model.plan_io import load_plan
-from tests.helpers import aiwf, tree_hashes
+from tests.helpers import aiwf_in_process, tree_hashes
 from tests.render_helpers import sample_answer
 
 #: What an unanswered value looks like in a written file.
@@ -67,24 +67,24 @@ def markers_in(root) -> dict[str, list[str]]:
 
 
 def test_confirm_without_answers_is_refused_and_changes_nothing(project_root):
-    assert aiwf("plan", project_root).returncode == 0
+    assert aiwf_in_process("plan", project_root).returncode == 0
     before = tree_hashes(project_root)
-    result = aiwf("plan", project_root, "--confirm", "all")
+    result = aiwf_in_process("plan", project_root, "--confirm", "all")
     assert result.returncode == 1
     assert "cannot confirm Phase 5" in result.stderr and "[runbook.contacts[0].name]" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_hashes(project_root) == before
-    one = aiwf("plan", project_root, "--confirm", "runbook")
+    one = aiwf_in_process("plan", project_root, "--confirm", "runbook")
     assert one.returncode == 1 and "[runbook." in one.stderr and "[alerting." not in one.stderr
-    rendered = aiwf("render", project_root)
+    rendered = aiwf_in_process("render", project_root)
     assert rendered.returncode == 1 and "still open" in rendered.stderr
     assert tree_hashes(project_root) == before
 
 
 @pytest.mark.slow
 def test_answer_every_item_confirm_and_render_leaves_no_marker(project_root):
-    assert aiwf("plan", project_root).returncode == 0
-    listed = aiwf("todo", project_root, "--json")
+    assert aiwf_in_process("plan", project_root).returncode == 0
+    listed = aiwf_in_process("todo", project_root, "--json")
     assert listed.returncode == 1
     items = json.loads(listed.stdout)["open"]
     assert items and all({"path", "section", "question", "kind"} <= set(i) for i in items)
@@ -92,24 +92,24 @@ def test_answer_every_item_confirm_and_render_leaves_no_marker(project_root):
     assert all((i["suggestion"] is None) == (i["source"] is None) for i in items)
     plan = load_plan(project_root / PLAN_FILE, project_root)
     args = [arg for item in items for arg in ("--set", f"{item['path']}={answer_for(item, plan)}")]
-    answered = aiwf("plan", project_root, *args, "--confirm", "all")
+    answered = aiwf_in_process("plan", project_root, *args, "--confirm", "all")
     assert answered.returncode == 0, answered.stderr
-    assert aiwf("todo", project_root).returncode == 0
-    rendered = aiwf("render", project_root)
+    assert aiwf_in_process("todo", project_root).returncode == 0
+    rendered = aiwf_in_process("render", project_root)
     assert rendered.returncode == 0, rendered.stderr
     assert "Workflow Complete" in rendered.stdout
     assert markers_in(project_root) == {}
     assert load_project(project_root).phase5_complete
     if shutil.which("promtool") and shutil.which("amtool"):
-        validated = aiwf("validate", project_root)
+        validated = aiwf_in_process("validate", project_root)
         assert validated.returncode == 0, validated.stdout + validated.stderr
 
 
 def test_draft_render_writes_markers_and_leaves_the_record_alone(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     record = {rel: (root / rel).read_bytes() for rel in (SIDECAR, DECISION_LOG, PROJECT_SPEC)}
-    result = aiwf("render", root, "--draft")
+    result = aiwf_in_process("render", root, "--draft")
     assert result.returncode == 0, result.stderr
     assert "still open" in result.stderr
     found = markers_in(root)
@@ -144,7 +144,7 @@ def test_each_open_item_is_a_marker_that_answering_removes(fixture_copy):
 
 def test_set_reports_bad_values_with_the_apps_message_and_changes_nothing(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    assert aiwf("plan", root).returncode == 0
+    assert aiwf_in_process("plan", root).returncode == 0
     before = tree_hashes(root)
     plan = load_plan(root / PLAN_FILE, root)
     duration = next(i for i, r in enumerate(plan.alerting.rules) if r.duration is None)
@@ -157,7 +157,7 @@ def test_set_reports_bad_values_with_the_apps_message_and_changes_nothing(fixtur
         "runbook.components=just a name": "'Name: purpose'",
     }
     for answer, message in cases.items():
-        result = aiwf("plan", root, "--set", "monitoring.infrastructure=Prometheus", "--set", answer)
+        result = aiwf_in_process("plan", root, "--set", "monitoring.infrastructure=Prometheus", "--set", answer)
         assert result.returncode == 1, answer
         assert message in result.stderr and "nothing was changed" in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -166,7 +166,7 @@ def test_set_reports_bad_values_with_the_apps_message_and_changes_nothing(fixtur
 
 def test_thresholds_are_suggested_only_from_what_the_project_states(fixture_copy):
     root = fixture_copy("support-rag-bot")
-    listed = json.loads(aiwf("todo", root, "--json").stdout)["open"]
+    listed = json.loads(aiwf_in_process("todo", root, "--json").stdout)["open"]
     by_path = {i["path"]: i for i in listed}
     plan = load_plan  # noqa: F841 - the prefilled plan is what todo lists without a saved plan
     from aiwf_tui.model.defaults import new_plan
