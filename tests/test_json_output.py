@@ -11,8 +11,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import pytest
 
 from aiwf_tui.layout import PLAN_FILE
 from tests import json_shapes
-from tests.helpers import DEMO_DIR
+from tests.helpers import DEMO_DIR, aiwf_in_process
 from tests.render_helpers import confirm_file
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "json.md"
@@ -42,13 +40,7 @@ def doc_examples() -> dict[str, dict]:
 
 
 def run_json(*args) -> tuple[int, dict]:
-    result = subprocess.run(
-        [sys.executable, "-m", "aiwf_tui", *map(str, args), "--json"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = aiwf_in_process(*args, "--json")
     assert result.stderr == "", result.stderr
     assert result.stdout.isascii()
     return result.returncode, json.loads(result.stdout)  # one object, nothing else
@@ -116,10 +108,7 @@ def test_usage_errors_are_json_too(project):
 def test_render_refusal_lists_the_open_answers(project):
     code, _ = run_json("render", project)
     assert code == 1  # no plan yet
-    assert (
-        subprocess.run([sys.executable, "-m", "aiwf_tui", "plan", project], check=False, capture_output=True).returncode
-        == 0
-    )
+    assert aiwf_in_process("plan", project).returncode == 0
     code, out = run_json("render", project)
     assert code == 1
     problems = shaped("error", out).error.problems
@@ -128,10 +117,7 @@ def test_render_refusal_lists_the_open_answers(project):
 
 
 def test_render_lists_files_with_their_hashes(project):
-    assert (
-        subprocess.run([sys.executable, "-m", "aiwf_tui", "plan", project], check=False, capture_output=True).returncode
-        == 0
-    )
+    assert aiwf_in_process("plan", project).returncode == 0
     confirm_file(project / PLAN_FILE)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
