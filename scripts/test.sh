@@ -22,14 +22,22 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+# Bytecode for the package, the tests' helpers and bench/: with PYTHONDONTWRITEBYTECODE set (as
+# on the CI machine) nothing else writes it, and every `python -m aiwf_tui` a test starts would
+# compile the modules it imports again.
+.venv/bin/python -m compileall -q aiwf_tui bench tests >/dev/null
 
-# Static checks first: lint and format, types, then the import contracts (all in pyproject.toml).
+# Static checks first: lint and format, the import contracts, then types (all in pyproject.toml).
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy
 .venv/bin/lint-imports
+# mypy (~10 s on one core) runs beside the suite's start-up; its report is printed, and a type
+# error fails the run, once the suite has finished.
+mypy_report="$(mktemp)"
+trap 'rm -f "$mypy_report"' EXIT
+.venv/bin/mypy >"$mypy_report" 2>&1 &
+mypy_pid=$!
 
 # Two workers per core (pytest-xdist): many tests wait on real time (a Prometheus evaluating,
 # a server stalling on purpose, the pilot waiting for idle), and a second worker per core runs
@@ -37,5 +45,10 @@ python3 -m venv .venv
 # expensive fixture stays on one worker (xdist_group + loadgroup). Hypothesis runs its `ci`
 # profile (half the examples of a plain `pytest`; HYPOTHESIS_PROFILE=thorough for ten times as many). bench/run.py --smoke runs
 # once, inside the suite (tests/test_bench_smoke.py checks that it prints every figure).
+status=0
 .venv/bin/python -m pytest -q -p no:cacheprovider -n "$(( 2 * $(nproc) ))" --dist loadgroup \
-  --hypothesis-profile="${HYPOTHESIS_PROFILE:-ci}" "$@"
+  --hypothesis-profile="${HYPOTHESIS_PROFILE:-ci}" "$@" || status=$?
+echo "mypy:"
+wait "$mypy_pid" || status=1
+cat "$mypy_report"
+exit "$status"
