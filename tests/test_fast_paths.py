@@ -786,7 +786,8 @@ def _counter_series(draw):
     n = draw(st.integers(0, 80))
     if draw(st.booleans()):
         return draw(st.lists(_SAMPLE, min_size=n, max_size=n))
-    start, a, b = (draw(st.floats(0, 1e6, allow_nan=False)) for _ in range(3))
+    start = draw(st.sampled_from([0.0, -0.0]) | st.floats(0, 1e6, allow_nan=False))  # +0: the scenarios' own
+    a, b = (draw(st.floats(0, 1e6, allow_nan=False)) for _ in range(2))
     switch = draw(st.integers(0, n))
     return [start + a * k for k in range(switch)] + [start + a * switch + b * k for k in range(n - switch)]
 

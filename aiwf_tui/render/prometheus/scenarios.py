@@ -113,7 +113,14 @@ def _extrapolated_series(values: list[float], window: int, is_rate: bool, left_o
     threshold, half = 60.0 * 1.1, 60.0 / 2  # extrapolate up to 1.1 average spacings, else half of one
     out: list[float | None] = [None]
     first = values[0] if values else 0.0
-    for i in range(1, min(window - offset, len(values) - 1) + 1):  # the window starts at minute 0
+    head = values[1 : min(window - offset, len(values) - 1) + 1]  # the window starts at minute 0
+    if head and first == 0.0 and math.copysign(1.0, first) > 0 and min(head) >= 0.0:
+        # A counter from +0, as the scenarios write them: extrapolating to zero adds nothing
+        # (to_zero is 0, the factor exactly 1.0) and a zero increase stays zero, so the
+        # increase is the value itself (a day-long window: 1,440 minutes of the loop below).
+        out += [value / per_second for value in head] if is_rate else head
+        head = []
+    for i in range(1, len(head) + 1):
         result = values[i] - first
         sampled = float(i * 60)
         to_start = float((window - i) * 60)
