@@ -160,9 +160,11 @@ def open_items(project: Any, plan: OperationsPlan) -> list[OpenItem]:
                 CHANNEL_KIND.get(channel.kind, "text"),
             )
     root = getattr(project, "root", None)
-    from aiwf_tui.model.defaults import THRESHOLD_GUIDANCE, WORKFLOW_DURATION, WORKFLOW_TEMPLATE_SOURCE
-
     for i, rule in enumerate(al.rules):
+        if rule.threshold is None or rule.duration is None:
+            # Here, not at the top: with every rule answered (`aiwf render`), neither the
+            # defaults nor the system facts they read are imported (~2 ms).
+            from aiwf_tui.model.defaults import THRESHOLD_GUIDANCE, WORKFLOW_DURATION, WORKFLOW_TEMPLATE_SOURCE
         if rule.threshold is None:
             guidance = THRESHOLD_GUIDANCE.get(rule.name, "")
             if rule.metric == "throughput" and root is not None:
