@@ -186,12 +186,12 @@ def _main(argv: list[str], as_program: bool = False) -> int:
             from aiwf_tui.commands.common import set_json_output
 
             set_json_output("--json" in argv[1 : argv.index("--") if "--" in argv else None])
-            parser, module = _verb_parser(argv[0], freeze=as_program)
-            args = parser.parse_args(argv[1:])
-            set_json_output(getattr(args, "json", False))
             try:
+                parser, module = _verb_parser(argv[0], freeze=as_program)
+                args = parser.parse_args(argv[1:])
+                set_json_output(getattr(args, "json", False))
                 return int(module.run(args) or 0)
-            finally:
+            finally:  # also after a usage error (SystemExit): in-process callers go on in text
                 set_json_output(False)
         args = _open_parser().parse_args(argv)
         from aiwf_tui.commands import open_app

@@ -99,10 +99,13 @@ def test_errors_are_json_with_their_problems(tmp_path, project):
 
 
 def test_usage_errors_are_json_too(project):
+    from aiwf_tui.commands.common import json_output
+
     code, out = run_json("render", project, "--no-such-flag")
     assert code == 2
     error = shaped("error", out).error
     assert error.exit_code == 2 and "--no-such-flag" in error.message
+    assert not json_output()  # the next command in this process prints text again
 
 
 def test_render_refusal_lists_the_open_answers(project):
