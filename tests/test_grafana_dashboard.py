@@ -1,12 +1,9 @@
-"""grafana/dashboard.json: byte for byte what the Grafana Foundation SDK builds for it, read
-back through its model; a panel for every alerted metric carrying the alert's threshold in its
-severity's colour; retrieval panels only for a project that retrieves; every query in the
-profile's names."""
+"""grafana/dashboard.json: built with the Grafana Foundation SDK, read back through its model;
+a panel for every alerted metric carrying the alert's threshold in its severity's colour;
+retrieval panels only for a project that retrieves; every query in the profile's names."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import re
 import subprocess
@@ -15,14 +12,10 @@ from pathlib import Path
 
 import pytest
 from grafana_foundation_sdk.models.dashboard import Dashboard
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from aiwf_tui.layout import DASHBOARD_FILE, PLAN_FILE, PROMETHEUS_RULE_FILE, RULES_FILE
+from aiwf_tui.layout import DASHBOARD_FILE, PROMETHEUS_RULE_FILE, RULES_FILE
 from aiwf_tui.model import load_project
 from aiwf_tui.model.defaults import new_plan
-from aiwf_tui.model.plan_io import dump_plan
 from aiwf_tui.model.yamlio import load_plain
 from aiwf_tui.render.artifacts import check_artifacts, render_all
 from aiwf_tui.render.prometheus.common import alert_names
@@ -33,8 +26,6 @@ from aiwf_tui.render.prometheus.dashboard import (
     metric_query,
     render_dashboard,
 )
-from tests.grafana_sdk import sdk_dashboard_text
-from tests.helpers import examples
 from tests.render_helpers import answer_all
 from tests.test_prometheus_operator import validate
 
@@ -135,69 +126,12 @@ def test_hostile_project_and_label_text_stays_data(fixture_copy):
     assert resource["spec"]["groups"] == load_plain(files[RULES_FILE], RULES_FILE)["groups"]
 
 
-def test_a_render_never_imports_the_sdk(fixture_copy):
-    """`aiwf render` writes the dashboard without the SDK (the tests hold it to the SDK's build)."""
-    root = fixture_copy("support-rag-bot")
-    project = load_project(root)
-    (root / PLAN_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (root / PLAN_FILE).write_text(dump_plan(answer_all(new_plan(project), project)), encoding="utf-8")
+def test_the_sdk_is_imported_only_when_the_dashboard_renders():
     code = (
-        "import atexit, sys\n"
+        "import sys\n"
         "from aiwf_tui.cli import main\n"
-        "atexit.register(lambda: print('grafana_foundation_sdk' in sys.modules))\n"
-        f"sys.argv = ['aiwf', 'render', {str(root)!r}]\n"
-        "main()\n"
+        "import aiwf_tui.render.artifacts, aiwf_tui.render.runbook\n"
+        "print('grafana_foundation_sdk' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert (root / DASHBOARD_FILE).is_file()
     assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("fixture", ["support-rag-bot", "blocked-nogo", "contract-finetune"])
-def test_the_dashboard_is_byte_for_byte_what_the_sdk_builds(fixture):
-    project, plan = setup(fixture)
-    assert render_dashboard(project, plan) == sdk_dashboard_text(project, plan)
-    for profile in ("aiwf", "opentelemetry-genai", "vllm"):
-        plan.metrics.profile = profile
-        assert render_dashboard(project, plan) == sdk_dashboard_text(project, plan)
-
-
-_SDK_PLAN_TEXT = st.one_of(
-    st.sampled_from(['"quoted"', "{{ $labels }}", "a\nb", "§ Ünïcödé 日本語 🚀", "\\", "</script>", ""]),
-    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
-)
-_THRESHOLDS = st.one_of(
-    st.sampled_from([0.0, -0.0, 1.0, 0.5, -3.0, 1e-300, 5e-324, 1e300]),
-    st.floats(allow_nan=False, allow_infinity=False),
-)
-
-
-@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_generated_plans_give_the_sdk_s_dashboard(data):
-    """Any mix of severities, comparators, thresholds (`== 0`, tiny, huge), custom PromQL, alert
-    names and service text: the dashboard is still byte for byte the SDK's."""
-    project, answered = _answered(data.draw(st.sampled_from(["support-rag-bot", "blocked-nogo"])))
-    plan = answered.model_copy(deep=True)
-
-    def change(owner, field: str, value) -> None:  # a value the plan refuses is simply not used
-        with contextlib.suppress(ValidationError):
-            setattr(owner, field, value)
-
-    if data.draw(st.booleans()):
-        change(plan.alerting, "service", data.draw(_SDK_PLAN_TEXT))
-    for rule in plan.alerting.rules:
-        change(rule, "severity", data.draw(st.sampled_from(sorted(SEVERITY_COLOURS))))
-        change(rule, "comparator", data.draw(st.sampled_from([">", ">=", "<", "<=", "==", "!="])))
-        change(rule, "threshold", data.draw(_THRESHOLDS))
-        if data.draw(st.booleans()):
-            change(rule, "name", data.draw(_SDK_PLAN_TEXT))
-        if data.draw(st.booleans()):
-            change(rule, "promql", data.draw(st.sampled_from(["up == 0", 'rate(x{a="b"}[5m]) > 1', "sum(y)"])))
-    assert render_dashboard(project, plan) == sdk_dashboard_text(project, plan)
-
-
-@functools.cache
-def _answered(fixture: str):
-    return setup(fixture)  # read-only: each example changes a deep copy of the plan
