@@ -6,7 +6,7 @@ import pytest
 
 from aiwf_tui.sections.registry import SECTION_VIEWS
 from aiwf_tui.widgets.editable_table import EditableTable, fit_widths
-from aiwf_tui.widgets.editor_bar import EditorBar
+from aiwf_tui.widgets.editor_bar import EditorBar, FieldInput
 from aiwf_tui.widgets.field_view import FieldView
 from aiwf_tui.widgets.preview import PreviewPane
 from tests.app_helpers import (
@@ -18,6 +18,7 @@ from tests.app_helpers import (
     select_cell,
     table_titled,
     type_text,
+    typed,
 )
 from tests.helpers import DEMO_DIR, copy_project
 from tests.waiting import pilot_wait_until
@@ -123,6 +124,28 @@ async def test_typing_in_a_cell_repaints_that_cell_and_leaves_the_other_rows_as_
         table.rebuild()  # everything from the model again: the same picture
         await pilot.pause()
         assert painted_lines(table)[2] == after[2]
+
+
+async def test_typing_in_the_editor_lays_out_nothing(tmp_path):
+    """A key in the editor bar changes the field's text and the edited cell, never the screen's
+    layout: a layout pass re-sizes every widget on screen (with the preview shown: its
+    scrollbars, and the tables') and doubled the echo time of each key."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_section(app, pilot, "runbook")
+        screen = app.screen
+        assert screen.query_one(PreviewPane).display
+        table = next(t for t in screen.query(EditableTable) if t.spec.rows())
+        await open_cell(pilot, table, 0, 0)
+        await pilot_wait_until(pilot, lambda: editor_open(app))
+        layouts = []
+        lay_out = screen._refresh_layout
+        screen._refresh_layout = lambda *args, **kwargs: layouts.append(1) or lay_out(*args, **kwargs)
+        text = "and the step goes on past the edge of the field"
+        for key in typed(text):
+            await pilot.press(key)
+        assert isinstance(app.focused, FieldInput) and app.focused.value.endswith(text)
+        assert layouts == []
 
 
 async def test_ctrl_u_clears_and_tab_commits_and_moves(tmp_path):

@@ -19,8 +19,9 @@ from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -116,6 +117,11 @@ class FieldTextArea(_LeavesOnEscape, TextArea):
 
 class FieldInput(_LeavesOnEscape, Input):
     """The one-line editor (table cells)."""
+
+    #: A new value moves the field's scroll extent, not its size (the bar fixes that): Textual's
+    #: Input sets `virtual_size` on every key, which as Widget declares it laid out the whole
+    #: screen each time, repainting the preview's and the tables' scrollbars with it.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Done", id="editor.leave_input", tooltip="Leave the field (kept)"),
