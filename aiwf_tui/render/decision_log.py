@@ -187,7 +187,7 @@ def _quick_reference(lines: list[str], plan: OperationsPlan, dates: dict[str, st
     end = first_row
     while end < len(lines) and lines[end].lstrip().startswith("|"):
         end += 1
-    rows = [r for r in lines[first_row:end] if not re.match(r"^OP-\d+$", split_row(r)[0] if split_row(r) else "", re.I)]
+    rows = [r for r in lines[first_row:end] if not re.match(r"^OP-\d+$", split_row(r)[0], re.I)]
     new_rows = []
     for decision in plan.decisions.decisions:
         cells = []
