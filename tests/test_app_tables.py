@@ -112,12 +112,12 @@ async def test_typing_in_a_cell_repaints_that_cell_and_leaves_the_other_rows_as_
         await pilot_wait_until(pilot, lambda: editor_open(app))
         await pilot.pause()
         before = painted_lines(table)
-        for typed in ("0.5", "0.07", "0.075"):
-            await retype(pilot, typed)
-            await pilot_wait_until(pilot, lambda typed=typed: rules[1].threshold == float(typed))
+        for text in ("0.5", "0.07", "0.075"):
+            await retype(pilot, text)
+            await pilot_wait_until(pilot, lambda text=text: rules[1].threshold == float(text))
             await pilot.pause()
             after = painted_lines(table)
-            assert f" {typed} " in after[2]  # the header, then row 0, then the edited row
+            assert f" {text} " in after[2]  # the header, then row 0, then the edited row
             assert after[:2] == before[:2] and after[3:] == before[3:]
         await pilot.press("enter")
         await pilot_wait_until(pilot, lambda: not editor_open(app))
