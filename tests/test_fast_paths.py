@@ -3,7 +3,9 @@
 * the fast YAML loader (libyaml with ruamel's YAML 1.2 resolvers) vs ruamel's round trip;
 * top-level key lines read from the text vs the round-trip document's;
 * the sidecar writer's block path and text path vs the full round trip (byte-identical);
-* the linear decision-log parser vs the former (quadratic) one.
+* the linear decision-log parser vs the former (quadratic) one;
+* the promtool scenarios' models (extrapolation, first firing minute, series numbers,
+  replayed incidents) vs their per-minute, Decimal and Fraction originals.
 """
 
 from __future__ import annotations
@@ -802,6 +804,96 @@ def test_extrapolated_series_is_the_per_minute_model_bit_for_bit(values, window,
     assert [None if v is None else (v, math.copysign(1.0, v)) for v in got] == [
         None if v is None else (v, math.copysign(1.0, v)) for v in expected
     ]
+
+
+
+def _first_firing_per_minute(values, comparator, threshold, hold, switch):
+    """The scenarios' first firing minute, decided minute by minute (the model `_first_firing` replaced)."""
+    from aiwf_tui.render.prometheus.scenarios import _COMPARE, Untestable
+
+    limit = float(threshold)
+    tolerance = abs(limit) * 1e-6 if limit else 1e-9
+    active_since = None
+    for i, value in enumerate(values):
+        holds = value is not None and _COMPARE[comparator](value, limit)
+        if value is not None and comparator not in ("==", "!=") and abs(value - limit) <= tolerance:
+            raise Untestable(f"a test value comes within rounding distance of the threshold at minute {i}")
+        active_since = (i if active_since is None else active_since) if holds else None
+        firing = active_since is not None and (i - active_since) * 60 >= hold
+        if i == switch - 1 and firing:
+            raise Untestable("the alert already fires before its input crosses the threshold")
+        if i >= switch and firing:
+            return i
+    raise Untestable("the alert never fires on the generated input")
+
+
+_LEVEL = st.sampled_from([None, 0.0, 0.5, 1.0, 1.0000001, 2.0, -1.0])
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.lists(_LEVEL | _SAMPLE, max_size=60),
+    st.sampled_from([">", ">=", "<", "<=", "==", "!="]),
+    st.sampled_from([0.0, 1.0, 0.5, -1.0, 1e-12]),
+    st.sampled_from([0, 30, 60, 90, 120, 300, 3600]),
+    st.integers(0, 62),
+)
+def test_first_firing_is_the_per_minute_model(values, comparator, threshold, hold, switch):
+    from aiwf_tui.render.prometheus.scenarios import Untestable, _first_firing, _fires_at, _held, firing_states
+
+    def outcome(decide):
+        try:
+            return decide()
+        except Untestable as exc:
+            return str(exc)
+
+    held, hold_minutes = _held(values, comparator, threshold), -(-hold // 60)
+    assert outcome(lambda: _first_firing(values, held, comparator, threshold, hold_minutes, switch)) == outcome(
+        lambda: _first_firing_per_minute(values, comparator, threshold, hold, switch)
+    )
+    states = firing_states(values, comparator, threshold, hold)
+    assert [_fires_at(held, minute, hold_minutes) for minute in range(len(values))] == states
+
+
+def _num_by_decimal(value, digits=7):
+    """`_num` as Decimal rounding alone writes it (its fast path must agree)."""
+    from decimal import Decimal
+
+    d = Decimal(float(value))
+    if d == 0:
+        return "0"
+    return format(round(d, max(0, digits - 1 - d.adjusted())).normalize(), "f")
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e20, max_value=1e20)
+    | st.decimals(min_value=-1e9, max_value=1e9, places=6, allow_nan=False).map(float),
+    st.sampled_from([7, 15, 17]),
+)
+def test_num_is_decimal_rounding(value, digits):
+    from aiwf_tui.render.prometheus.scenarios import _num
+
+    assert _num(value, digits) == _num_by_decimal(value, digits)
+
+
+@pytest.mark.parametrize("rising", [True, False])
+@pytest.mark.parametrize("offset", ["0", "1/2", "1/4", "3/4"])
+def test_replayed_incidents_are_their_levels_exactly(rising, offset):
+    from fractions import Fraction
+
+    from aiwf_tui.render.prometheus.incident import REFERENCE_INCIDENTS
+
+    shift = Fraction(offset)
+    for incident in REFERENCE_INCIDENTS.values():
+        for ceiling in (None, Fraction(1), Fraction(3, 2)):
+            levels = [incident.healthy] * 4 + [incident.level(k - shift, rising) for k in range(1, 300)]
+            if ceiling is not None:
+                levels = levels[:4] + [min(ceiling, level) for level in levels[4:]]
+            replayed = incident.replay(3, 299, shift, rising, ceiling)
+            for scale in (Fraction(1), Fraction(60), Fraction(1, 7)):
+                assert replayed.floats(scale) == [float(level * scale) for level in levels]
+                assert replayed.floats(scale, complement=True) == [float((1 - level) * scale) for level in levels]
 
 
 # -- the YAML emitter ----------------------------------------------------------------------------

@@ -17,6 +17,23 @@ from aiwf_tui.model.plan import format_number
 
 
 @dataclass(frozen=True)
+class ExactLevels:
+    """Levels as integer numerators over one common denominator: exact like Fractions, at
+    integer speed (a Fraction per minute was most of a replayed incident's time)."""
+
+    numerators: list[int]
+    denominator: int
+
+    def floats(self, scale: Fraction = Fraction(1), complement: bool = False) -> list[float]:
+        """`float(level * scale)` for each level (`float((1 - level) * scale)` for the
+        `complement`), rounded exactly as `float(Fraction)` is: one correctly rounded division."""
+        top, bottom = scale.numerator, self.denominator * scale.denominator
+        if complement:
+            return [(self.denominator - n) * top / bottom for n in self.numerators]
+        return [n * top / bottom for n in self.numerators]
+
+
+@dataclass(frozen=True)
 class Incident:
     """A metric at `healthy`, then moving `per_minute` a minute, or (where `halves_every` is
     set) halving every that many minutes when it falls and doubling when it rises: a level
@@ -34,6 +51,29 @@ class Incident:
             return Fraction(float(self.healthy) * 2 ** (power if rising else -power))
         step = abs(self.per_minute) * minutes
         return self.healthy + step if rising else max(Fraction(0), self.healthy - step)
+
+    def replay(self, lead: int, length: int, offset: Fraction, rising: bool, ceiling: Fraction | None) -> ExactLevels:
+        """The healthy level for `lead + 1` minutes, then `level(k - offset, rising)` for
+        k = 1..length (never above `ceiling`): exact, as integers over one denominator."""
+        if self.halves_every:
+            tail = [self.level(k - offset, rising) for k in range(1, length + 1)]
+            denominator = math.lcm(self.healthy.denominator, *(level.denominator for level in tail))
+            if ceiling is not None:
+                denominator = math.lcm(denominator, ceiling.denominator)
+            numerators = [level.numerator * (denominator // level.denominator) for level in tail]
+        else:
+            step = abs(self.per_minute) if rising else -abs(self.per_minute)
+            denominator = math.lcm(self.healthy.denominator, step.denominator * offset.denominator)
+            if ceiling is not None:
+                denominator = math.lcm(denominator, ceiling.denominator)
+            start, per_minute = int((self.healthy - step * offset) * denominator), int(step * denominator)
+            numerators = [start + per_minute * k for k in range(1, length + 1)]
+            if not rising:
+                numerators = [max(0, n) for n in numerators]
+        if ceiling is not None:
+            cap = int(ceiling * denominator)
+            numerators = [min(cap, n) for n in numerators]
+        return ExactLevels([int(self.healthy * denominator)] * (lead + 1) + numerators, denominator)
 
     def minutes_to(self, threshold: Fraction, rising: bool) -> float:
         """Minutes until the level reaches `threshold` (infinite when it never does)."""

@@ -53,9 +53,16 @@ def _frac(text: str | float) -> Fraction:
 
 def _num(value: Fraction | float, digits: int = 7) -> str:
     """A plain decimal (no exponent) with at most `digits` significant digits, as series values are written."""
-    d = Decimal(float(value))
-    if d == 0:
+    x = float(value)
+    if x == 0:
         return "0"
+    text = repr(x)  # the shortest text that reads back as x
+    significant = len(text.lstrip("-0").replace(".", "").strip("0"))
+    if digits <= 15 and math.isfinite(x) and "e" not in text and significant <= digits:
+        # Rounding x's exact binary value to `digits` gives that text again (x is within 2**-53
+        # of it, far less than half a step of the 15th digit), without Decimal's microseconds.
+        return text.removesuffix(".0")
+    d = Decimal(x)
     rounded = round(d, max(0, digits - 1 - d.adjusted()))
     text = format(rounded.normalize(), "f")
     return text
@@ -65,6 +72,8 @@ def _num(value: Fraction | float, digits: int = 7) -> str:
 LOOKBACK_MINUTES = 5
 #: Prometheus major version -> whether its range windows are left-open.
 SEMANTICS: dict[int, bool] = {2: False, 3: True}
+#: Metric kinds read without a range window: the same values under every version.
+INSTANT_KINDS = ("gauge", "up", "instance_up")
 
 
 def _extrapolated(values: list[float], i: int, window: int, is_rate: bool, left_open: bool = False) -> float | None:
@@ -187,7 +196,7 @@ def evaluate(
     the scenario writes them): one gauge; one counter (`rate`, `increase`); numerator and
     denominator counters (`ratio`); one counter per bucket, upper bounds in `bounds` (`quantile`)."""
     minutes = range(len(raw[0]))
-    if kind in ("gauge", "up", "instance_up"):
+    if kind in INSTANT_KINDS:
         return list(raw[0])
     if kind == "absent":  # 1 while no sample (NaN) lies within the 5-minute lookback, else nothing
         values: list[float | None] = []
@@ -335,17 +344,23 @@ def _fire_times(
 ) -> tuple[dict[int, list[float | None]], dict[int, int], int, int]:
     """The evaluated values and first firing minute under each Prometheus major version, and
     the minutes the test checks quiet and firing (valid under both)."""
-    hold = duration_seconds(rule.duration_value)
-    by_version = {
-        major: evaluate(kind, window, raw, left_open=left_open, quantile=quantile, bounds=bounds)
-        for major, left_open in SEMANTICS.items()
-    }
-    fires = {
-        major: _first_firing(values, rule.comparator, threshold, hold, switch) for major, values in by_version.items()
-    }
+    hold_minutes = -(-duration_seconds(rule.duration_value) // 60)
+    limit = float(threshold)  # values are floats, as Prometheus computes them
+    by_version: dict[int, list[float | None]] = {}
+    held: dict[int, bytes] = {}
+    fires: dict[int, int] = {}
+    replayed: dict[bool | None, tuple[list[float | None], bytes, int]] = {}
+    for major, left_open in SEMANTICS.items():
+        semantics = None if kind in INSTANT_KINDS else left_open  # no range window: all versions agree
+        if semantics not in replayed:
+            values = evaluate(kind, window, raw, left_open=left_open, quantile=quantile, bounds=bounds)
+            states = _held(values, rule.comparator, limit)
+            fire = _first_firing(values, states, rule.comparator, limit, hold_minutes, switch)
+            replayed[semantics] = values, states, fire
+        by_version[major], held[major], fires[major] = replayed[semantics]
     quiet, fire = min(fires.values()) - 1, max(fires.values())
-    for major, values in by_version.items():
-        if not firing_states(values[: fire + 1], rule.comparator, threshold, hold)[fire]:
+    for major in by_version:
+        if not _fires_at(held[major], fire, hold_minutes):
             raise Untestable(f"under Prometheus {major} the alert stops firing before minute {fire}")
     return by_version, fires, quiet, fire
 
@@ -410,38 +425,35 @@ def _ramp_scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = 
     problems: list[str] = []
     found: list[Scenario] = []
     for offset in RAMP_OFFSETS:
-        levels = [healthy] * (lead + 1)
-        for k in range(1, length + 1):
-            level = incident.level(k - offset, rising)
-            levels.append(level if ceiling is None else min(ceiling, level))
+        levels = incident.replay(lead, length, offset, rising, ceiling)
         series: list[dict[str, str]] = []
         raw: list[list[float]] = []
         quantile = 0.0
         bounds: tuple[float | None, ...] = ()
         if kind == "gauge":
-            written = [f"{_num(healthy)}+0x{lead}"] + [_num(v) for v in levels[lead + 1 :]]
+            start, later = _num(healthy), [_num(v) for v in levels.floats()[lead + 1 :]]
             series.append(
                 {
                     "series": _series_text(spec.series[0], {**svc, "instance": f"{service}:8080"}),
-                    "values": " ".join(written),
+                    "values": " ".join([f"{start}+0x{lead}", *later]),
                 }
             )
-            raw.append([float(_num(v)) for v in levels])
+            raw.append([float(start)] * (lead + 1) + [float(text) for text in later])
         elif kind in ("rate", "increase"):
             per_level = (Fraction(60) if kind == "rate" else Fraction(1, window)) / len(spec.series)
             for name in spec.series:
                 extra = {"type": "completion"} if name == "llm_tokens_total" else dict(spec.sample_labels)
-                text, vals = _ramp_counter([float(v * per_level) for v in levels], lead)
+                text, vals = _ramp_counter(levels.floats(per_level), lead)
                 series.append({"series": _series_text(name, {**svc, **extra}), "values": text})
                 raw.append(vals)
         elif kind in ("ratio", "share"):
             total = Fraction(1000)
-            part_text, part = _ramp_counter([float(v * total) for v in levels], lead)
+            part_text, part = _ramp_counter(levels.floats(total), lead)
             if kind == "ratio":
-                other_text, other = _counter_values(total, total, lead, len(levels) - lead - 1)
+                other_text, other = _counter_values(total, total, lead, length)
                 other_series = _series_text(spec.series[1], svc)
             else:
-                other_text, other = _ramp_counter([float((1 - v) * total) for v in levels], lead)
+                other_text, other = _ramp_counter(levels.floats(total, complement=True), lead)
                 other_series = _series_text(spec.series[0], {**svc, **dict(spec.rest_labels)})
             series.append(
                 {"series": _series_text(spec.series[0], {**svc, **dict(spec.sample_labels)}), "values": part_text}
@@ -451,7 +463,7 @@ def _ramp_scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = 
         elif kind == "quantile":
             quantile = float(spec.quantile)
             top = incident.level(Fraction(RAMP_LIMIT_MINUTES + 60), rising=True)
-            series, raw, bounds = _ramp_histogram(spec.series[0], svc, levels, lead, quantile, healthy, top)
+            series, raw, bounds = _ramp_histogram(spec.series[0], svc, levels.floats(), lead, quantile, healthy, top)
         else:
             raise Untestable(f"a {kind} metric has no reference incident")
         try:
@@ -469,7 +481,7 @@ def _ramp_scenario(rule: AlertRule, service: str, metrics: MetricsPlan | None = 
 
 
 def _ramp_histogram(
-    name: str, labels: dict[str, str], levels: list[Fraction], lead: int, q: float, healthy: Fraction, top: Fraction
+    name: str, labels: dict[str, str], levels: list[float], lead: int, q: float, healthy: Fraction, top: Fraction
 ) -> tuple[list[dict[str, str]], list[list[float]], tuple[float | None, ...]]:
     """Three cumulative buckets whose q-quantile follows `levels`: every observation in the
     low bucket puts the quantile at `healthy`; moving them to the high bucket raises it
@@ -479,8 +491,7 @@ def _ramp_histogram(
     low = float(_num(healthy / Fraction(str(q))))
     high = float(_num(low + (float(top) - low) / q))
     increments: list[float] = []
-    for level in levels:
-        v = float(level)
+    for v in levels:
         if v <= low:  # inside the low bucket: v = low * q * N / c
             count = per_minute * q * low / v if v > 0 else per_minute
         else:  # inside the high one: v = low + (high - low) * (qN - c) / (N - c)
@@ -636,28 +647,41 @@ def firing_states(values: list[float | None], comparator: str, threshold: Fracti
     return states
 
 
-def _first_firing(values: list[float | None], comparator: str, threshold: Fraction, hold: int, switch: int) -> int:
-    """The first minute at or after `switch` the alert fires; checks it is quiet just before the
-    switch and that no value sits within rounding distance of the threshold."""
-    limit = float(threshold)  # values are floats, as Prometheus computes them
-    tolerance = abs(limit) * 1e-6 if limit else 1e-9
-    active_since: int | None = None
+def _held(values: list[float | None], comparator: str, limit: float) -> bytes:
+    """1 for each minute the alert's condition holds, else 0: as bytes, so `bytes.find` finds
+    the first long enough run in C (scanning minute by minute in Python was most of a render's
+    Prometheus files: a day-long window replays ~3,000 minutes)."""
     compare = _COMPARE[comparator]
-    for i, value in enumerate(values):
-        holds = value is not None and compare(value, limit)
-        if value is not None and comparator not in ("==", "!=") and abs(value - limit) <= tolerance:
-            raise Untestable(f"a test value comes within rounding distance of the threshold at minute {i}")
-        if holds:
-            if active_since is None:
-                active_since = i
-        else:
-            active_since = None
-        firing = active_since is not None and (i - active_since) * 60 >= hold
-        if i == switch - 1 and firing:
-            raise Untestable("the alert already fires before its input crosses the threshold")
-        if i >= switch and firing:
-            return i
-    raise Untestable("the alert never fires on the generated input")
+    return bytes([value is not None and compare(value, limit) for value in values])
+
+
+def _fires_at(held: bytes, minute: int, hold_minutes: int) -> bool:
+    """Whether the alert fires at `minute`: its condition has held since `hold_minutes` before
+    (what `firing_states` says for that minute)."""
+    since = minute - hold_minutes
+    return since >= 0 and held[since : minute + 1] == b"\x01" * (hold_minutes + 1)
+
+
+def _first_firing(
+    values: list[float | None], held: bytes, comparator: str, limit: float, hold_minutes: int, switch: int
+) -> int:
+    """The first minute at or after `switch` the alert fires; checks it is quiet just before the
+    switch and that no value up to the minute decided sits within rounding distance of the
+    threshold (the first problem in minute order is the one reported)."""
+    early = _fires_at(held, switch - 1, hold_minutes)
+    since = held.find(b"\x01" * (hold_minutes + 1), max(0, switch - hold_minutes))
+    fire = since + hold_minutes if since >= 0 else None
+    last = switch - 1 if early else len(values) - 1 if fire is None else fire
+    if comparator not in ("==", "!="):
+        tolerance = abs(limit) * 1e-6 if limit else 1e-9
+        for i, value in enumerate(values[: last + 1]):
+            if value is not None and abs(value - limit) <= tolerance:
+                raise Untestable(f"a test value comes within rounding distance of the threshold at minute {i}")
+    if early:
+        raise Untestable("the alert already fires before its input crosses the threshold")
+    if fire is None:
+        raise Untestable("the alert never fires on the generated input")
+    return fire
 
 
 # -- alert-rules.test.yml ----------------------------------------------------------------------
