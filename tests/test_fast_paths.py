@@ -806,7 +806,6 @@ def test_extrapolated_series_is_the_per_minute_model_bit_for_bit(values, window,
     ]
 
 
-
 def _first_firing_per_minute(values, comparator, threshold, hold, switch):
     """The scenarios' first firing minute, decided minute by minute (the model `_first_firing` replaced)."""
     from aiwf_tui.render.prometheus.scenarios import _COMPARE, Untestable
@@ -839,7 +838,7 @@ _LEVEL = st.sampled_from([None, 0.0, 0.5, 1.0, 1.0000001, 2.0, -1.0])
     st.integers(0, 62),
 )
 def test_first_firing_is_the_per_minute_model(values, comparator, threshold, hold, switch):
-    from aiwf_tui.render.prometheus.scenarios import Untestable, _first_firing, _fires_at, _held, firing_states
+    from aiwf_tui.render.prometheus.scenarios import Untestable, _fires_at, _first_firing, firing_states
 
     def outcome(decide):
         try:
@@ -847,12 +846,13 @@ def test_first_firing_is_the_per_minute_model(values, comparator, threshold, hol
         except Untestable as exc:
             return str(exc)
 
-    held, hold_minutes = _held(values, comparator, threshold), -(-hold // 60)
-    assert outcome(lambda: _first_firing(values, held, comparator, threshold, hold_minutes, switch)) == outcome(
+    hold_minutes = -(-hold // 60)
+    assert outcome(lambda: _first_firing(values, comparator, threshold, hold_minutes, switch)) == outcome(
         lambda: _first_firing_per_minute(values, comparator, threshold, hold, switch)
     )
     states = firing_states(values, comparator, threshold, hold)
-    assert [_fires_at(held, minute, hold_minutes) for minute in range(len(values))] == states
+    assert [_fires_at(values, comparator, threshold, minute, hold_minutes) for minute in range(len(values))] == states
+    assert not _fires_at(values, comparator, threshold, len(values), 0)
 
 
 def _num_by_decimal(value, digits=7):
@@ -868,7 +868,8 @@ def _num_by_decimal(value, digits=7):
 @settings(max_examples=examples(500), deadline=None)
 @given(
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e20, max_value=1e20)
-    | st.decimals(min_value=-1e9, max_value=1e9, places=6, allow_nan=False).map(float),
+    | st.decimals(min_value=-1e9, max_value=1e9, places=6, allow_nan=False).map(float)
+    | st.builds(lambda n, e: n / 2**e, st.integers(-(10**9), 10**9), st.integers(0, 40)),  # exact ties
     st.sampled_from([7, 15, 17]),
 )
 def test_num_is_decimal_rounding(value, digits):
