@@ -57,12 +57,13 @@ def prometheus_artifacts(project: Any, plan: OperationsPlan) -> dict[str, str]:
     Rules whose threshold or duration is still open are left out (a draft lists them)."""
     name = getattr(project, "name", None) or plan.project_name
     plan = plan.with_answered_rules()
+    groups = rule_groups(plan)  # both rule files carry them
     return {
-        RULES_FILE: alert_rules_yaml(name, plan),
+        RULES_FILE: alert_rules_yaml(name, plan, groups),
         RULES_TEST_FILE: alert_rules_test_yaml(name, plan),
         ALERTMANAGER_FILE: alertmanager_yaml(name, plan),
         ROUTES_TEST_FILE: routes_test_yaml(name, plan),
-        PROMETHEUS_RULE_FILE: prometheus_rule_yaml(name, plan),
+        PROMETHEUS_RULE_FILE: prometheus_rule_yaml(name, plan, groups),
     }
 
 

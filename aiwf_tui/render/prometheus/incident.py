@@ -16,13 +16,16 @@ from fractions import Fraction
 from aiwf_tui.model.plan import format_number
 
 
-@dataclass(frozen=True)
 class ExactLevels:
     """Levels as integer numerators over one common denominator: exact like Fractions, at
-    integer speed (a Fraction per minute was most of a replayed incident's time)."""
+    integer speed (a Fraction per minute was most of a replayed incident's time). A plain
+    class: a frozen dataclass costs half a millisecond of every `aiwf render`'s imports."""
 
-    numerators: list[int]
-    denominator: int
+    __slots__ = ("denominator", "numerators")
+
+    def __init__(self, numerators: list[int], denominator: int) -> None:
+        self.numerators = numerators
+        self.denominator = denominator
 
     def floats(self, scale: Fraction = Fraction(1), complement: bool = False) -> list[float]:
         """`float(level * scale)` for each level (`float((1 - level) * scale)` for the
@@ -47,20 +50,20 @@ class Incident:
     def level(self, minutes: Fraction, rising: bool) -> Fraction:
         """The level `minutes` into the incident (never below zero)."""
         if self.halves_every:
-            power = float(minutes) / self.halves_every
-            return Fraction(float(self.healthy) * 2 ** (power if rising else -power))
+            return Fraction(self._halved(float(minutes), rising))
         step = abs(self.per_minute) * minutes
         return self.healthy + step if rising else max(Fraction(0), self.healthy - step)
 
     def replay(self, lead: int, length: int, offset: Fraction, rising: bool, ceiling: Fraction | None) -> ExactLevels:
         """The healthy level for `lead + 1` minutes, then `level(k - offset, rising)` for
         k = 1..length (never above `ceiling`): exact, as integers over one denominator."""
-        if self.halves_every:
-            tail = [self.level(k - offset, rising) for k in range(1, length + 1)]
-            denominator = math.lcm(self.healthy.denominator, *(level.denominator for level in tail))
+        if self.halves_every:  # float(k - offset) is one correctly rounded division of integers
+            top, bottom = offset.numerator, offset.denominator
+            tail = [self._halved((k * bottom - top) / bottom, rising).as_integer_ratio() for k in range(1, length + 1)]
+            denominator = math.lcm(self.healthy.denominator, *(d for _, d in tail))
             if ceiling is not None:
                 denominator = math.lcm(denominator, ceiling.denominator)
-            numerators = [level.numerator * (denominator // level.denominator) for level in tail]
+            numerators = [n * (denominator // d) for n, d in tail]
         else:
             step = abs(self.per_minute) if rising else -abs(self.per_minute)
             denominator = math.lcm(self.healthy.denominator, step.denominator * offset.denominator)
@@ -74,6 +77,10 @@ class Incident:
             cap = int(ceiling * denominator)
             numerators = [min(cap, n) for n in numerators]
         return ExactLevels([int(self.healthy * denominator)] * (lead + 1) + numerators, denominator)
+
+    def _halved(self, minutes: float, rising: bool) -> float:
+        power = minutes / self.halves_every
+        return float(self.healthy) * 2 ** (power if rising else -power)
 
     def minutes_to(self, threshold: Fraction, rising: bool) -> float:
         """Minutes until the level reaches `threshold` (infinite when it never does)."""

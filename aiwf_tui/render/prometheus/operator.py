@@ -22,8 +22,10 @@ def resource_name(project_name: str) -> str:
     return f"{name}-alert-rules"
 
 
-def prometheus_rule(project_name: str, plan: OperationsPlan) -> dict[str, Any]:
-    """The PrometheusRule resource as data."""
+def prometheus_rule(
+    project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The PrometheusRule resource as data; `groups`: the plan's `rule_groups`, where the caller has them already."""
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
@@ -32,9 +34,9 @@ def prometheus_rule(project_name: str, plan: OperationsPlan) -> dict[str, Any]:
             "namespace": plan.kubernetes.namespace,
             "labels": {"release": plan.kubernetes.release, "app.kubernetes.io/managed-by": "aiwf"},
         },
-        "spec": {"groups": rule_groups(plan)},
+        "spec": {"groups": rule_groups(plan) if groups is None else groups},
     }
 
 
-def prometheus_rule_yaml(project_name: str, plan: OperationsPlan) -> str:
-    return header(project_name, plan) + dump_yaml(prometheus_rule(project_name, plan))
+def prometheus_rule_yaml(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]] | None = None) -> str:
+    return header(project_name, plan) + dump_yaml(prometheus_rule(project_name, plan, groups))
