@@ -855,6 +855,29 @@ def test_first_firing_is_the_per_minute_model(values, comparator, threshold, hol
     assert not _fires_at(values, comparator, threshold, len(values), 0)
 
 
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([None, math.nan, math.inf, -math.inf, 0.0, -0.0])
+        | st.sampled_from([-2e-6, -1e-6, -5e-7, 0.0, 5e-7, 1e-6, 2e-6, 0.1, -0.1])  # near the limit, or not
+        | st.floats(-3, 3),
+        max_size=40,
+    ),
+    st.sampled_from([1.0, 0.0, -1.0, 2.5]),
+)
+def test_first_near_is_the_first_minute_in_order(offsets, limit):
+    from aiwf_tui.render.prometheus.scenarios import _first_near
+
+    def at(offset):  # a small finite offset is taken relative to the limit: some land near it, some not
+        small = offset is not None and math.isfinite(offset) and abs(offset) <= 0.5
+        return limit + offset * (abs(limit) or 1e-3) if small else offset
+
+    values = [at(offset) for offset in offsets]
+    tolerance = abs(limit) * 1e-6 if limit else 1e-9
+    expected = next((i for i, v in enumerate(values) if v is not None and abs(v - limit) <= tolerance), None)
+    assert _first_near(values, limit) == expected
+
+
 def _num_by_decimal(value, digits=7):
     """`_num` as Decimal rounding alone writes it (its fast path must agree)."""
     from decimal import Decimal

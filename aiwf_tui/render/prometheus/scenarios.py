@@ -17,12 +17,13 @@ so the same file passes under promtool 2 and 3.
 
 from __future__ import annotations
 
+import bisect
 import math
 import operator
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from aiwf_tui.layout import RULES_NAME, RULES_TEST_NAME
 from aiwf_tui.model.plan import AlertRule, MetricsPlan, OperationsPlan, duration_seconds, format_number
@@ -649,6 +650,28 @@ def _fires_at(values: list[float | None], comparator: str, limit: float, minute:
     return since >= 0 and minute < len(values) and all(v is not None and compare(v, limit) for v in window)
 
 
+def _first_near(values: list[float | None], limit: float) -> int | None:
+    """The first minute whose value lies within rounding distance of `limit`, if any.
+
+    Nearly always there is none, and a sorted copy says so in C: the values within distance
+    form one run around `limit` in sorted order (|v - limit| grows away from it), so the two
+    values either side of it decide. Only when one is near (or a value is missing or NaN,
+    where sorting cannot answer) are the minutes searched in order."""
+    tolerance = abs(limit) * 1e-6 if limit else 1e-9
+    skip = 0
+    while skip < len(values) and values[skip] is None:  # the first minutes of a rate have no value
+        skip += 1
+    try:
+        ordered = sorted(cast("list[float]", values[skip:]))  # TypeError: a later minute has no value
+        if not math.isnan(sum(ordered)):  # NaN (or inf - inf) leaves the order meaningless
+            at = bisect.bisect_left(ordered, limit)
+            if all(abs(value - limit) > tolerance for value in ordered[max(0, at - 1) : at + 1]):
+                return None
+    except TypeError:
+        pass
+    return next((i for i, v in enumerate(values) if v is not None and abs(v - limit) <= tolerance), None)
+
+
 def _first_firing(values: list[float | None], comparator: str, limit: float, hold_minutes: int, switch: int) -> int:
     """The first minute at or after `switch` the alert fires; checks it is quiet just before the
     switch and that no value up to the minute decided sits within rounding distance of the
@@ -663,11 +686,9 @@ def _first_firing(values: list[float | None], comparator: str, limit: float, hol
     run = held.find(b"\x01" * (hold_minutes + 1))
     fire = start + run + hold_minutes if run >= 0 else None
     last = switch - 1 if early else len(values) - 1 if fire is None else fire
-    if comparator not in ("==", "!="):
-        tolerance = abs(limit) * 1e-6 if limit else 1e-9
-        for i, value in enumerate(values[: last + 1]):
-            if value is not None and abs(value - limit) <= tolerance:
-                raise Untestable(f"a test value comes within rounding distance of the threshold at minute {i}")
+    near = None if comparator in ("==", "!=") else _first_near(values[: last + 1], limit)
+    if near is not None:
+        raise Untestable(f"a test value comes within rounding distance of the threshold at minute {near}")
     if early:
         raise Untestable("the alert already fires before its input crosses the threshold")
     if fire is None:
