@@ -167,15 +167,22 @@ def encode_like(old: bytes | None, text: str) -> bytes:
 
 def _sweep(paths: Iterable[Path]) -> None:
     """Remove temp files a killed writer left next to these paths (one project has one writer:
-    the `.aiwf.lock`; a temp file is only ever renamed once complete, so a leftover is garbage)."""
-    import glob
-
+    the `.aiwf.lock`; a temp file is only ever renamed once complete, so a leftover is garbage).
+    Each folder is listed once, however many of its files were written."""
+    prefixes: dict[Path, tuple[str, ...]] = {}
     for path in paths:
+        prefixes[path.parent] = (*prefixes.get(path.parent, ()), f"{TEMP_PREFIX}{path.name}.")
+    for folder, starts in prefixes.items():
         try:
-            for stale in path.parent.glob(glob.escape(TEMP_PREFIX + path.name) + ".*"):
-                stale.unlink()
+            names = os.listdir(folder)
         except OSError:
-            pass
+            continue
+        for name in names:
+            if name.startswith(starts):
+                try:
+                    os.unlink(folder / name)
+                except OSError:
+                    pass
 
 
 def _shown(path: Path, root: Path | None) -> str:

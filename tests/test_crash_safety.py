@@ -702,3 +702,22 @@ async def test_app_keeps_edits_in_memory_when_the_autosave_fails(tmp_path, monke
         await pilot.pause()
         await pilot.press("enter")
         await pilot_wait_until(pilot, lambda: "saved with ctrl+s" in plan_path.read_text(encoding="utf-8"))
+
+
+def test_a_write_sweeps_only_the_temp_files_of_what_it_wrote(tmp_path):
+    """A killed writer's temp files go with the next write of the same file; a temp file of
+    another file, and the user's own files that merely look alike, stay."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    leftovers_of_written = [tmp_path / f"{TEMP_PREFIX}a.md.k1", sub / f"{TEMP_PREFIX}b.yml.k2"]
+    kept = [
+        tmp_path / f"{TEMP_PREFIX}other.md.k3",  # another file's: its own next write sweeps it
+        tmp_path / f"{TEMP_PREFIX}a.md-notes.k4",  # a temp name of the file "a.md-notes"
+        tmp_path / "a.md.k5",  # the user's
+    ]
+    for path in leftovers_of_written + kept:
+        path.write_text("left")
+    write_all({tmp_path / "a.md": "new\n", sub / "b.yml": "k: 1\n"}, root=tmp_path)
+    assert [p.exists() for p in leftovers_of_written] == [False, False]
+    assert all(p.read_text() == "left" for p in kept)
+    assert (tmp_path / "a.md").read_text() == "new\n"

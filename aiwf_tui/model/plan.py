@@ -6,12 +6,10 @@ artifact is a pure function of (project, plan). Each section carries
 `status: draft | confirmed`: nothing is written until the engineer confirms.
 """
 
-from __future__ import annotations
-
 import itertools
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -205,7 +203,7 @@ class DriftSection(Section):
     responses: list[SeverityResponse] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
-    def _bands_in_order(self) -> DriftSection:
+    def _bands_in_order(self) -> Self:
         """Each band lies within 0-1 and runs upwards; bands never overlap, and a graver severity
         never sits below a milder one. (Checked on the section: the editor re-validates it after
         each edit and puts the old value back when it fails.)"""
@@ -258,7 +256,7 @@ class Channel(Row):
         return value
 
     @model_validator(mode="after")
-    def _target(self) -> Channel:
+    def _target(self) -> Self:
         if self.target.strip():
             if self.kind == "email":
                 check_email(self.target)
@@ -330,7 +328,7 @@ class AlertRule(Row):
         return value
 
     @model_validator(mode="after")
-    def _metric_known(self) -> AlertRule:
+    def _metric_known(self) -> Self:
         if self.promql is None and self.metric not in METRICS:
             raise ValueError(
                 f"metric {self.metric!r} is not one aiwf knows ({', '.join(METRICS)}); "
@@ -406,7 +404,7 @@ class AlertingSection(Section):
     severity_labels: SeverityLabels = "critical-high-medium-low"
 
     @model_validator(mode="after")
-    def _channels_declared(self) -> AlertingSection:
+    def _channels_declared(self) -> Self:
         declared = {c.name for c in self.channels}
         for severity, names in self.routing.items():
             for name in names:
@@ -599,6 +597,8 @@ class MetricsPlan(BaseModel):
     @field_validator("overrides")
     @classmethod
     def _overrides(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:  # the usual plan: the PromQL parser is not even loaded
+            return value
         from aiwf_tui.model.promql import PromQLError, check_promql
 
         for metric, promql in value.items():
@@ -697,7 +697,7 @@ class OperationsPlan(BaseModel):
         """Titles of the sections not yet confirmed."""
         return [title for key, title in SECTIONS if self.section(key).status != "confirmed"]
 
-    def with_answered_rules(self) -> OperationsPlan:
+    def with_answered_rules(self) -> Self:
         """This plan with only the alert rules whose threshold and duration are given
         (what Prometheus can load); the plan itself when every rule is answered."""
         if all(rule.answered for rule in self.alerting.rules):

@@ -5,8 +5,6 @@ template with `workflow_status`, `metadata`, per-decision `phase`/`date`), and
 people add keys of their own, so unknown keys are always allowed and kept.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
