@@ -17,9 +17,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from aiwf_tui.errors import AiwfError, Problem
 from aiwf_tui.layout import LOCK_NAME
@@ -33,8 +33,7 @@ except ImportError:  # pragma: no cover
 READ_ONLY_HINT = "open read-only with --read-only, or close the other aiwf"
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """Who holds (or held) a project's lock."""
 
     pid: int | None

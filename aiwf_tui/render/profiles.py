@@ -21,16 +21,14 @@ vLLM and OpenTelemetry the scrape job (or the collector) adds it as a target lab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiwf_tui.render.promql import EXPORTED_METRICS, METRIC_SPECS, MetricSpec
 
 PROFILE_NAMES: tuple[str, ...] = ("aiwf", "opentelemetry-genai", "vllm", "custom")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """A source of metrics: its name, what it follows (and which version), and the plan
     metrics it provides (the others keep the project's own names)."""
 
@@ -42,9 +40,7 @@ class Profile:
 
 def _spec(base: str, **changes: Any) -> MetricSpec:
     """The aiwf spec of a plan metric with its series (and kind, ...) replaced: same record name."""
-    from dataclasses import replace
-
-    return replace(METRIC_SPECS[base], **changes)
+    return METRIC_SPECS[base]._replace(**changes)
 
 
 _VLLM_LATENCY = "vllm:e2e_request_latency_seconds"

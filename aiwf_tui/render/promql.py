@@ -18,7 +18,7 @@ Pure data and string building: no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The window of the rate-based recording rules. Short enough to react within the
 #: `for` durations the workflow recommends (1m-1h), long enough to hold several scrapes.
@@ -45,8 +45,7 @@ EXPORTED_METRICS: list[tuple[str, str, str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class MetricSpec:
+class MetricSpec(NamedTuple):
     """How one plan metric maps onto exported series.
 
     `kind` says how its value is computed, which is also what the unit-test

@@ -13,8 +13,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiwf_tui.model.plan import METRICS, AlertRule, OperationsPlan, format_number, slugify
 from aiwf_tui.render.profiles import metric_specs
@@ -47,8 +46,7 @@ PANEL_WIDTH = 12
 PANEL_HEIGHT = 8
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One alert drawn on a panel: its name, severity and threshold."""
 
     alert: str
@@ -58,8 +56,7 @@ class Line:
     duration: str
 
 
-@dataclass(frozen=True)
-class PanelSpec:
+class PanelSpec(NamedTuple):
     """What one panel shows, independent of the SDK: title, queries (legend, PromQL), unit,
     the alerts drawn as threshold lines, and a description."""
 
@@ -71,8 +68,7 @@ class PanelSpec:
     bounded: bool = False  # a 0-1 score
 
 
-@dataclass(frozen=True)
-class RowSpec:
+class RowSpec(NamedTuple):
     title: str
     panels: tuple[PanelSpec, ...]
 
@@ -102,7 +98,7 @@ def token_rate_query(plan: OperationsPlan) -> str | None:
     if "daily_tokens" in plan.metrics.overrides:
         return None
     spec = metric_specs(plan.metrics.profile)["daily_tokens"]
-    return f"({replace(spec, window='5m').expr(service_of(plan))}) / 300"
+    return f"({spec._replace(window='5m').expr(service_of(plan))}) / 300"
 
 
 def pays_per_token(plan: OperationsPlan) -> bool:
