@@ -280,7 +280,9 @@ def run(quick: bool, log, smoke: bool = False) -> dict:
         result["plot_redraw_median_ms"] = plot and statistics.median(plot["samples_ms"])
 
         log("aiwf render")
-        result["render_demo_ms"] = bench_render(demo, scratch, 2 if quick else 5)["median"]
+        rendered = bench_render(demo, scratch, 2 if quick else 11)
+        result["render_demo_ms"] = rendered["median"]
+        result["render_demo_runs"] = rendered["n"]
         log("aiwf validate")
         checked = bench_validate(
             projects.demo_copy(base, "demo-no-budgets", budgets=False) if smoke else demo, scratch, 1 if quick else 5
