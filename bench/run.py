@@ -33,11 +33,11 @@ import terminal  # noqa: E402
 
 PY = sys.executable
 TYPING_INTERVAL = 0.1  # seconds between key presses in the echo runs (a fast typist)
-ECHO_PRESSES = 150  # per echo figure in the full run: the p95 is the 8th-slowest sample
+ECHO_PRESSES = 300  # per echo figure in the full run: the p95 is the 15th-slowest sample
 #: The echo figure and its floor are measured in alternating rounds (fresh processes each), so
 #: that both see the same machine states: a busy moment of a shared machine lands on one round
 #: of each rather than on one figure.
-ECHO_ROUNDS = 3
+ECHO_ROUNDS = 6
 
 
 def compile_package() -> None:
