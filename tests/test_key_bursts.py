@@ -114,3 +114,36 @@ async def test_the_resume_point_is_the_answer_being_edited(tmp_path):
         await pilot.press("enter")
         await pilot_wait_until(pilot, lambda: editor_open(app), what="the editor")
         assert app.ctx.plan.resume_section == "monitoring/1"
+
+
+def test_a_section_not_mounted_yet_offers_no_key_and_raises_nothing(tmp_path):
+    """The footer asks a section which keys work while the section is still being composed (or
+    removed): one whose parts are not mounted answers "no", it does not raise NoMatches."""
+    from aiwf_tui.model import load_project
+    from aiwf_tui.model.defaults import new_plan
+    from aiwf_tui.sections.alerting import AlertingView
+    from aiwf_tui.sections.base import Context
+
+    project = load_project(copy_project(FIXTURES / "support-rag-bot", tmp_path))
+    view = AlertingView(Context(project, new_plan(project), "2026-03-10"))
+    assert not view.check_action("stop_checks", ())
+    assert not view.check_action("run_drill", ())
+
+
+async def test_a_burst_of_n_and_p_walks_every_section_and_back(tmp_path):
+    """n held down from Welcome to the final menu, then p back: the footer's key checks run
+    while sections come and go, and the app ends where the keys say."""
+    from aiwf_tui.sections.registry import SECTION_KEYS
+
+    project = copy_project(FIXTURES / "support-rag-bot", tmp_path)
+    app = make_app(project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_section(app, pilot, SECTION_KEYS[0])
+        steps = len(SECTION_KEYS) - 1
+        count = burst(app, *["n"] * steps)
+        await settled(app, pilot, count)
+        assert app.screen.current == SECTION_KEYS[-1]
+        count = burst(app, *["p"] * steps)
+        await settled(app, pilot, count)
+        assert app.screen.current == SECTION_KEYS[0]
+        assert app.is_running

@@ -172,11 +172,17 @@ class AlertingView(SectionView):
         return rows
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # The footer asks while the section is still being composed or already being removed
+        # (a burst of n/p): a part not mounted yet runs nothing.
         if action == "stop_checks":
-            return self.query_one(ValidationStatus).running or self.query_one(DrillTimeline).running
+            return self._part_running(ValidationStatus) or self._part_running(DrillTimeline)
         if action == "run_drill":
-            return not self.query_one(DrillTimeline).running
+            return bool(self.query(DrillTimeline)) and not self._part_running(DrillTimeline)
         return super().check_action(action, parameters)
+
+    def _part_running(self, part: type[ValidationStatus] | type[DrillTimeline]) -> bool:
+        found = self.query(part)
+        return bool(found) and found.first().running
 
     def action_stop_checks(self) -> None:
         """Stop promtool and amtool, and the fire drill (escape while they run)."""
