@@ -68,13 +68,17 @@ Moving
 
 Editing
   enter or e     edit the selected answer or cell (yes/no toggles, a choice opens a list)
-  escape         leave the field (what you typed is kept)
+  escape         leave the field (what you typed is kept; text that is
+                 not valid is dropped, and you are told)
   a / d          add a row / delete the selected row (asks first)
   c              confirm the section (editing it later makes it a draft again)
   v              show or hide the live preview of the artifact
   f              into the preview (arrows scroll it) and back
+  r              in Alerting: the fire drill on the plan as it is now;
+                 escape stops it and the checks
   space          in a table: toggle yes/no, or the next allowed value
   ctrl+u         in the editor: clear it; tab / shift+tab keep it and move on
+                 (enter and tab wait while the text is not valid)
   ctrl+e         in the editor: edit the text in $EDITOR
 
 Writing and the final menu

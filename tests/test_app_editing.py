@@ -60,6 +60,29 @@ async def test_cell_validation_says_what_is_wrong_and_keeps_the_model(tmp_path):
         assert rule.threshold == 0.02
 
 
+async def test_enter_and_tab_wait_for_a_correction_and_escape_drops_invalid_text(tmp_path):
+    """Text that is not valid: enter and tab keep the editor open (the keys typed next are the
+    correction, not commands: `n` would change section), escape leaves and drops it."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_section(app, pilot, "alerting")
+        table = table_titled(app, "Alert rules")
+        rule = app.ctx.plan.alerting.rules[1]
+        await open_cell(pilot, table, 1, 5)  # For
+        await retype(pilot, "five")
+        for key in ("enter", "tab"):
+            await pilot.press(key)
+            assert editor_open(app) and app.screen.current == "alerting"
+            assert rule.duration is None
+        await retype(pilot, "10m")  # n and m, typed as text
+        await pilot.press("enter")
+        assert not editor_open(app) and rule.duration == "10m" and app.screen.current == "alerting"
+        await open_cell(pilot, table, 1, 5)
+        await retype(pilot, "soon")
+        await pilot.press("escape")
+        assert not editor_open(app) and rule.duration == "10m"  # dropped: the value before
+
+
 async def test_choice_cells_open_a_picker_and_space_cycles(tmp_path):
     """A choice cell never takes free text: enter lists the allowed values, space steps through them."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
@@ -249,6 +272,24 @@ async def test_help_lists_the_keys(tmp_path):
         missing = sorted(key for key in keys if spelled.get(key, key) not in words)
         assert not missing, f"the help does not mention {missing}"
         await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: app.workflow_screen is app.screen, what="the help to close")
+
+
+async def test_the_help_scrolls_to_its_last_line_at_80x24(tmp_path):
+    """At 80x24 the help is taller than the screen: the page keys reach its last section."""
+    from textual.containers import VerticalScroll
+
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, MessageModal), what="the help")
+        frame = app.screen.query_one(VerticalScroll)
+        await pilot_wait_until(pilot, lambda: frame.max_scroll_y > 0, what="the help to be laid out")
+        await pilot.press("end")
+        await pilot_wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y, what="the end of the help")
+        assert "ctrl+q" in str(app.screen.query(Static)[-1].render())
+        await pilot.press("enter")
         await pilot_wait_until(pilot, lambda: app.workflow_screen is app.screen, what="the help to close")
 
 

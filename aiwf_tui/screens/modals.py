@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -45,11 +45,13 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class MessageModal(ModalScreen[None]):
-    """Show a message until any of enter/escape/q is pressed."""
+    """Show a message until any of enter/escape/q is pressed. A message taller than the
+    terminal (the keys' help at 80x24) scrolls with the arrows and page keys; how to close it
+    stays on the frame."""
 
     DEFAULT_CSS = """
     MessageModal { align: center middle; }
-    MessageModal > Vertical { width: 80; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
+    MessageModal > VerticalScroll { width: 80; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
     """
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close", id="message.close"),
@@ -61,10 +63,13 @@ class MessageModal(ModalScreen[None]):
         super().__init__()
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll() as frame:
+            frame.border_subtitle = Text("enter: close, arrows: scroll")
             yield Static(Text(self.title_text, style="bold"))
             yield Static(Text(self.body))
-            yield Static(Text("[enter] close", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -75,6 +75,8 @@ class _LeavesOnEscape:
         assert isinstance(self, Widget)  # mixed into the editor's Input and TextArea
         for node in self.ancestors:
             if isinstance(node, EditorBar):
+                if move and node.refuses_invalid():  # tab: stay, so what follows is still text
+                    return
                 node.close(move)
                 return
 
@@ -272,8 +274,25 @@ class EditorBar(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.target is not None and event.input.display:
+        if self.target is not None and event.input.display and not self.refuses_invalid():
             self.close()
+
+    def refuses_invalid(self) -> bool:
+        """Whether the text is not valid, said with a bell and a note: enter and tab then keep
+        the editor open, so the keys typed next are still text, not commands (the user was
+        typing a correction). Escape leaves anyway, dropping the text (`close`)."""
+        text = self.current_text()
+        if self.target is not None and text != self._applied:
+            self._apply(text)
+        if not self._error_text:
+            return False
+        self.app.bell()
+        self.notify(
+            f"Not valid yet ({self._error_text.lstrip('✗ ')}): correct it, or press escape to drop it",
+            severity="warning",
+            timeout=4,
+        )
+        return True
 
     def _show_error(self, error: Static, message: str) -> None:
         """Touch the error line only when it changes: an update re-lays out the screen."""
