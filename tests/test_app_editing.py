@@ -293,6 +293,29 @@ async def test_the_help_scrolls_to_its_last_line_at_80x24(tmp_path):
         await pilot_wait_until(pilot, lambda: app.workflow_screen is app.screen, what="the help to close")
 
 
+async def test_the_sidebar_follows_the_terminal_across_100_columns(tmp_path):
+    """Shrunk below 100 columns the sidebar goes, as at start-up (the section and the preview
+    need the columns), and comes back when the terminal grows again."""
+    app = make_app(copy_project(DEMO_DIR, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_loaded(app, pilot)
+        sidebar = app.screen.query_one("#sidebar")
+        assert sidebar.display
+        await pilot.resize_terminal(80, 24)
+        await pilot_wait_until(pilot, lambda: not sidebar.display, what="the sidebar to hide")
+        await pilot.press("ctrl+b")  # still the user's to show
+        await pilot_wait_until(pilot, lambda: sidebar.display, what="ctrl+b to show it")
+        await pilot.resize_terminal(90, 30)  # narrow to narrow: left as the user set it
+        await pilot.pause()
+        assert sidebar.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.press("ctrl+b")
+        await pilot_wait_until(pilot, lambda: not sidebar.display, what="ctrl+b to hide it")
+        await pilot.resize_terminal(80, 24)
+        await pilot.resize_terminal(160, 48)
+        await pilot_wait_until(pilot, lambda: sidebar.display, what="the sidebar to come back")
+
+
 async def test_runbook_preview_follows_typing(tmp_path):
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:

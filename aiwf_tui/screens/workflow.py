@@ -9,7 +9,7 @@ persistence, answers with `KnowledgeLoaded` and `FilesWritten` and its `dirty` r
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -124,6 +124,7 @@ class WorkflowScreen(Screen[None]):
         self.unsaved = False  # follows the app's `dirty`
         self._sidebar_state: tuple[object, ...] | None = None
         self._preview_timer: Timer | None = None
+        self._wide = True  # the terminal is at least NARROW columns wide (set on mount)
         super().__init__(id="workflow")
 
     # -- layout ---------------------------------------------------------------------------
@@ -140,7 +141,8 @@ class WorkflowScreen(Screen[None]):
         yield KeysFooter(compact=True, show_command_palette=False)  # fits 80 columns; ctrl+p is in the help
 
     def on_mount(self) -> None:
-        if self.app.size.width < NARROW:
+        self._wide = self.app.size.width >= NARROW
+        if not self._wide:
             self.query_one("#sidebar").display = False
         self.watch(self.app, "dirty", self._dirty_changed)
         self.show_section(self.current, at=self.resume_at)
@@ -252,6 +254,14 @@ class WorkflowScreen(Screen[None]):
         index = SECTION_KEYS.index(self.current)
         if index > 0:
             await self.show_section(SECTION_KEYS[index - 1])
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The sidebar follows the terminal across NARROW, as at start-up (below it the section
+        and the preview need the columns); ctrl+b still shows or hides it in between."""
+        wide = event.size.width >= NARROW
+        if wide != self._wide:
+            self._wide = wide
+            self.query_one("#sidebar").display = wide
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
