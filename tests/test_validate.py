@@ -249,6 +249,7 @@ def test_json_report(rendered, tools, capsys):
 
 
 def test_json_report_before_render(tmp_path, capsys):
+    (tmp_path / "sidecar.yaml").write_text("project_name: before-render\n", encoding="utf-8")
     assert main(["validate", str(tmp_path), "--json"]) == 1
     report = json_shapes.Validate.model_validate(json.loads(capsys.readouterr().out))
     (check,) = report.checks
@@ -260,7 +261,16 @@ def test_json_error_when_the_folder_is_missing(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere"), "--json"]) == 1
     out = capsys.readouterr()
     error = json_shapes.Error.model_validate(json.loads(out.out)).error
-    assert out.err == "" and error.verb == "validate" and "is not a folder" in error.message
+    assert out.err == "" and error.verb == "validate" and "does not exist" in error.message
+
+
+def test_a_folder_that_is_not_a_project_is_one_line(tmp_path, capsys):
+    """No sidecar.yaml, project-spec.md or decision-log.md: a wrong folder, said once by every
+    verb (not three missing files, nor "run aiwf render first")."""
+    for verb in ("validate", "check", "todo", "render"):
+        assert main([verb, str(tmp_path)]) == 1
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 1 and "is not a workflow project" in lines[0] and lines[0].startswith(f"aiwf {verb}: ")
 
 
 # -- on a terminal ------------------------------------------------------------------------------

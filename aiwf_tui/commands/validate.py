@@ -17,7 +17,6 @@ from aiwf_tui.commands.common import (
     EXIT_SKIPPED,
     add_json_argument,
     add_project_argument,
-    fail,
     json_output,
     print_json,
     report,
@@ -46,11 +45,13 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import time
 
+    from aiwf_tui.model.project import folder_problem
     from aiwf_tui.validate import Validation, exit_status, version_notes
 
     folder = args.project_dir
-    if not folder.is_dir():
-        return fail("aiwf validate", f"{folder}: is not a folder - pass the project folder (holding sidecar.yaml)")
+    problem = folder_problem(folder)
+    if problem is not None:
+        return report(AiwfError(problem), "aiwf validate")
     problems = _unreadable(folder)
     if problems:
         return report(AiwfError(*problems), "aiwf validate")

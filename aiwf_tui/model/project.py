@@ -7,6 +7,7 @@ decisions joined with their decision-log entries, and whether Phase 5 is done.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -304,13 +305,34 @@ class _LazyKeyLines(dict[str, int]):
         return self._lines.get(key, default)
 
 
+def folder_problem(root: Path) -> Problem | None:
+    """Why `root` cannot be a project folder, as one problem: it does not exist, is not a
+    folder, or holds nothing of the workflow (none of its files, no `phase-N-*` folder: a wrong
+    folder, not three missing files). None when it may be one."""
+    if not root.exists():
+        return Problem(str(root), "does not exist", "pass the path of a project folder (the one holding sidecar.yaml)")
+    if not root.is_dir():
+        return Problem(str(root), "is not a folder", "pass the project folder, not a file inside it")
+    if any(os.path.lexists(root / name) for name in (SIDECAR, PROJECT_SPEC, DECISION_LOG)):
+        return None
+    try:
+        if any(name.startswith("phase-") for name in os.listdir(root)):
+            return None
+    except OSError:
+        return None  # reading it tells the rest
+    return Problem(
+        str(root),
+        f"is not a workflow project (it holds no {SIDECAR}, {PROJECT_SPEC}, {DECISION_LOG} or phase folder)",
+        "pass the project folder: the one the earlier phases wrote them to",
+    )
+
+
 def load_project(root: str | Path) -> Project:
     """Load and validate a project folder; raises `AiwfError` listing every problem."""
     root = Path(root)
-    if not root.exists():
-        raise AiwfError.at(root, "does not exist", "pass the path of a project folder (the one holding sidecar.yaml)")
-    if not root.is_dir():
-        raise AiwfError.at(root, "is not a folder", "pass the project folder, not a file inside it")
+    problem = folder_problem(root)
+    if problem is not None:
+        raise AiwfError(problem)
     root = root.resolve()
     problems: list[Problem] = []
     texts: dict[str, str] = {}
