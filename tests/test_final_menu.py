@@ -482,3 +482,25 @@ async def test_runbook_and_decisions_refuse_to_confirm_while_answers_are_open(tm
         open_runbook = sum(1 for i in open_items(app.ctx.project, app.ctx.plan) if i.section == "runbook")
         states = dict((k, state) for k, _title, state in screen.section_states())
         assert states["runbook"] == f"{open_runbook} open"
+
+
+async def test_an_unfinished_project_opened_read_only_says_so_and_offers_no_reopen(tmp_path):
+    """Opened read-only (--read-only, or as offered for a locked or unwritable project) before
+    Phase 5 is complete: the menu does not call it complete, and an edit or a confirm says why
+    nothing changes without pointing at r, which cannot reopen it."""
+    from textual.widgets import Static
+
+    from aiwf_tui.sections.final_menu import FinalMenuView
+
+    root = copy_project(FIXTURES / "support-rag-bot", tmp_path / "projects")
+    app = AiwfApp(root, today=TODAY, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = app.workflow_screen
+        note = screen.read_only_note()
+        assert "Opened read-only" in note and "press r" not in note
+        screen.show_section("menu")
+        await pilot.pause()
+        menu = screen.query_one(FinalMenuView)
+        shown = " ".join(str(w.render()) for w in menu.query(Static))
+        assert "Phase 5 is not complete. Opened read-only" in shown and "Phase 5 is complete" not in shown

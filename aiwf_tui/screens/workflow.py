@@ -309,7 +309,7 @@ class WorkflowScreen(Screen[None]):
         if view is None or not view.PLAN_KEY:
             return
         if self.ctx.read_only:
-            self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
+            self.notify(self.read_only_note(), severity="warning")
             return
         from aiwf_tui.model.todo import confirm_refusal
 
@@ -353,7 +353,7 @@ class WorkflowScreen(Screen[None]):
         event.stop()
         try:
             if self.ctx.read_only:
-                self.notify("Read-only: press r on the final menu to reopen Phase 5", severity="warning")
+                self.notify(self.read_only_note(), severity="warning")
                 return
             self.close_editor()
             view = self.section
@@ -556,14 +556,22 @@ class WorkflowScreen(Screen[None]):
         )
         self.app.push_screen(ConfirmModal(question), answer)
 
+    def read_only_note(self) -> str:
+        """Why nothing can be changed, and the way out there is: review mode reopens with r on
+        the final menu; a project opened read-only (--read-only, or offered when it was locked or
+        not writable) cannot be reopened from here."""
+        if self.ctx.forced_read_only:
+            return "Opened read-only: nothing can be changed here (quit and open the project again to edit it)"
+        return "Review mode: press r on the final menu to reopen Phase 5"
+
     def action_reopen(self) -> None:
         """Review mode -> editing: every section becomes a draft; files change only when written again."""
         if not self.ctx.read_only:
             return
         if self.ctx.forced_read_only:
             self.notify(
-                "Opened with --read-only: nothing can be changed here. Reopen the project without "
-                "--read-only (once no other aiwf has it open) to change it.",
+                "Opened read-only: nothing can be changed here. Open the project again without "
+                "--read-only (once no other aiwf has it open and its folder is writable) to change it.",
                 severity="warning",
                 timeout=8,
             )

@@ -26,6 +26,9 @@ class FinalMenuView(SectionView):
 
     def intro(self) -> Text:
         p = self.ctx.project
+        if self.ctx.forced_read_only:
+            state = "Phase 5 is complete" if p.phase5_complete else "Phase 5 is not complete"
+            return Text(f"{p.name}: {state}. Opened read-only: nothing can be changed here.")
         if self.ctx.read_only or p.phase5_complete:
             return Text(
                 f"{p.name}: Phase 5 is complete. Review mode: nothing is changed unless you press r to reopen Phase 5."
