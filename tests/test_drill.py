@@ -398,3 +398,18 @@ def test_drill_without_prometheus_says_what_to_install(tmp_path, as_json):
         (line,) = done.stderr.strip().splitlines()
     assert "AIWF_PROMETHEUS=" in line and "no such file" in line and "the drill did not run" in line
     assert list(Path(env["TMPDIR"]).iterdir()) == []
+
+
+def test_the_verdict_counts_only_the_alerts_that_were_driven_as_fired():
+    """An alert the drill does not drive (absent(): it would have to stop the exporter) passes
+    on its note; the verdict does not count it among the alerts that fired."""
+    from aiwf_tui.commands.drill import _verdict_line
+    from aiwf_tui.drill.run import AlertResult, DrillReport
+
+    fired = AlertResult(
+        "HighErrorRate", "critical", "pagerduty", fired=True, seconds=70.0, receiver="pagerduty",
+        runbook_url_ok=True, inhibited=False, expected_inhibited=False, phase="ramp",
+    )  # fmt: skip
+    silent = AlertResult("ServiceTargetsAbsent", "critical", "pagerduty", note="not driven: absent() needs no exporter")
+    line = _verdict_line(DrillReport([fired, silent], factor=60.0, seconds=25.0))
+    assert line.startswith("passed: 1 alert fired and reached its receiver as planned, 1 not driven"), line

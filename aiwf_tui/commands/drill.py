@@ -70,9 +70,13 @@ def run(args) -> int:
 def _verdict_line(result) -> str:
     failed = [a for a in result.alerts if not a.passed]
     if not failed:
+        driven = sum(a.phase is not None for a in result.alerts)
+        undriven = len(result.alerts) - driven
         return (
-            f"passed: {len(result.alerts)} alerts fired and reached their receivers as planned "
-            f"({result.seconds:.0f} s, time compressed {result.factor:g}x)"
+            f"passed: {driven} alert{'s' if driven != 1 else ''} fired and reached "
+            f"{'their receivers' if driven != 1 else 'its receiver'} as planned"
+            + (f", {undriven} not driven (see each one's note)" if undriven else "")
+            + f" ({result.seconds:.0f} s, time compressed {result.factor:g}x)"
         )
     return f"FAILED: {len(failed)} of {len(result.alerts)} alerts did not behave as planned ({result.seconds:.0f} s)"
 

@@ -99,7 +99,7 @@ def parse_plan(text: str, shown: str) -> OperationsPlan:
                 message = "is missing"
             elif err["type"] == "extra_forbidden":
                 message = "is not a plan field (a typo?)"
-            fix = "correct it in the file or in the app"
+            fix = "correct it in the file (the app opens the project once its plan is valid)"
             if "newer aiwf" in message:
                 fix = "upgrade aiwf (pip install -U aiwf-tui) or restore the plan this version wrote"
             problems.append(Problem(shown, f"{where}: {message}" if where else message, fix, line=line_of(loc)))
