@@ -180,6 +180,22 @@ def _exit_without_teardown(code: int) -> None:
     os._exit(code)
 
 
+def _verb_typo(argv: list[str]) -> str | None:
+    """The line for a first word that is neither a verb nor a path but spells nearly a verb
+    (`aiwf rendr demo`): argparse would take it for PROJECT_DIR and complain about the rest."""
+    if not argv or argv[0].startswith("-") or os.path.lexists(argv[0]):
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(argv[0], VERBS, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return (
+        f"aiwf: {argv[0]!r} is neither a verb nor a folder - did you mean `aiwf {close[0]}`? "
+        "(`aiwf --help` lists the verbs)"
+    )
+
+
 def _main(argv: list[str], as_program: bool = False) -> int:
     try:
         if argv and argv[0] in VERBS:
@@ -193,6 +209,10 @@ def _main(argv: list[str], as_program: bool = False) -> int:
                 return int(module.run(args) or 0)
             finally:  # also after a usage error (SystemExit): in-process callers go on in text
                 set_json_output(False)
+        typo = _verb_typo(argv)
+        if typo is not None:
+            print(typo, file=sys.stderr)
+            return 2
         args = _open_parser().parse_args(argv)
         from aiwf_tui.commands import open_app
 

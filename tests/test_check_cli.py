@@ -49,3 +49,16 @@ def test_version_and_help():
     for verb in ("check", "plan", "render", "knowledge", "config"):
         r = aiwf_in_process(verb, "--help")
         assert r.returncode == 0, (verb, r.stderr)
+
+
+def test_a_misspelt_verb_is_named_with_the_verb_it_nearly_spells(tmp_path, monkeypatch):
+    """`aiwf rendr demo`: argparse alone took 'rendr' for the project folder and complained
+    about 'demo'. A first word that is no verb and no path, close to a verb, gets one line."""
+    monkeypatch.chdir(tmp_path)
+    result = aiwf_in_process("rendr", "demo")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "aiwf: 'rendr' is neither a verb nor a folder - did you mean `aiwf render`? (`aiwf --help` lists the verbs)"
+    ]
+    (tmp_path / "rendr").mkdir()  # a folder of that name is the user's project folder, not a typo
+    assert "did you mean" not in aiwf_in_process("rendr").stderr
