@@ -248,6 +248,16 @@ def test_json_report(rendered, tools, capsys):
     assert "SUCCESS" in first.output and first.seconds >= 0
 
 
+def test_an_exported_prometheus_folder_is_validated_as_it_is(rendered, tmp_path, tools, capsys):
+    """`aiwf export --format prometheus -o DIR` then `aiwf validate DIR`: the folder holds the
+    four files and nothing of the project, and is checked, not refused as "not a project"."""
+    exported = tmp_path / "exported"
+    shutil.copytree(rendered / "phase-5-operations" / "prometheus", exported)
+    assert main(["validate", str(exported), "--json"]) == 0
+    report = json_shapes.Validate.model_validate(json.loads(capsys.readouterr().out))
+    assert report.passed and len(report.checks) == 7
+
+
 def test_json_report_before_render(tmp_path, capsys):
     (tmp_path / "sidecar.yaml").write_text("project_name: before-render\n", encoding="utf-8")
     assert main(["validate", str(tmp_path), "--json"]) == 1

@@ -46,11 +46,11 @@ def run(args) -> int:
     import time
 
     from aiwf_tui.model.project import folder_problem
-    from aiwf_tui.validate import Validation, exit_status, version_notes
+    from aiwf_tui.validate import Validation, exit_status, prometheus_folder, version_notes
 
     folder = args.project_dir
     problem = folder_problem(folder)
-    if problem is not None:
+    if problem is not None and prometheus_folder(folder) != folder:  # an exported folder is checked as it is
         return report(AiwfError(problem), "aiwf validate")
     problems = _unreadable(folder)
     if problems:
