@@ -365,6 +365,7 @@ def test_validate_before_render_says_run_render_first(tmp_path):
 
 
 def test_validate_cli_before_render(tmp_path, capsys):
+    (tmp_path / "sidecar.yaml").write_text("project_name: before-render\n", encoding="utf-8")  # a project
     assert main(["validate", str(tmp_path)]) == 1
     out = capsys.readouterr()
     assert "FAIL  prometheus files:" in out.out and "run aiwf render first" in out.out
