@@ -413,3 +413,16 @@ def test_the_verdict_counts_only_the_alerts_that_were_driven_as_fired():
     silent = AlertResult("ServiceTargetsAbsent", "critical", "pagerduty", note="not driven: absent() needs no exporter")
     line = _verdict_line(DrillReport([fired, silent], factor=60.0, seconds=25.0))
     assert line.startswith("passed: 1 alert fired and reached its receiver as planned, 1 not driven"), line
+
+
+def test_a_ctrl_c_while_a_server_starts_is_held_until_the_cleanup_knows_the_server():
+    """The drill starts a server and records it for the cleanup as one step: a Ctrl-C in
+    between is acted on once the server is recorded (it used to leave the server running)."""
+    from aiwf_tui.drill.run import _sigint_deferred
+
+    recorded = []
+    with pytest.raises(KeyboardInterrupt), _sigint_deferred():
+        signal.raise_signal(signal.SIGINT)  # as if pressed right after the server started
+        recorded.append("server")
+    assert recorded == ["server"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -18,7 +18,8 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -276,14 +277,16 @@ class _Drill:
             dump_yaml(compressed.drill_alertmanager(self.am_config, self.clock, webhook.port)),
             encoding="utf-8",
         )
-        alertmanager = processes.start_alertmanager(alertmanager_bin, folder)
-        stack.append(alertmanager)
+        with _sigint_deferred():  # a server started is a server the cleanup knows
+            alertmanager = processes.start_alertmanager(alertmanager_bin, folder)
+            stack.append(alertmanager)
         (folder / "prometheus.yml").write_text(
             dump_yaml(compressed.prometheus_config(self.service, exporter.port, alertmanager.port, INSTANCES)),
             encoding="utf-8",
         )
-        prometheus = processes.start_prometheus(prometheus_bin, folder)
-        stack.append(prometheus)
+        with _sigint_deferred():
+            prometheus = processes.start_prometheus(prometheus_bin, folder)
+            stack.append(prometheus)
         ready_by = min(deadline, time.monotonic() + processes.READY_TIMEOUT)
         processes.wait_ready(alertmanager, ready_by)
         processes.wait_ready(prometheus, ready_by)
@@ -468,6 +471,24 @@ def run_drill(
         finally:
             _restore_sigint(previous)
     return DrillReport(drill.finish(), drill.clock.factor, time.monotonic() - started)
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until its end. Between a server's start
+    and its entry in the cleanup stack, a KeyboardInterrupt left the server running after
+    `aiwf drill` had exited (until the kernel's parent-death signal ended it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are handled in the main thread only
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)  # handled now, as the previous handler would
 
 
 def _ignore_sigint():
