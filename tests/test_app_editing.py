@@ -256,13 +256,18 @@ async def test_command_palette_jumps_to_a_section(tmp_path):
         await pilot_wait_until(pilot, lambda: app.workflow_screen.current == "runbook", what="the runbook section")
 
 
+async def open_help(app, pilot) -> None:
+    """Once the project is open: ? and wait for the help."""
+    await wait_loaded(app, pilot)
+    await pilot.press("question_mark")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, MessageModal), what="the help")
+
+
 async def test_help_lists_the_keys(tmp_path):
     """? shows every key the app and the workflow screen bind (a new binding must be explained)."""
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await pilot.press("question_mark")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, MessageModal), what="the help")
+        await open_help(app, pilot)
         shown = " ".join(str(static.render()) for static in app.screen.query(Static))
         words = set(re.split(r"[\s/,]+", shown))
         keys = {app.COMMAND_PALETTE_BINDING}
@@ -281,9 +286,7 @@ async def test_the_help_scrolls_to_its_last_line_at_80x24(tmp_path):
 
     app = make_app(copy_project(DEMO_DIR, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(app, pilot)
-        await pilot.press("question_mark")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, MessageModal), what="the help")
+        await open_help(app, pilot)
         frame = app.screen.query_one(VerticalScroll)
         await pilot_wait_until(pilot, lambda: frame.max_scroll_y > 0, what="the help to be laid out")
         await pilot.press("end")
