@@ -431,6 +431,25 @@ def validate(
     return Validation(Path(folder), timeout, cache).run()
 
 
+def no_alerts_note(folder: str | Path) -> str | None:
+    """A line when the rules file holds no alert: a draft (`aiwf render --draft` writes only
+    the answered rules), where every check passes on nothing, which is not a verdict on the
+    alerts the project will page with."""
+    path = prometheus_folder(folder) / RULES_NAME
+    try:
+        data = load_plain(path.read_text(encoding="utf-8"), RULES_NAME)
+        groups = (data.get("groups") if isinstance(data, dict) else None) or []
+        rules = [r for g in groups if isinstance(g, dict) for r in g.get("rules") or [] if isinstance(r, dict)]
+    except (OSError, ValueError, AiwfError, TypeError):
+        return None  # the checks themselves say what is wrong with the file
+    if any("alert" in rule for rule in rules):
+        return None
+    return (
+        f"note: {RULES_NAME} holds no alert yet (a draft?): the checks passed on no alert; "
+        "answer each rule's threshold and duration (`aiwf todo`), then `aiwf render`"
+    )
+
+
 def version_notes(tools: dict[str, Tool] | None = None) -> list[str]:
     """A line per tool whose version differs from the one the files were written for."""
     found = tools.values() if tools is not None else (find_tool(name) for name in PINNED)

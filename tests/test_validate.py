@@ -537,3 +537,20 @@ def test_no_split_where_the_folder_name_reads_as_a_glob(rendered, tmp_path, tool
     rendered.rename(odd)
     assert split_test_file(odd / PROMETHEUS_DIR / "alert-rules.test.yml", 2) is None
     assert all(r.ok for r in Validation(odd).run())
+
+
+def test_a_rules_file_without_an_alert_is_noted_not_just_passed(tmp_path):
+    """A draft writes only the answered rules: with none, every check passes on nothing, and
+    validate says so instead of a bare PASS (a new-user pass read it as all clear)."""
+    from aiwf_tui.validate import no_alerts_note
+
+    folder = tmp_path / "phase-5-operations" / "prometheus"
+    folder.mkdir(parents=True)
+    rules = folder / "alert-rules.yml"
+    rules.write_text("groups:\n- name: recording\n  rules:\n  - record: x:rate5m\n    expr: rate(x[5m])\n")
+    note = no_alerts_note(tmp_path)
+    assert note is not None and "holds no alert yet" in note and "aiwf todo" in note
+    rules.write_text("groups:\n- name: a\n  rules:\n  - alert: HighErrorRate\n    expr: up == 0\n")
+    assert no_alerts_note(tmp_path) is None
+    rules.write_text("groups: [")  # broken: the checks themselves report it
+    assert no_alerts_note(tmp_path) is None

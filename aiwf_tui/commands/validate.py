@@ -46,7 +46,7 @@ def run(args) -> int:
     import time
 
     from aiwf_tui.model.project import folder_problem
-    from aiwf_tui.validate import Validation, exit_status, prometheus_folder, version_notes
+    from aiwf_tui.validate import Validation, exit_status, no_alerts_note, prometheus_folder, version_notes
 
     folder = args.project_dir
     problem = folder_problem(folder)
@@ -69,7 +69,9 @@ def run(args) -> int:
     if json_output():
         print_json({"checks": [r.as_json() for r in results], "passed": status == "PASS"})
         return EXIT_INVALID if status == "FAIL" else EXIT_SKIPPED if status == "SKIP" else EXIT_OK
-    _print_text(results, validation, elapsed, args.verbose, version_notes(validation.tools) if validation.tools else [])
+    notes = version_notes(validation.tools) if validation.tools else []
+    empty = no_alerts_note(folder) if status == "PASS" else None
+    _print_text(results, validation, elapsed, args.verbose, [*notes, *([empty] if empty else [])])
     if status == "FAIL":
         failed = sum(r.status == "FAIL" for r in results)
         print(f"aiwf validate: {failed} of {len(results)} checks failed", file=sys.stderr)
