@@ -281,9 +281,7 @@ class EditorBar(Vertical):
         """Whether the text is not valid, said with a bell and a note: enter and tab then keep
         the editor open, so the keys typed next are still text, not commands (the user was
         typing a correction). Escape leaves anyway, dropping the text (`close`)."""
-        text = self.current_text()
-        if self.target is not None and text != self._applied:
-            self._apply(text)
+        self._changed()  # the verdict is on what the editor shows now
         if not self._error_text:
             return False
         self.app.bell()
@@ -342,9 +340,7 @@ class EditorBar(Vertical):
         # model keeps it exactly).
         if self.target is None:
             return
-        text = self.current_text()
-        if text != self._applied:
-            self._apply(text)
+        self._changed()
         if self._error_text:
             try:
                 changed = set_field(self.target.obj, self.target.field, self.original)
