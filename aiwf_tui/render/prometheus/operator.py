@@ -10,7 +10,6 @@ from typing import Any
 from aiwf_tui.model.plan import OperationsPlan, slugify
 from aiwf_tui.model.yamlio import dump_yaml
 from aiwf_tui.render.prometheus.common import header
-from aiwf_tui.render.prometheus.rules import rule_groups
 
 API_VERSION = "monitoring.coreos.com/v1"
 KIND = "PrometheusRule"
@@ -22,10 +21,8 @@ def resource_name(project_name: str) -> str:
     return f"{name}-alert-rules"
 
 
-def prometheus_rule(
-    project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """The PrometheusRule resource as data; `groups`: the plan's `rule_groups`, where the caller has them already."""
+def prometheus_rule(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The PrometheusRule resource as data; `groups`: the plan's `rule_groups` (alert-rules.yml's)."""
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
@@ -34,9 +31,9 @@ def prometheus_rule(
             "namespace": plan.kubernetes.namespace,
             "labels": {"release": plan.kubernetes.release, "app.kubernetes.io/managed-by": "aiwf"},
         },
-        "spec": {"groups": rule_groups(plan) if groups is None else groups},
+        "spec": {"groups": groups},
     }
 
 
-def prometheus_rule_yaml(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]] | None = None) -> str:
+def prometheus_rule_yaml(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]]) -> str:
     return header(project_name, plan) + dump_yaml(prometheus_rule(project_name, plan, groups))

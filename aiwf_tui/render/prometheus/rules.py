@@ -75,6 +75,6 @@ def alert_expr(rule: AlertRule, service: str, use_record: bool = True, metrics: 
     return f"{value} {rule.comparator} {threshold}"
 
 
-def alert_rules_yaml(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]] | None = None) -> str:
-    """The rule file; `groups`: the plan's `rule_groups`, where the caller has them already."""
-    return header(project_name, plan) + dump_yaml({"groups": rule_groups(plan) if groups is None else groups})
+def alert_rules_yaml(project_name: str, plan: OperationsPlan, groups: list[dict[str, Any]]) -> str:
+    """The rule file; `groups`: the plan's `rule_groups` (the PrometheusRule carries the same)."""
+    return header(project_name, plan) + dump_yaml({"groups": groups})
